@@ -1,0 +1,42 @@
+# Newsroom: `make run` serves the site, `make test` runs the whole suite.
+# Both set everything up first: virtualenv, locked dependencies, database.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint format install migrate bench editor clean
+
+$(VENV)/.installed: requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Newsroom needs Python 3.12 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	@echo "Newsroom at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+editor: migrate
+	DEBUG=1 $(BIN)/python manage.py createeditor
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

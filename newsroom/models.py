@@ -1,0 +1,100 @@
+"""The article: what the site publishes and what each discussion hangs from."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Articles a reader may see: published, and not scheduled for later."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the article's address.",
+    )
+    byline = models.CharField(max_length=120, blank=True)
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        help_text="The date is part of the article's address.",
+    )
+    comments_open = models.BooleanField(default=True)
+    source = models.CharField(
+        "source attribution",
+        max_length=200,
+        blank=True,
+        help_text='Shown under the article as "Adapted from …".',
+    )
+    source_url = models.URLField("source address", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(status="published"),
+                name="article_published_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published"]),
+                name="article_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        day = timezone.localdate(self.published_at)
+        return reverse(
+            "article",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [
+            p.strip()
+            for p in self.body.replace("\r\n", "\n").split("\n\n")
+            if p.strip()
+        ]
+
+    @property
+    def description(self) -> str:
+        """A summary for search engines and link previews: the opening paragraph."""
+        paragraphs = self.paragraphs
+        return Truncator(paragraphs[0]).chars(160) if paragraphs else ""
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        )

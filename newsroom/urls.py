@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+
+from newsroom import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "<int:year>/<int:month>/<int:day>/<slug:slug>/",
+        views.article,
+        name="article",
+    ),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "Newsroom administration"
+admin.site.site_title = "Newsroom"
+admin.site.index_title = "Articles and discussions"

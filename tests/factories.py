@@ -1,0 +1,38 @@
+"""Small factories: real rows in the real database, with sensible defaults."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from newsroom.models import Article
+
+_sequence = itertools.count(1)
+
+
+def make_article(**fields) -> Article:
+    n = next(_sequence)
+    defaults = {
+        "title": f"Article number {n}",
+        "slug": f"article-number-{n}",
+        "byline": "A Reporter",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Article.objects.create(**(defaults | fields))
+
+
+def make_user(
+    *, groups: tuple[str, ...] = (), password: str = "a-Long-passw0rd", **fields
+):
+    n = next(_sequence)
+    defaults = {"username": f"user{n}", "email": f"user{n}@example.com"}
+    user = get_user_model().objects.create_user(
+        password=password, **(defaults | fields)
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
