@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from newsroom import views
 
@@ -11,6 +11,7 @@ urlpatterns = [
         views.article,
         name="article",
     ),
+    path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -36,3 +36,36 @@ def make_user(
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
+
+
+def make_comment(article, *, parent=None, status="approved", **fields):
+    from comments.models import Comment
+
+    n = next(_sequence)
+    defaults = {
+        "author_name": f"Reader {n}",
+        "author_email": f"reader{n}@example.com",
+        "body": f"Comment number {n}.",
+        "ip_address": "192.0.2.1",
+    }
+    return Comment.objects.create(
+        article=article, parent=parent, status=status, **(defaults | fields)
+    )
+
+
+def comment_form(client, article, **fields) -> dict:
+    """What a reader's browser would post: the page's own form, filled in."""
+    import re
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    stamp = re.search(r'name="stamp" value="([^"]+)"', page).group(1)
+    data = {
+        "body": "A thoughtful comment.",
+        "name": "Grace Guest",
+        "email": "grace@example.com",
+        "url": "",
+        "stamp": stamp,
+        "parent": "",
+        "homepage": "",
+    }
+    return data | fields

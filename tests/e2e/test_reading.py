@@ -1,35 +1,41 @@
 import pytest
 
+from tests import factories
 from tests.e2e.conftest import screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-SEED_TITLE = "New Sign-Ups And Registration In China Suspended By LinkedIn"
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_reader_goes_from_the_front_page_to_the_article(page):
+@pytest.fixture
+def story(transactional_db):
+    return factories.make_article(
+        title="Browsers Read The News Too",
+        body="\n\n".join(
+            f"Paragraph {n} of the story, with some words." for n in range(11)
+        ),
+    )
+
+
+def test_reader_goes_from_the_front_page_to_the_article(page, story):
     page.goto("/")
     screenshot(page, "home-desktop")
-    page.get_by_role("link", name=SEED_TITLE).click()
+    page.get_by_role("link", name=story.title).click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == SEED_TITLE
+    assert page.get_by_role("heading", level=1).inner_text() == story.title
     assert page.locator(".story__body p").count() == 11
     screenshot(page, "article-desktop")
 
 
-def test_article_reads_well_on_a_phone(new_page):
+def test_article_reads_well_on_a_phone(new_page, story):
     page = new_page(width=390, height=844)
-    page.goto("/")
-    page.get_by_role("link", name=SEED_TITLE).click()
+    page.goto(story.get_absolute_url())
 
     # Nothing wider than the screen: no sideways scrolling on a phone.
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "article-phone")
 
 
-def test_keyboard_users_can_skip_to_the_content(page):
+def test_keyboard_users_can_skip_to_the_content(page, story):
     page.goto("/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "Skip to content"
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"

@@ -1,0 +1,129 @@
+"""
+The "Leave a Reply" form.
+
+Besides what a reader types, the form carries a signed stamp (which article, which
+form, when it was shown). The stamp lets the view refuse forms posted faster than a
+person can write, recognise the same form posted twice, and spot forms that were
+tampered with. A honeypot field, hidden from people, catches robots that fill in
+every field. Both are invisible to readers.
+"""
+
+import uuid
+
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+
+from comments.models import (
+    BODY_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
+
+STAMP_SALT = "comments.form-stamp"
+STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
+
+
+def make_stamp(article_id: int) -> str:
+    return signing.TimestampSigner(salt=STAMP_SALT).sign_object(
+        {"article": article_id, "token": str(uuid.uuid4())}
+    )
+
+
+def read_stamp(stamp: str, article_id: int) -> tuple[uuid.UUID, float] | None:
+    """The form's token and its age in seconds; None when forged or expired."""
+    signer = signing.TimestampSigner(salt=STAMP_SALT)
+    try:
+        value = signer.unsign_object(stamp, max_age=STAMP_MAX_AGE)
+        timestamp = signing.b62_decode(stamp.rsplit(":", 2)[-2])
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(value, dict) or value.get("article") != article_id:
+        return None
+    try:
+        token = uuid.UUID(value["token"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    return token, timestamp
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=BODY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "Enter your comment here..."}
+        ),
+        error_messages={"required": "Please type your comment."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=EMAIL_MAX_LENGTH,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    url = forms.URLField(
+        label="Website",
+        max_length=URL_MAX_LENGTH,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": "Enter a web address starting with http:// or https://."
+        },
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    remember = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time "
+        "I comment.",
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stamp = forms.CharField(widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(
+        self, *args, guest: bool = True, require_name_email: bool = True, **kwargs
+    ):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        if guest:
+            self.fields["email"].label = "Email (required) (Address never made public)"
+            self.fields["name"].label = "Name (required)"
+            self.fields["email"].required = require_name_email
+            self.fields["name"].required = require_name_email
+            self.fields["email"].error_messages["required"] = (
+                "Please fill in your email address."
+            )
+            self.fields["name"].error_messages["required"] = "Please fill in your name."
+        else:
+            for name in ("email", "name", "url", "remember"):
+                del self.fields[name]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Please type your comment.")
+        return body
+
+    def clean_email(self):
+        # Email is an identity: the same address, whatever its case, is one guest.
+        return self.cleaned_data.get("email", "").lower()
+
+    def clean_name(self):
+        name = self.cleaned_data.get("name", "")
+        return "".join(ch for ch in name if ch.isprintable()).strip()

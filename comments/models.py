@@ -1,0 +1,287 @@
+"""
+The discussion under each article.
+
+A Comment belongs to an article and, when it is a reply, to a parent comment of the
+same article (a composite foreign key in the database makes that hold). Its author
+is either a signed-in user or a guest identity (name, email, website). Readers see
+approved comments and, in the browser that posted them, their own held ones.
+
+DiscussionSettings is the one row of moderation rules editors change in the admin;
+the rules themselves are applied by `comments.moderation.decide()`.
+"""
+
+import hashlib
+import uuid
+
+import nh3
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import SafeString, mark_safe
+
+BODY_MAX_LENGTH = 65525
+NAME_MAX_LENGTH = 245
+EMAIL_MAX_LENGTH = 100
+URL_MAX_LENGTH = 200
+
+
+class DiscussionSettings(models.Model):
+    """Moderation rules, with WordPress's defaults. There is only ever one row."""
+
+    manual_approval = models.BooleanField(
+        "comments must be manually approved", default=False
+    )
+    require_prior_approval = models.BooleanField(
+        "author must have a previously approved comment",
+        default=True,
+        help_text="Guests are known by their email, signed-in readers by account.",
+    )
+    link_limit = models.PositiveSmallIntegerField(
+        "hold a comment with this many links or more",
+        default=2,
+        help_text="0 switches the rule off.",
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one in its "
+        "body, name, email, website, IP or browser is held for moderation.",
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one in its "
+        "body, name, email, website, IP or browser goes to spam.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments on articles older than (days)",
+        null=True,
+        blank=True,
+        help_text="Leave empty to keep comments open.",
+    )
+    require_name_email = models.BooleanField(
+        "guests must fill in name and email", default=True
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "nest replies this many levels deep",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    flood_interval = models.PositiveIntegerField(
+        "seconds between two comments from one person or address",
+        default=15,
+    )
+    min_seconds_to_post = models.PositiveSmallIntegerField(
+        "seconds a form is shown before it may be posted",
+        default=3,
+        help_text="Robots post at once; people take longer to write.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "discussion settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="one_settings_row")
+        ]
+
+    def __str__(self) -> str:
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "DiscussionSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> "CommentQuerySet":
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
+        """Approved comments, plus the viewer's own comments awaiting moderation."""
+        own = models.Q(pk__in=list(held_ids))
+        if user.is_authenticated:
+            own |= models.Q(user=user)
+        return self.filter(
+            models.Q(status=Comment.Status.APPROVED)
+            | (models.Q(status=Comment.Status.PENDING) & own)
+        )
+
+    def thread(self, article, user, held_ids=()) -> list["Comment"]:
+        """
+        The article's visible comments in reading order, each with `.depth` set for
+        display: one query, the tree built in Python.
+        """
+        comments = list(
+            self.filter(article=article)
+            .visible_to(user, held_ids)
+            .select_related("user")
+            .order_by("created_at", "id")
+        )
+        children: dict[int | None, list[Comment]] = {}
+        by_id = {comment.pk: comment for comment in comments}
+        for comment in comments:
+            # A reply whose parent is hidden is shown where the parent would be.
+            parent_id = comment.parent_id if comment.parent_id in by_id else None
+            children.setdefault(parent_id, []).append(comment)
+        ordered: list[Comment] = []
+        stack = [(comment, 0) for comment in reversed(children.get(None, []))]
+        while stack:
+            comment, depth = stack.pop()
+            comment.display_depth = depth
+            ordered.append(comment)
+            stack.extend(
+                (child, depth + 1) for child in reversed(children.get(comment.pk, []))
+            )
+        return ordered
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(
+        "newsroom.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_constraint=False,  # enforced with the article by comment_parent_same_article
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH, blank=True)
+    author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
+    author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
+
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, db_index=False
+    )
+    moderation_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # The form a comment came from: posting the same form twice finds this row.
+    form_token = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "approved", "spam", "removed"]
+                ),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")),
+                name="comment_not_own_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["form_token"], name="comment_form_token_unique"
+            ),
+            # Target of the composite foreign key (parent_id, article_id).
+            models.UniqueConstraint(
+                fields=["id", "article"], name="comment_id_article"
+            ),
+        ]
+        indexes = [
+            # The article page: its comments in order, filtered by status.
+            models.Index(
+                fields=["article", "status", "created_at"], name="comment_article_idx"
+            ),
+            # The moderation queue: pending comments, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending"),
+                name="comment_pending_idx",
+            ),
+            # Flood limits and an author's history.
+            models.Index(fields=["ip_address", "-created_at"], name="comment_ip_idx"),
+            models.Index(
+                fields=["author_email", "-created_at"], name="comment_email_idx"
+            ),
+            models.Index(fields=["user", "-created_at"], name="comment_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} on {self.article}: {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_body(self.body)
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        if self.author_name:
+            return self.author_name
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return "Anonymous"
+
+    @property
+    def avatar_initials(self) -> str:
+        words = [w for w in self.display_name.split() if w[:1].isalnum()]
+        if not words:
+            return "?"
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """One of eight colours, stable for the same person."""
+        key = str(self.user_id or self.author_email.lower() or self.display_name)
+        return hashlib.blake2s(key.encode(), digest_size=1).digest()[0] % 8
+
+    @property
+    def body_as_html(self) -> SafeString:
+        # body_html is only ever written by save(), from render_body().
+        return mark_safe(self.body_html)  # noqa: S308
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+def render_body(text: str) -> SafeString:
+    """
+    A reader's text as HTML: escaped, paragraphs and line breaks kept, web addresses
+    turned into links. The result is cleaned by nh3 as a second line of defence, so
+    only <p>, <br> and http(s) links with rel="nofollow ugc" can ever come out.
+    """
+    html = linebreaks(
+        urlize(text, trim_url_limit=60, autoescape=True), autoescape=False
+    )
+    cleaned = nh3.clean(
+        html,
+        tags={"p", "br", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="nofollow ugc noopener",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above

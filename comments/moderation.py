@@ -1,0 +1,120 @@
+"""
+Moderation: what happens to a new comment, and why.
+
+`decide()` is a pure function. It takes the submitted comment, the discussion
+settings and what we know of the author, and returns a Verdict: the status the
+comment gets and the rule that fired, in words an editor can read ("held: 3 links,
+limit 2"). The reason is stored with the comment and shown in the admin. Nothing
+here reads or writes the database or looks at a request; views gather the values.
+
+The rules run in WordPress's order, so editors' expectations carry over:
+disallowed words send a comment to spam; then "manually approve everything", the
+link limit and moderation words hold it; then a first-time author is held until an
+editor has approved one of their comments.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+URL_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a commenter sent, as plain values."""
+
+    body: str
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    ip_address: str = ""
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """What we know of the author before this comment."""
+
+    has_approved_comment: bool = False
+    is_trusted: bool = False  # editors and moderators
+    ban_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str
+
+
+def decide(comment: Submission, rules, history: History) -> Verdict:
+    """
+    The status of a new comment and the rule that decided it.
+
+    `rules` is anything with DiscussionSettings' attributes (manual_approval,
+    require_prior_approval, link_limit, moderation_words, disallowed_words).
+    """
+    if history.ban_reason:
+        return Verdict("spam", "banned")
+    if history.is_trusted:
+        return Verdict("approved", "approved: posted by staff")
+
+    word, field = _find_word(comment, rules.disallowed_words)
+    if word:
+        return Verdict("spam", f"spam: disallowed word “{word}” in {field}")
+
+    if rules.manual_approval:
+        return Verdict("pending", "held: every comment is approved by hand")
+
+    links = count_links(comment.body)
+    if rules.link_limit and links >= rules.link_limit:
+        return Verdict("pending", f"held: {links} links, limit {rules.link_limit}")
+
+    word, field = _find_word(comment, rules.moderation_words)
+    if word:
+        return Verdict("pending", f"held: moderation word “{word}” in {field}")
+
+    if rules.require_prior_approval and not history.has_approved_comment:
+        return Verdict("pending", "held: first comment from this author")
+
+    return Verdict("approved", "approved: passed every rule")
+
+
+def comments_are_open(
+    *, comments_open: bool, published_at: datetime.datetime, close_after_days, now
+) -> bool:
+    """Whether an article still takes comments: open, and not past the age limit."""
+    if not comments_open:
+        return False
+    if close_after_days:
+        return now - published_at <= datetime.timedelta(days=close_after_days)
+    return True
+
+
+def count_links(text: str) -> int:
+    return len(URL_PATTERN.findall(text))
+
+
+def word_list(text: str) -> list[str]:
+    """One word or phrase per line, blank lines ignored, as editors type them."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _find_word(comment: Submission, words_text: str) -> tuple[str, str]:
+    words = word_list(words_text)
+    if not words:
+        return "", ""
+    fields = {
+        "body": comment.body,
+        "name": comment.name,
+        "email": comment.email,
+        "website": comment.url,
+        "IP address": comment.ip_address,
+        "browser": comment.user_agent,
+    }
+    for field, value in fields.items():
+        folded = value.casefold()
+        for word in words:
+            if word.casefold() in folded:
+                return word, field
+    return "", ""

@@ -1,0 +1,134 @@
+"""Readers comment and reply in Chromium, with and without JavaScript."""
+
+import pytest
+
+from comments.models import Comment
+from tests import factories
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def story(transactional_db, rules):
+    return factories.make_article(title="Readers Have Their Say")
+
+
+def fill_guest_form(page, body, name="Grace Guest", email="grace@example.com"):
+    page.get_by_label("Comment", exact=True).fill(body)
+    page.get_by_label("Email (required) (Address never made public)").fill(email)
+    page.get_by_label("Name (required)").fill(name)
+
+
+def test_guest_is_held_editor_approves_and_another_reader_sees_it(
+    new_page, story, live_server
+):
+    reader = new_page()
+    reader.goto(story.get_absolute_url())
+    fill_guest_form(reader, "My first thoughts on this.")
+    reader.get_by_role("button", name="Post Comment").click()
+
+    comment = Comment.objects.get()
+    assert reader.url.endswith(f"#comment-{comment.pk}")
+    held = reader.locator(f"#comment-{comment.pk}")
+    assert "Your comment is awaiting moderation." in held.inner_text()
+    screenshot(reader, "comment-held")
+
+    other = new_page()
+    other.goto(story.get_absolute_url())
+    assert other.locator(f"#comment-{comment.pk}").count() == 0
+
+    factories.make_user(username="editor", is_staff=True, is_superuser=True)
+    editor = new_page()
+    editor.goto("/admin/comments/comment/")
+    editor.get_by_label("Username:").fill("editor")
+    editor.get_by_label("Password:").fill("a-Long-passw0rd")
+    editor.get_by_role("button", name="Log in").click()
+    editor.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
+    editor.locator("select[name=action]").select_option("approve")
+    editor.get_by_role("button", name="Run").click()
+    assert "Approved 1 comment" in editor.content()
+
+    other.reload()
+    assert (
+        "My first thoughts on this."
+        in other.locator(f"#comment-{comment.pk}").inner_text()
+    )
+    assert "One thought on “Readers Have Their Say”" in other.content()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript):
+    parent = factories.make_comment(story, author_name="Ada", body="Top-level thought.")
+    factories.make_comment(story, author_email="grace@example.com")  # Grace is known
+    page = new_page(javascript=javascript)
+    page.goto(story.get_absolute_url())
+
+    page.get_by_role("link", name="Reply to Ada").click()
+
+    if javascript:
+        # The form moved under Ada's comment, without a page load.
+        assert page.locator(f"#comment-{parent.pk} #respond").count() == 1
+        assert "?replytocom" not in page.url
+    else:
+        assert f"replytocom={parent.pk}" in page.url
+    assert page.locator("#reply-title").inner_text().startswith("Leave a Reply to Ada")
+    screenshot(page, f"reply-form-{'js' if javascript else 'nojs'}")
+
+    fill_guest_form(page, f"A reply ({javascript=}).")
+    page.get_by_role("button", name="Post Comment").click()
+
+    reply = Comment.objects.get(body__startswith="A reply")
+    assert (reply.parent_id, reply.status) == (parent.pk, "approved")
+    assert page.locator(f"#comment-{reply.pk}.depth-1").count() == 1
+
+
+def test_cancel_reply_moves_the_form_back(page, story):
+    factories.make_comment(story, author_name="Ada")
+    page.goto(story.get_absolute_url())
+    page.get_by_role("link", name="Reply to Ada").click()
+    page.get_by_role("link", name="Cancel reply").click()
+
+    assert page.locator(".comment #respond").count() == 0
+    assert page.locator("#reply-title").inner_text().strip() == "Leave a Reply"
+    assert page.locator("input[name=parent]").input_value() == ""
+
+
+def test_bad_input_comes_back_with_a_message_and_the_text(new_page, story):
+    page = new_page(javascript=False)
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "Please keep my words.", email="grace@example")
+    page.get_by_label("Website", exact=True).fill("javascript:alert(1)")
+    page.get_by_role("button", name="Post Comment").click()
+
+    assert "Enter a valid email address." in page.content()
+    assert "Enter a web address starting with http" in page.content()
+    assert (
+        page.get_by_label("Comment", exact=True).input_value()
+        == "Please keep my words."
+    )
+    screenshot(page, "comment-form-errors")
+
+
+def test_three_level_thread_on_desktop_and_phone(new_page, story):
+    top = factories.make_comment(
+        story, author_name="Ada Lovelace", body="Where it starts."
+    )
+    middle = factories.make_comment(
+        story,
+        parent=top,
+        author_name="Charles Babbage",
+        author_url="https://cb.example",
+        body="A reply, with a link: https://example.com/engine",
+    )
+    factories.make_comment(
+        story, parent=middle, author_name="Grace Hopper", body="Deeper."
+    )
+    factories.make_comment(
+        story, author_name="Alan Turing", body="Another thread.\n\nTwo paragraphs."
+    )
+    for width, name in [(1280, "desktop"), (390, "phone")]:
+        page = new_page(width=width, height=900)
+        page.goto(story.get_absolute_url() + "#comments")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"thread-{name}")

@@ -1,0 +1,322 @@
+"""Posting a comment as a guest, through every path."""
+
+import time
+
+import pytest
+
+from comments.models import Comment
+from tests import factories
+from tests.factories import comment_form, make_comment
+
+pytestmark = pytest.mark.usefixtures("rules")
+
+
+def post(client, article, data, **extra):
+    return client.post(f"/comments/post/{article.pk}/", data, **extra)
+
+
+def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article):
+    make_comment(article, author_email="grace@example.com")
+
+    response = post(client, article, comment_form(client, article, body="Well said."))
+
+    comment = Comment.objects.latest("id")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.status == "approved"
+    assert (comment.author_name, comment.author_email) == (
+        "Grace Guest",
+        "grace@example.com",
+    )
+    assert comment.ip_address == "127.0.0.1"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'id="comment-{comment.pk}"' in page
+    assert "Well said." in page
+
+
+def test_first_time_guest_is_held_and_sees_it_only_in_their_browser(client, article):
+    response = post(client, article, comment_form(client, article, body="First!"))
+
+    comment = Comment.objects.get()
+    assert (comment.status, comment.moderation_reason) == (
+        "pending",
+        "held: first comment from this author",
+    )
+    own_page = client.get(response["Location"]).content.decode()
+    assert "First!" in own_page
+    assert "Your comment is awaiting moderation." in own_page
+
+    other_page = factories_client().get(article.get_absolute_url()).content.decode()
+    assert "First!" not in other_page
+
+
+def factories_client():
+    from django.test import Client
+
+    return Client()
+
+
+def test_spam_is_shown_to_nobody(client, article, rules):
+    rules.disallowed_words = "casino"
+    rules.save()
+
+    post(client, article, comment_form(client, article, body="Best CASINO here"))
+
+    comment = Comment.objects.get()
+    assert comment.status == "spam"
+    assert comment.moderation_reason == "spam: disallowed word “casino” in body"
+    assert "Best CASINO" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_closed_article_refuses_comments(client, article):
+    data = comment_form(client, article)
+    article.comments_open = False
+    article.save()
+
+    response = post(client, article, data)
+
+    assert response.status_code == 403
+    assert "Comments are closed on this article." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_article_past_the_age_limit_refuses_comments(client, rules):
+    import datetime
+
+    from django.utils import timezone
+
+    old = factories.make_article(
+        published_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    data = comment_form(client, old)
+    rules.close_after_days = 30
+    rules.save()
+    response = post(client, old, data)
+    assert response.status_code == 403
+    assert "Comments are closed" in client.get(old.get_absolute_url()).content.decode()
+
+
+def test_unpublished_article_refuses_comments(client, article):
+    data = comment_form(client, article)
+    article.status = "draft"
+    article.save()
+
+    response = post(client, article, data)
+
+    assert response.status_code == 404
+    assert "doesn&#x27;t exist or isn&#x27;t published" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_missing_article_refuses_comments(client, db):
+    response = client.post("/comments/post/999999/", {"body": "hello"})
+    assert response.status_code == 404
+
+
+def test_reply_to_a_comment_that_is_not_visible_is_refused(client, article):
+    hidden = make_comment(article, status="spam")
+
+    response = post(client, article, comment_form(client, article, parent=hidden.pk))
+
+    assert response.status_code == 400
+    assert (
+        "The comment you are replying to is not available" in response.content.decode()
+    )
+    assert "A thoughtful comment." in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_reply_to_a_comment_of_another_article_is_refused(client, article):
+    elsewhere = make_comment(factories.make_article())
+    response = post(client, article, comment_form(client, article, parent=elsewhere.pk))
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"body": "   "}, "Please type your comment."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": ""}, "Please fill in your email address."),
+        ({"name": ""}, "Please fill in your name."),
+        ({"url": "javascript:alert(1)"}, "Enter a web address starting with http"),
+        ({"url": "data:text/html,hi"}, "Enter a web address starting with http"),
+        ({"body": "x" * 65526}, "Ensure this value has at most 65525 characters"),
+        ({"name": "n" * 246}, "Ensure this value has at most 245 characters"),
+        (
+            {"email": "e" * 95 + "@x.com"},
+            "Ensure this value has at most 100 characters",
+        ),
+        ({"url": "https://" + "w" * 200 + ".com"}, "Ensure this value has at most 200"),
+        ({"body": "nul\x00byte"}, "Null characters are not allowed."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_the_text(
+    client, article, fields, message
+):
+    data = comment_form(client, article, body="Keep this text, please.") | fields
+
+    response = post(client, article, data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    if "body" not in fields:
+        assert "Keep this text, please." in page
+    assert not Comment.objects.exists()
+
+
+def test_honeypot_refuses_robots(client, article):
+    response = post(
+        client, article, comment_form(client, article, homepage="http://spam")
+    )
+    assert response.status_code == 400
+    assert "looks automated" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_posting_faster_than_a_person_can_write_is_refused_then_accepted(
+    client, article, rules
+):
+    rules.min_seconds_to_post = 1
+    rules.save()
+    data = comment_form(client, article, body="Quick thought")
+
+    first = post(client, article, data)
+    assert first.status_code == 400
+    assert "That was quick!" in first.content.decode()
+    assert "Quick thought" in first.content.decode()
+
+    time.sleep(1.1)
+    assert post(client, article, data).status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_forged_stamp_is_refused(client, article):
+    response = post(
+        client, article, comment_form(client, article, stamp="forged:1:abc")
+    )
+    assert response.status_code == 400
+    assert "expired or was changed" in response.content.decode()
+
+
+def test_stamp_from_another_article_is_refused(client, article):
+    other = factories.make_article()
+    data = comment_form(client, other)
+    response = post(client, article, data)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_flood_limit_per_ip_and_per_email(client, article, rules):
+    rules.flood_interval = 15
+    rules.save()
+    assert (
+        post(client, article, comment_form(client, article, body="one")).status_code
+        == 302
+    )
+
+    same_ip = post(
+        client,
+        article,
+        comment_form(client, article, body="two", email="x@example.com"),
+    )
+    same_email = post(
+        client,
+        article,
+        comment_form(client, article, body="three"),
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    for response in (same_ip, same_email):
+        assert response.status_code == 400
+        assert "You are posting comments too quickly." in response.content.decode()
+    other = post(
+        client,
+        article,
+        comment_form(client, article, body="four", email="y@example.com"),
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert other.status_code == 302
+    assert Comment.objects.count() == 2
+
+
+def test_duplicate_comment_is_detected(client, article):
+    post(client, article, comment_form(client, article, body="Same words"))
+    response = post(client, article, comment_form(client, article, body="Same words"))
+    assert response.status_code == 400
+    assert (
+        "Duplicate comment detected; it looks as though you’ve already said that!"
+        in response.content.decode()
+    )
+    assert Comment.objects.count() == 1
+
+
+def test_double_submission_of_one_form_creates_one_comment(client, article):
+    data = comment_form(client, article, body="Clicked twice")
+    first = post(client, article, data)
+    second = post(client, article, data)
+    assert first["Location"] == second["Location"]
+    assert Comment.objects.count() == 1
+
+
+def test_reply_is_threaded_under_its_parent(client, article):
+    parent = make_comment(article)
+    post(
+        client, article, comment_form(client, article, parent=parent.pk, body="A reply")
+    )
+    reply = Comment.objects.get(body="A reply")
+    assert (reply.parent, reply.depth) == (parent, 1)
+
+
+def test_reply_at_the_deepest_level_joins_the_parents_thread(client, article, rules):
+    rules.thread_depth = 3
+    rules.save()
+    top = make_comment(article)
+    middle = make_comment(article, parent=top)
+    deepest = make_comment(article, parent=middle)
+
+    post(
+        client, article, comment_form(client, article, parent=deepest.pk, body="Deeper")
+    )
+
+    reply = Comment.objects.get(body="Deeper")
+    assert (reply.parent, reply.depth) == (middle, 2)
+
+
+def test_database_refuses_a_reply_in_another_article(article):
+    from django.db import IntegrityError, transaction
+
+    parent = make_comment(factories.make_article())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_comment(article, parent=parent)
+
+
+def test_database_refuses_an_unknown_status(article):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        make_comment(article, status="published")
+
+
+def test_remember_me_sets_the_cookie_only_when_ticked(client, article):
+    post(client, article, comment_form(client, article, body="no cookie"))
+    assert (
+        "comment_author" not in client.cookies
+        or not client.cookies["comment_author"].value
+    )
+
+    client.cookies.clear()
+    post(
+        client,
+        article,
+        comment_form(
+            client, article, body="with cookie", remember="on", email="r@example.com"
+        ),
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert client.cookies["comment_author"].value
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'value="r@example.com"' in page
+    assert 'value="Grace Guest"' in page
