@@ -21,6 +21,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler500 = "newsroom.views.server_error"
+
 admin.site.site_header = "Newsroom administration"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Articles and discussions"

@@ -1,8 +1,11 @@
-"""The reader's side of the site: the front page and the article page."""
+"""The reader's side of the site: the front page, the article page, error pages."""
 
-from django.db import connection
-from django.http import Http404, HttpResponse
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from newsroom.models import Article
@@ -44,3 +47,17 @@ def healthz(request):
             "database unavailable\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def server_error(request):
+    """
+    The 500 page, or a 503 "back in a moment" page when the database is out of
+    reach: a database restart is an outage to wait out, not a bug. Rendered
+    without context processors, which could need the database themselves.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -49,10 +49,30 @@ def browser():
         browser.close()
 
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh browser contexts (separate cookies: separate readers)."""
+    """
+    Open pages in fresh browser contexts (separate cookies: separate readers).
+
+    Every page is watched: a dialog, a Content Security Policy violation or a
+    request to another host fails the test that caused it.
+    """
+    from urllib.parse import urlsplit
+
     contexts = []
+    problems: list[str] = []
+
+    def watch_request(request):
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host not in LOCAL_HOSTS:
+            problems.append(f"request left for another host: {request.url}")
+
+    def watch_console(message):
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP violation: {message.text}")
 
     def open_page(*, javascript: bool = True, width: int = 1280, height: int = 900):
         context = browser.new_context(

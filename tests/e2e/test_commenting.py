@@ -1,6 +1,7 @@
 """Readers comment and reply in Chromium, with and without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests import factories
@@ -47,7 +48,7 @@ def test_guest_is_held_editor_approves_and_another_reader_sees_it(
     editor.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
     editor.locator("select[name=action]").select_option("approve")
     editor.get_by_role("button", name="Run").click()
-    assert "Approved 1 comment" in editor.content()
+    expect(editor.locator(".messagelist")).to_contain_text("Approved 1 comment")
 
     other.reload()
     assert (
