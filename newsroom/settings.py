@@ -127,6 +127,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+URLIZE_ASSUME_HTTPS = True  # "www.example.com" in a comment links to https://
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
