@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate bench editor clean
+.PHONY: run test lint format install migrate bench load editor clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -34,6 +34,16 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark and the load test need wrk (Debian's package) for the former.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run
+
+load: install
+	$(BIN)/python -m bench.load --posts 2000 --clients 16
+	$(BIN)/python -m bench.load --posts 2000 --clients 16 --outage 10 \
+		--output bench/results/load-outage.json
 
 editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor

@@ -1,0 +1,31 @@
+-- wrk script: POST prepared comment forms, each once, from many addresses.
+-- BENCH_POSTS names a file with one urlencoded form per line; BENCH_COOKIE and
+-- BENCH_PATH say where and as whom. Threads take interleaved lines.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  forms = {}
+  for line in io.lines(os.getenv("BENCH_POSTS")) do forms[#forms + 1] = line end
+  step = tonumber(os.getenv("BENCH_THREADS"))
+  index = id
+  path = os.getenv("BENCH_PATH")
+  cookie = os.getenv("BENCH_COOKIE")
+end
+
+function request()
+  index = index + step
+  local n = index % #forms + 1
+  local headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = cookie,
+    ["X-Forwarded-For"] = string.format("10.%d.%d.%d", (n // 65536) % 256, (n // 256) % 256, n % 256),
+  }
+  return wrk.format("POST", path, headers, forms[n])
+end

@@ -1,0 +1,288 @@
+"""
+The benchmark: Newsroom under gunicorn with production settings, driven by wrk.
+
+    make bench        (or: python -m bench.run [--seconds 10])
+
+Seeds the seed article with 1,000 threaded comments and 100,000 comments over
+1,000 articles, then measures the article page for anonymous readers, a signed-in
+reader and the author of a held comment at 1 and 16 connections, comment posting
+with 8 concurrent posters, and the admin queue; counts SQL queries and HTML bytes.
+Prints one table, each figure beside its budget, and writes bench/results/*.json.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from bench.harness import Site
+
+RESULTS = Path(__file__).resolve().parent / "results"
+HERE = Path(__file__).resolve().parent
+
+# name: (budget, "max" or "min", unit)
+BUDGETS = {
+    "queries anonymous": (6, "max", ""),
+    "queries signed-in": (6, "max", ""),
+    "queries held author": (6, "max", ""),
+    "html bytes": (600_000, "max", "B"),
+    "html bytes gzipped": (80_000, "max", "B"),
+    "anonymous p50 1 client": (60, "max", "ms"),
+    "anonymous p50 16 clients": (None, "max", "ms"),
+    "anonymous p99 16 clients": (None, "max", "ms"),
+    "anonymous req/s 16 clients": (30, "min", "/s"),
+    "anonymous cached req/s 16 clients": (1000, "min", "/s"),
+    "signed-in p50 1 client": (60, "max", "ms"),
+    "signed-in req/s 16 clients": (30, "min", "/s"),
+    "held author p50 1 client": (60, "max", "ms"),
+    "held author req/s 16 clients": (30, "min", "/s"),
+    "post p50 8 posters": (15, "max", "ms"),
+    "post p99 8 posters": (None, "max", "ms"),
+    "posts/s 8 posters": (150, "min", "/s"),
+    "posts stored once": (1, "min", ""),
+    "admin queue p50": (150, "max", "ms"),
+}
+
+
+def wrk(
+    url: str, *, connections: int, seconds: int, cookie: str = "", script=None, env=None
+) -> dict:
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | (env or {}) | {"BENCH_THREADS": str(threads)},
+    ).stdout
+    return {
+        "p50": latency(output, "50%"),
+        "p99": latency(output, "99%"),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": int(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
+        else 0,
+    }
+
+
+def latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def django(site: Site, code: str) -> dict:
+    return json.loads(site.python(code).strip().splitlines()[-1])
+
+
+def page_figures(site: Site, url: str, cookies: dict[str, str]) -> dict:
+    """Queries and bytes per page, measured inside Django with the test client."""
+    return django(
+        site,
+        f"""
+import gzip, json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+out = {{}}
+for who, cookie in {cookies!r}.items():
+    client = Client()
+    for pair in filter(None, cookie.split("; ")):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    client.get({url!r})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get({url!r})
+    out["queries " + who] = len(queries.captured_queries)
+    if who == "anonymous":
+        out["html bytes"] = len(response.content)
+        out["html bytes gzipped"] = len(gzip.compress(response.content, 6))
+print(json.dumps(out))
+""",
+    )
+
+
+def sessions(site: Site) -> dict:
+    return django(
+        site,
+        """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+out = {}
+User = get_user_model()
+reader = User.objects.get(username="benchreader1")
+editor, _ = User.objects.get_or_create(username="benchstaff", defaults=dict(
+    is_staff=True, is_superuser=True, email="staff@example.com"))
+for name, user in [("reader", reader), ("editor", editor)]:
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    out[name] = "sessionid=" + s.session_key
+print(json.dumps(out))
+""",
+    )
+
+
+def held_author_cookie(site: Site, url: str) -> str:
+    """Post as a first-time guest (held), keep the cookie that shows it to them."""
+    http = requests.Session()
+    page = http.get(site.url + url).text
+    form = {
+        "csrfmiddlewaretoken": re.search(r'csrfmiddlewaretoken" value="([^"]+)', page)[
+            1
+        ],
+        "stamp": re.search(r'name="stamp" value="([^"]+)"', page)[1],
+        "body": "A first comment, held for moderation.",
+        "name": "New Reader",
+        "email": f"new{time.time_ns()}@example.com",
+    }
+    action = re.search(r'action="(/comments/post/\d+/)"', page)[1]
+    answer = http.post(site.url + action, data=form, allow_redirects=False)
+    assert answer.status_code == 302, answer.status_code
+    return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Path):
+    """Forms to post, each with its own stamp, and the cookie their CSRF token needs."""
+    http = requests.Session()
+    page = http.get(site.url + url).text
+    token = re.search(r'csrfmiddlewaretoken" value="([^"]+)', page)[1]
+    stamps = django(
+        site,
+        f"import json; from comments.forms import make_stamp; "
+        f"print(json.dumps([make_stamp({article_id}) for _ in range({count})]))",
+    )
+    path = folder / "posts.txt"
+    with path.open("w") as out:
+        for n, stamp in enumerate(stamps):
+            form = {
+                "csrfmiddlewaretoken": token,
+                "stamp": stamp,
+                "body": f"bench post {n}: " + "words " * (n % 40),
+                "name": f"Bench Guest {n}",
+                "email": f"bench{n}@example.com",
+                "url": "",
+                "parent": "",
+                "homepage": "",
+            }
+            out.write(urlencode(form) + "\n")
+    return path, f"csrftoken={http.cookies['csrftoken']}"
+
+
+def run(seconds: int) -> dict:
+    figures: dict = {}
+    env = {
+        "TRUSTED_PROXY_COUNT": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
+    with Site(workers=4, env=env) as site:
+        seeded = django(site, "from bench.seed import seed; seed()")
+        url, article_id = seeded["article"], seeded["article_id"]
+        cookies = sessions(site)
+        held = held_author_cookie(site, url)
+        figures |= page_figures(
+            site,
+            url,
+            {"anonymous": "", "signed-in": cookies["reader"], "held author": held},
+        )
+        for who, cookie in [
+            ("anonymous", ""),
+            ("signed-in", cookies["reader"]),
+            ("held author", held),
+        ]:
+            one = wrk(site.url + url, connections=1, seconds=seconds, cookie=cookie)
+            many = wrk(site.url + url, connections=16, seconds=seconds, cookie=cookie)
+            figures[f"{who} p50 1 client"] = one["p50"]
+            figures[f"{who} p99 1 client"] = one["p99"]
+            figures[f"{who} req/s 1 client"] = one["rps"]
+            figures[f"{who} p50 16 clients"] = many["p50"]
+            figures[f"{who} p99 16 clients"] = many["p99"]
+            figures[f"{who} req/s 16 clients"] = many["rps"]
+
+        with tempfile.TemporaryDirectory() as folder:
+            posts, cookie = prepare_posts(site, article_id, url, 20_000, Path(folder))
+            before = int(
+                site.database.sql(
+                    "SELECT count(*) FROM comments_comment"
+                    " WHERE body LIKE 'bench post %'"
+                )[0][0]
+            )
+            result = wrk(
+                site.url + f"/comments/post/{article_id}/",
+                connections=8,
+                seconds=seconds,
+                script=HERE / "post.lua",
+                env={
+                    "BENCH_POSTS": str(posts),
+                    "BENCH_COOKIE": cookie,
+                    "BENCH_PATH": f"/comments/post/{article_id}/",
+                },
+            )
+        rows = site.database.sql(
+            "SELECT count(*), count(DISTINCT body) FROM comments_comment"
+            " WHERE body LIKE 'bench post %'"
+        )[0]
+        accepted = result["requests"] - result["errors"]
+        figures["post p50 8 posters"] = result["p50"]
+        figures["post p99 8 posters"] = result["p99"]
+        figures["posts/s 8 posters"] = result["rps"]
+        figures["posts refused"] = result["errors"]
+        figures["posts stored once"] = int(
+            rows[0] - before == accepted and rows[0] == rows[1]
+        )
+
+        queue = wrk(
+            site.url + "/admin/comments/comment/",
+            connections=1,
+            seconds=seconds,
+            cookie=cookies["editor"],
+        )
+        figures["admin queue p50"] = queue["p50"]
+        figures["admin queue p99"] = queue["p99"]
+    return figures
+
+
+def table(figures: dict) -> str:
+    lines = [f"{'measure':<36}{'value':>12}  {'budget':>12}  ok"]
+    for name, value in figures.items():
+        budget, kind, unit = BUDGETS.get(name, (None, "", ""))
+        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+        if budget is None:
+            lines.append(f"{name:<36}{shown:>12}  {'':>12}")
+            continue
+        ok = value <= budget if kind == "max" else value >= budget
+        limit = f"{'≤' if kind == 'max' else '≥'} {budget:,}{unit}"
+        lines.append(f"{name:<36}{shown:>12}  {limit:>12}  {'yes' if ok else 'NO'}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Newsroom benchmark")
+    parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    parser.add_argument("--label", default="latest")
+    args = parser.parse_args()
+    figures = run(args.seconds)
+    print(table(figures))
+    RESULTS.mkdir(exist_ok=True)
+    record = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}
+    (RESULTS / f"{args.label}.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
