@@ -180,7 +180,9 @@ class Comment(models.Model):
 
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
-    # The form a comment came from: posting the same form twice finds this row.
+    # The form a comment came from: the same form posted twice with the same text
+    # finds this row. Not unique: a page kept in the browser's cache serves its
+    # form again, for the reader's next comment.
     form_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = CommentQuerySet.as_manager()
@@ -198,9 +200,6 @@ class Comment(models.Model):
                 condition=~models.Q(parent=models.F("id")),
                 name="comment_not_own_parent",
             ),
-            models.UniqueConstraint(
-                fields=["form_token"], name="comment_form_token_unique"
-            ),
             # Target of the composite foreign key (parent_id, article_id).
             models.UniqueConstraint(
                 fields=["id", "article"], name="comment_id_article"
@@ -217,6 +216,7 @@ class Comment(models.Model):
                 condition=models.Q(status="pending"),
                 name="comment_pending_idx",
             ),
+            models.Index(fields=["form_token"], name="comment_form_token_idx"),
             # Flood limits and an author's history.
             models.Index(fields=["ip_address", "-created_at"], name="comment_ip_idx"),
             models.Index(

@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -82,9 +82,6 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             "This form has expired or was changed. Please post your comment again."
         )
     token, shown_at = stamp
-    posted_before = Comment.objects.filter(form_token=token).first()
-    if posted_before is not None:
-        return posted_before  # the same form posted twice: one comment
     if data["homepage"]:
         raise Refused(
             "Your comment looks automated and was not posted. "
@@ -122,50 +119,49 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
     if data.get("parent"):
         comment.parent = reply_target(request, article, data["parent"], rules)
 
-    try:
-        with transaction.atomic():
-            # One poster at a time per address, so a burst can't slip past the limit.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                    [f"comment:{comment.ip_address}"],
-                )
-            check_flood(comment, identity, rules)
-            said_before = Comment.objects.filter(
-                identity, article=article, body=comment.body
-            ).exclude(status=Comment.Status.REMOVED)
-            if said_before.exists():
-                raise Refused(
-                    "Duplicate comment detected; it looks as though you’ve already "
-                    "said that!"
-                )
-            history = moderation.History(
-                has_approved_comment=Comment.objects.filter(
-                    identity, status=Comment.Status.APPROVED
-                ).exists(),
-                is_trusted=request.user.is_authenticated and request.user.is_staff,
+    with transaction.atomic():
+        # One poster at a time per address: a burst can't slip past the limits, and
+        # a double click finds the comment its first click saved.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"comment:{comment.ip_address}"],
             )
-            verdict = moderation.decide(
-                moderation.Submission(
-                    body=comment.body,
-                    name=comment.author_name,
-                    email=comment.author_email,
-                    url=comment.author_url,
-                    ip_address=comment.ip_address or "",
-                    user_agent=comment.user_agent,
-                ),
-                rules,
-                history,
+        posted_before = Comment.objects.filter(
+            form_token=token, article=article, body=comment.body
+        ).first()
+        if posted_before is not None:
+            return posted_before  # the same form posted twice: one comment
+        check_flood(comment, identity, rules)
+        said_before = Comment.objects.filter(
+            identity, article=article, body=comment.body
+        ).exclude(status=Comment.Status.REMOVED)
+        if said_before.exists():
+            raise Refused(
+                "Duplicate comment detected; it looks as though you’ve already "
+                "said that!"
             )
-            comment.status = verdict.status
-            comment.moderation_reason = verdict.reason
-            comment.save()
-    except IntegrityError:
-        # The same form, posted twice at the same moment: the other request won.
-        posted_before = Comment.objects.filter(form_token=token).first()
-        if posted_before is None:
-            raise
-        return posted_before
+        history = moderation.History(
+            has_approved_comment=Comment.objects.filter(
+                identity, status=Comment.Status.APPROVED
+            ).exists(),
+            is_trusted=request.user.is_authenticated and request.user.is_staff,
+        )
+        verdict = moderation.decide(
+            moderation.Submission(
+                body=comment.body,
+                name=comment.author_name,
+                email=comment.author_email,
+                url=comment.author_url,
+                ip_address=comment.ip_address or "",
+                user_agent=comment.user_agent,
+            ),
+            rules,
+            history,
+        )
+        comment.status = verdict.status
+        comment.moderation_reason = verdict.reason
+        comment.save()
     return comment
 
 

@@ -320,3 +320,10 @@ def test_remember_me_sets_the_cookie_only_when_ticked(client, article):
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'value="r@example.com"' in page
     assert 'value="Grace Guest"' in page
+
+
+def test_a_form_kept_in_the_browser_serves_the_next_comment_too(client, article):
+    data = comment_form(client, article, body="First thought")
+    post(client, article, data)
+    post(client, article, data | {"body": "Second thought, same page"})
+    assert Comment.objects.count() == 2
