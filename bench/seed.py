@@ -37,8 +37,8 @@ STATUSES = ["approved"] * 90 + ["pending"] * 5 + ["spam"] * 3 + ["removed"] * 2
 
 def body(rng: random.Random) -> str:
     paragraphs = [
-        " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 4)))
-        for _ in range(rng.choice([1, 1, 1, 2, 3]))
+        " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3)))
+        for _ in range(rng.choice([1, 1, 1, 1, 2]))
     ]
     return "\n\n".join(paragraphs)
 

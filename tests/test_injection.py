@@ -26,7 +26,6 @@ CLEAR_MESSAGES = (
 ALLOWED_TAGS = {"li", "article", "header", "span", "b", "a", "time", "div", "p", "br"}
 ALLOWED_ATTRIBUTES = {
     "id", "class", "href", "rel", "datetime", "dir", "aria-hidden", "aria-label",
-    "data-parent", "data-comment", "data-name",
 }  # fmt: skip
 _addresses = itertools.count(1)
 

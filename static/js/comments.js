@@ -14,10 +14,10 @@ if (respond) {
   respond.before(home);
 
   const showReply = (link) => {
-    const comment = document.getElementById(`comment-${link.dataset.comment}`);
+    const comment = link.closest(".comment");
     comment.append(respond);
-    parentInput.value = link.dataset.parent;
-    replyTo.textContent = ` to ${link.dataset.name}`;
+    parentInput.value = new URL(link.href).searchParams.get("replytocom");
+    replyTo.textContent = ` to ${comment.querySelector("header b").textContent}`;
     cancel.hidden = false;
     form.querySelector("textarea").focus();
   };
@@ -30,7 +30,7 @@ if (respond) {
   };
 
   document.addEventListener("click", (event) => {
-    const link = event.target.closest(".comment-reply-link");
+    const link = event.target.closest(".comment .reply");
     if (link) {
       event.preventDefault();
       showReply(link);
