@@ -88,11 +88,39 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        # Rules change what every discussion shows (depth, closing): none of the
+        # cached ones may be served again.
+        DiscussionVersion.objects.update(version=models.F("version") + 1)
 
     @classmethod
     def load(cls) -> "DiscussionSettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class DiscussionVersion(models.Model):
+    """
+    A counter per article that PostgreSQL bumps on every insert, update or delete
+    of its comments (triggers in migration 0006), whatever wrote them: the form,
+    an admin action, a bulk update, a script. Cached discussions are keyed by it,
+    so a cached page can't outlive a change.
+    """
+
+    article = models.OneToOneField(
+        "newsroom.Article", on_delete=models.CASCADE, primary_key=True
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "discussion version"
+
+    def __str__(self) -> str:
+        return f"version {self.version} of article {self.article_id}"
+
+    @classmethod
+    def of(cls, article) -> int:
+        row = cls.objects.filter(article=article).values_list("version", flat=True)
+        return row.first() or 0
 
 
 class CommentQuerySet(models.QuerySet):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from comments import moderation
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, DiscussionVersion
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -282,3 +282,30 @@ def refusal(request, article, message: str, status: int):
         {"article": article, "message": message},
         status=status,
     )
+
+
+def discussion_state(request, article) -> dict:
+    """
+    What the discussion depends on, loaded once per request (the article view
+    asks first, for its ETag; the tag reuses it): the rules, whether comments are
+    open, and, for a reader with nothing of their own to see (anonymous, no held
+    comment), an ETag naming this exact rendering.
+    """
+    if hasattr(request, "_discussion_state"):
+        return request._discussion_state
+    rules = DiscussionSettings.load()
+    is_open = moderation.comments_are_open(
+        comments_open=article.comments_open,
+        published_at=article.published_at,
+        close_after_days=rules.close_after_days,
+        now=timezone.now(),
+    )
+    etag = None
+    if not request.user.is_authenticated and not held_comment_ids(request):
+        version = DiscussionVersion.of(article)
+        etag = (
+            f"{article.pk}-{version}-{int(article.updated_at.timestamp() * 1000)}"
+            f"-{int(is_open)}"
+        )
+    request._discussion_state = {"rules": rules, "is_open": is_open, "etag": etag}
+    return request._discussion_state

@@ -169,6 +169,22 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Cache: rendered discussions, rate limits. Local memory per process by default;
+# with several app servers, REDIS_URL makes it one shared cache.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsroom",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 # Content Security Policy: nothing inline, nothing from elsewhere. Forms may only
 # post to the site itself and to the login providers it redirects to.
 LOGIN_PROVIDER_ORIGINS = [

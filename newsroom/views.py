@@ -6,8 +6,10 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 
+from comments.views import discussion_state
 from newsroom.models import Article
 
 
@@ -26,7 +28,16 @@ def article(request, year: int, month: int, day: int, slug: str):
         )
     except Article.DoesNotExist:
         raise Http404("No article at this address.") from None
-    return render(
+    # Readers with nothing of their own on the page can revalidate: an ETag that
+    # changes with the article, its discussion and the discussion rules.
+    etag = discussion_state(request, article)["etag"]
+    if etag and "messages" not in request.COOKIES:
+        etag = f'W/"{etag}"'
+        if not_modified := get_conditional_response(request, etag=etag):
+            return not_modified
+    else:
+        etag = None
+    response = render(
         request,
         "newsroom/article.html",
         {
@@ -34,6 +45,12 @@ def article(request, year: int, month: int, day: int, slug: str):
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         },
     )
+    if etag:
+        response["ETag"] = etag
+        # The page holds this reader's CSRF token: browsers may keep it, shared
+        # caches may not, and every use asks us first.
+        response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @never_cache

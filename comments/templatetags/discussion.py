@@ -11,13 +11,13 @@ is kept lean on purpose: it is repeated a thousand times on a busy story.
 from html import escape
 
 from django import template
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from comments import moderation
 from comments.forms import CommentForm, make_stamp
-from comments.models import Comment, DiscussionSettings
-from comments.views import held_comment_ids, remembered_author
+from comments.models import Comment
+from comments.views import discussion_state, held_comment_ids, remembered_author
 
 register = template.Library()
 
@@ -25,19 +25,22 @@ register = template.Library()
 @register.inclusion_tag("comments/_discussion.html", takes_context=True)
 def discussion(context, article):
     request = context["request"]
-    rules = DiscussionSettings.load()
-    comments = Comment.objects.thread(article, request.user, held_comment_ids(request))
-    is_open = moderation.comments_are_open(
-        comments_open=article.comments_open,
-        published_at=article.published_at,
-        close_after_days=rules.close_after_days,
-        now=timezone.now(),
-    )
+    state = discussion_state(request, article)
+    rules, is_open = state["rules"], state["is_open"]
+    replytocom = request.GET.get("replytocom", "")
 
     reply_to = None
-    replytocom = request.GET.get("replytocom", "")
-    if replytocom.isdigit():
-        reply_to = next((c for c in comments if c.pk == int(replytocom)), None)
+    if state["etag"] and not replytocom:
+        # A reader with nothing of their own to see: the shared rendering will do.
+        key = f"discussion:{state['etag']}"
+        shown = cache.get(key)
+        if shown is None:
+            shown = shown_comments(request, article, rules, is_open)[1]
+            cache.set(key, shown, 60 * 60 * 24)
+    else:
+        comments, shown = shown_comments(request, article, rules, is_open)
+        if replytocom.isdigit():
+            reply_to = next((c for c in comments if c.pk == int(replytocom)), None)
 
     guest = not request.user.is_authenticated
     initial = {"stamp": make_stamp(article.pk), "parent": reply_to and reply_to.pk}
@@ -51,11 +54,18 @@ def discussion(context, article):
         "request": request,
         "user": request.user,
         "article": article,
-        "comment_list": render_comments(comments, rules.thread_depth, is_open),
-        "approved_count": sum(1 for c in comments if c.status == "approved"),
+        **shown,
         "form": form,
         "reply_to": reply_to,
         "is_open": is_open,
+    }
+
+
+def shown_comments(request, article, rules, is_open) -> tuple[list[Comment], dict]:
+    comments = Comment.objects.thread(article, request.user, held_comment_ids(request))
+    return comments, {
+        "comment_list": render_comments(comments, rules.thread_depth, is_open),
+        "approved_count": sum(1 for c in comments if c.status == "approved"),
     }
 
 

@@ -1,0 +1,133 @@
+"""
+The anonymous discussion is cached under a version PostgreSQL bumps on any change
+to the article's comments, and the page answers conditional GETs.
+"""
+
+import pytest
+from django.test import Client
+
+from comments.models import Comment, DiscussionSettings
+from tests.factories import comment_form, make_comment
+
+
+def page(client, article) -> str:
+    return client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def cached(client, article):
+    """An article whose discussion is in the cache, with one approved comment."""
+    comment = make_comment(article, body="Original words")
+    assert "Original words" in page(client, article)
+    return comment
+
+
+def test_second_anonymous_view_comes_from_the_cache(
+    client, article, cached, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        assert "Original words" in page(client, article)
+
+
+def test_a_new_comment_invalidates(client, article, cached, rules):
+    make_comment(article, body="A newcomer")
+    assert "A newcomer" in page(client, article)
+
+
+def test_moderation_by_bulk_update_invalidates(client, article, cached):
+    held = make_comment(article, status="pending", body="Held words")
+    assert "Held words" not in page(client, article)
+    Comment.objects.filter(pk=held.pk).update(status="approved")  # as admin actions do
+    assert "Held words" in page(client, article)
+
+
+def test_an_edit_invalidates(client, article, cached):
+    cached.body = "Edited words"
+    cached.save()
+    html = page(client, article)
+    assert "Edited words" in html and "Original words" not in html
+
+
+def test_removal_invalidates(client, article, cached):
+    Comment.objects.filter(pk=cached.pk).update(status="removed")
+    assert "Original words" not in page(client, article)
+
+
+def test_deletion_invalidates(client, article, cached):
+    cached.delete()
+    assert "Original words" not in page(client, article)
+
+
+def test_settings_that_change_what_is_shown_invalidate(client, article, cached):
+    reply = make_comment(article, parent=cached)
+    assert f'href="?replytocom={reply.pk}#respond"' in page(client, article)
+    rules = DiscussionSettings.load()
+    rules.thread_depth = 1
+    rules.save()
+    html = page(client, article)
+    assert f'href="?replytocom={reply.pk}#respond"' not in html
+
+
+def test_closing_comments_on_the_article_invalidates(client, article, cached):
+    article.comments_open = False
+    article.save()
+    assert "Comments are closed." in page(client, article)
+
+
+def test_conditional_get_answers_304_then_200_after_a_new_comment(client, article):
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    assert first["Cache-Control"] == "private, no-cache"
+
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+
+    make_comment(article, body="Something new")
+    after = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert "Something new" in after.content.decode()
+    assert after["ETag"] != etag
+
+
+def test_held_comment_author_sees_it_while_the_cached_page_does_not(article, rules):
+    anonymous, author = Client(), Client()
+    assert "Leave a Reply" in page(anonymous, article)  # cached now
+
+    author.post(
+        f"/comments/post/{article.pk}/",
+        comment_form(author, article, body="Waiting for an editor"),
+    )
+
+    assert "Waiting for an editor" in page(author, article)
+    assert "Your comment is awaiting moderation." in page(author, article)
+    assert "Waiting for an editor" not in page(anonymous, article)
+    assert "ETag" not in author.get(article.get_absolute_url())
+
+
+def test_signed_in_readers_get_no_etag(client, article):
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    assert "ETag" not in client.get(article.get_absolute_url())
+
+
+def test_invalidation_holds_with_the_shared_redis_cache(client, article, settings):
+    """The production shape: several app servers sharing one Redis cache."""
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{article.pk}",
+        }
+    }
+    comment = make_comment(article, body="Shared words")
+    assert "Shared words" in page(client, article)
+    Comment.objects.filter(pk=comment.pk).update(status="spam")
+    assert "Shared words" not in page(Client(), article)
