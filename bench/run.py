@@ -239,12 +239,17 @@ def run(seconds: int) -> dict:
             " WHERE body LIKE 'bench post %'"
         )[0]
         accepted = result["requests"] - result["errors"]
+        stored = rows[0] - before
         figures["post p50 8 posters"] = result["p50"]
         figures["post p99 8 posters"] = result["p99"]
         figures["posts/s 8 posters"] = result["rps"]
         figures["posts refused"] = result["errors"]
+        figures["posts answered 302"] = accepted
+        figures["posts stored"] = stored
+        # Every answered post is stored, once; up to one more per connection may
+        # have been stored while wrk stopped waiting for its answer.
         figures["posts stored once"] = int(
-            rows[0] - before == accepted and rows[0] == rows[1]
+            accepted <= stored <= accepted + 8 and rows[0] == rows[1]
         )
 
         queue = wrk(
