@@ -17,6 +17,7 @@ import nh3
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -65,6 +66,18 @@ class DiscussionSettings(models.Model):
         "nest replies this many levels deep",
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    page_comments = models.BooleanField("break comments into pages", default=False)
+    comments_per_page = models.PositiveSmallIntegerField(
+        "top-level comments per page",
+        default=50,
+        validators=[MinValueValidator(1)],
+    )
+    newest_page_first = models.BooleanField(
+        "show the page of newest comments first",
+        default=True,
+        help_text="Otherwise the page of oldest comments. Comments read oldest first "
+        "within a page.",
     )
     flood_interval = models.PositiveIntegerField(
         "seconds between two comments from one person or address",
@@ -139,8 +152,10 @@ class CommentQuerySet(models.QuerySet):
 
     def thread(self, article, user, held_ids=()) -> list["Comment"]:
         """
-        The article's visible comments in reading order, each with `.depth` set for
-        display: one query, the tree built in Python.
+        The article's visible comments in reading order: one query, the tree built
+        in Python. Each comment gets `.display_depth` and `.thread_number`, the
+        position (from 0) of the top-level comment whose thread it is in, which
+        decides its page when comments are paged.
         """
         comments = list(
             self.filter(article=article)
@@ -155,15 +170,28 @@ class CommentQuerySet(models.QuerySet):
             parent_id = comment.parent_id if comment.parent_id in by_id else None
             children.setdefault(parent_id, []).append(comment)
         ordered: list[Comment] = []
-        stack = [(comment, 0) for comment in reversed(children.get(None, []))]
-        while stack:
-            comment, depth = stack.pop()
-            comment.display_depth = depth
-            ordered.append(comment)
-            stack.extend(
-                (child, depth + 1) for child in reversed(children.get(comment.pk, []))
-            )
+        for number, top in enumerate(children.get(None, [])):
+            stack = [(top, 0)]
+            while stack:
+                comment, depth = stack.pop()
+                comment.display_depth = depth
+                comment.thread_number = number
+                ordered.append(comment)
+                stack.extend(
+                    (child, depth + 1)
+                    for child in reversed(children.get(comment.pk, []))
+                )
         return ordered
+
+
+def page_count(comments: list["Comment"], per_page: int) -> int:
+    """How many pages a thread() list fills, at per_page top-level comments each."""
+    threads = comments[-1].thread_number + 1 if comments else 0
+    return max(1, -(-threads // per_page))
+
+
+def page_of(comment: "Comment", per_page: int) -> int:
+    return comment.thread_number // per_page + 1
 
 
 class Comment(models.Model):
@@ -262,7 +290,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        # Redirects to the comment on the page that holds it (comments.views).
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def display_name(self) -> str:

@@ -15,13 +15,13 @@ from django.contrib import messages
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from comments import moderation
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.models import Comment, DiscussionSettings, DiscussionVersion
+from comments.models import Comment, DiscussionSettings, DiscussionVersion, page_of
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -65,7 +65,7 @@ def post_comment(request, article_id: int):
         form.add_error(None, str(reason))
         return form_page(request, article, form)
 
-    response = HttpResponseRedirect(comment.get_absolute_url())
+    response = HttpResponseRedirect(comment_location(request, comment, rules))
     if comment.status == Comment.Status.PENDING:
         remember_held_comment(request, response, comment)
     elif comment.status == Comment.Status.SPAM:
@@ -73,6 +73,34 @@ def post_comment(request, article_id: int):
     if form.guest:
         remember_author(response, form.cleaned_data)
     return response
+
+
+def permalink(request, comment_id: int):
+    """A comment's lasting address: to the article page that shows it."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user, held_comment_ids(request))
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=comment_id,
+    )
+    return HttpResponseRedirect(
+        comment_location(request, comment, DiscussionSettings.load())
+    )
+
+
+def comment_location(request, comment: Comment, rules) -> str:
+    """The comment's place: its page of the article (when paged), its anchor."""
+    url = comment.article.get_absolute_url()
+    if rules.page_comments:
+        thread = Comment.objects.thread(
+            comment.article,
+            request.user,
+            [*held_comment_ids(request), comment.pk],
+        )
+        shown = next((c for c in thread if c.pk == comment.pk), None)
+        if shown is not None:
+            url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
+    return f"{url}#comment-{comment.pk}"
 
 
 def save_comment(request, article: Article, rules, data: dict) -> Comment:

@@ -11,6 +11,11 @@ urlpatterns = [
         views.article,
         name="article",
     ),
+    path(
+        "<int:year>/<int:month>/<int:day>/<slug:slug>/comment-page-<int:comment_page>/",
+        views.article,
+        name="article-comment-page",
+    ),
     path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

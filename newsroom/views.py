@@ -18,7 +18,9 @@ def home(request):
     return render(request, "newsroom/home.html", {"articles": articles})
 
 
-def article(request, year: int, month: int, day: int, slug: str):
+def article(
+    request, year: int, month: int, day: int, slug: str, comment_page: int | None = None
+):
     try:
         article = Article.objects.published().get(
             slug=slug,
@@ -42,6 +44,7 @@ def article(request, year: int, month: int, day: int, slug: str):
         "newsroom/article.html",
         {
             "article": article,
+            "comment_page": comment_page,
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         },
     )

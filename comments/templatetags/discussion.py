@@ -12,11 +12,12 @@ from html import escape
 
 from django import template
 from django.core.cache import cache
+from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from comments.forms import CommentForm, make_stamp
-from comments.models import Comment
+from comments.models import Comment, page_count, page_of
 from comments.views import discussion_state, held_comment_ids, remembered_author
 
 register = template.Library()
@@ -29,18 +30,22 @@ def discussion(context, article):
     rules, is_open = state["rules"], state["is_open"]
     replytocom = request.GET.get("replytocom", "")
 
+    page = context.get("comment_page")
+
     reply_to = None
     if state["etag"] and not replytocom:
         # A reader with nothing of their own to see: the shared rendering will do.
-        key = f"discussion:{state['etag']}"
+        key = f"discussion:{state['etag']}:{page}"
         shown = cache.get(key)
         if shown is None:
-            shown = shown_comments(request, article, rules, is_open)[1]
+            shown = shown_comments(request, article, rules, is_open, page)[1]
             cache.set(key, shown, 60 * 60 * 24)
     else:
-        comments, shown = shown_comments(request, article, rules, is_open)
+        comments, shown = shown_comments(request, article, rules, is_open, page)
         if replytocom.isdigit():
             reply_to = next((c for c in comments if c.pk == int(replytocom)), None)
+    if shown["page"] is None:
+        raise Http404("There is no such page of comments.")
 
     guest = not request.user.is_authenticated
     initial = {"stamp": make_stamp(article.pk), "parent": reply_to and reply_to.pk}
@@ -61,12 +66,42 @@ def discussion(context, article):
     }
 
 
-def shown_comments(request, article, rules, is_open) -> tuple[list[Comment], dict]:
+def shown_comments(
+    request, article, rules, is_open, page: int | None
+) -> tuple[list[Comment], dict]:
+    """
+    The comments to show and their rendering. When comments are paged, `page` is
+    the page asked for (None: the default page); the result's "page" is None when
+    there is no such page.
+    """
     comments = Comment.objects.thread(article, request.user, held_comment_ids(request))
-    return comments, {
-        "comment_list": render_comments(comments, rules.thread_depth, is_open),
+    shown = {
         "approved_count": sum(1 for c in comments if c.status == "approved"),
+        "pages": 1,
+        "page": 1,
     }
+    if rules.page_comments:
+        per_page = rules.comments_per_page
+        pages = page_count(comments, per_page)
+        if page is None:
+            page = pages if rules.newest_page_first else 1
+        shown |= {"pages": pages, "page": page if 1 <= page <= pages else None}
+        comments = [c for c in comments if page_of(c, per_page) == page]
+    elif page is not None:
+        shown["page"] = None
+    base = article.get_absolute_url()
+    shown["older_url"] = (
+        f"{base}comment-page-{shown['page'] - 1}/#comments"
+        if shown["page"] and shown["page"] > 1
+        else ""
+    )
+    shown["newer_url"] = (
+        f"{base}comment-page-{shown['page'] + 1}/#comments"
+        if shown["page"] and shown["page"] < shown["pages"]
+        else ""
+    )
+    shown["comment_list"] = render_comments(comments, rules.thread_depth, is_open)
+    return comments, shown
 
 
 def render_comments(

@@ -1,0 +1,96 @@
+"""Paging for huge threads, WordPress-compatible: /<permalink>/comment-page-<n>/."""
+
+import pytest
+
+from comments.models import Comment
+from tests.factories import comment_form, make_comment
+
+
+@pytest.fixture
+def paged(rules):
+    rules.page_comments = True
+    rules.comments_per_page = 2
+    rules.save()
+    return rules
+
+
+@pytest.fixture
+def threads(article):
+    """Five top-level comments, the first with a reply."""
+    tops = [make_comment(article, body=f"top {n}") for n in range(5)]
+    reply = make_comment(article, parent=tops[0], body="reply to top 0")
+    return tops, reply
+
+
+def ids_on(client, url) -> list[str]:
+    import re
+
+    return re.findall(r'<li id="comment-(\d+)"', client.get(url).content.decode())
+
+
+def test_each_page_holds_its_threads_with_their_replies(
+    client, article, paged, threads
+):
+    tops, reply = threads
+    base = article.get_absolute_url()
+    assert ids_on(client, f"{base}comment-page-1/") == [
+        str(tops[0].pk),
+        str(reply.pk),
+        str(tops[1].pk),
+    ]
+    assert ids_on(client, f"{base}comment-page-3/") == [str(tops[4].pk)]
+
+
+def test_the_newest_page_is_shown_first_by_default(client, article, paged, threads):
+    tops, _ = threads
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'id="comment-{tops[4].pk}"' in page
+    assert f'id="comment-{tops[0].pk}"' not in page
+    assert "Page 3 of 3" in page
+    assert f'href="{article.get_absolute_url()}comment-page-2/#comments"' in page
+    assert "6 thoughts on" in page  # the heading counts every page
+
+
+def test_oldest_page_first_when_chosen(client, article, paged, threads):
+    paged.newest_page_first = False
+    paged.save()
+    tops, _ = threads
+    assert str(tops[0].pk) in ids_on(client, article.get_absolute_url())
+
+
+def test_pages_beyond_the_last_are_not_found(client, article, paged, threads):
+    assert client.get(f"{article.get_absolute_url()}comment-page-4/").status_code == 404
+    assert client.get(f"{article.get_absolute_url()}comment-page-0/").status_code == 404
+
+
+def test_no_comment_pages_when_paging_is_off(client, article, rules, threads):
+    assert client.get(f"{article.get_absolute_url()}comment-page-2/").status_code == 404
+
+
+def test_permalink_lands_on_the_page_that_holds_the_comment(
+    client, article, paged, threads
+):
+    tops, reply = threads
+    response = client.get(reply.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}comment-page-1/#comment-{reply.pk}"
+    )
+
+
+def test_permalink_of_a_hidden_comment_is_not_found(client, article, paged):
+    spam = make_comment(article, status="spam")
+    assert client.get(spam.get_absolute_url()).status_code == 404
+
+
+def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
+    tops, _ = threads
+    response = client.post(
+        f"/comments/post/{article.pk}/",
+        comment_form(client, article, body="late reply", parent=tops[1].pk),
+    )
+    comment = Comment.objects.get(body="late reply")
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}comment-page-1/#comment-{comment.pk}"
+    )
+    assert "late reply" in client.get(response["Location"]).content.decode()
