@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from comments import moderation
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.models import Comment, DiscussionSettings
+from comments.models import Ban, Comment, DiscussionSettings
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -139,11 +139,18 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
                     "Duplicate comment detected; it looks as though you’ve already "
                     "said that!"
                 )
+            # Bans (issue 5): one query on account, email and IP.
+            ban_reason = Ban.objects.reason_for(
+                user_id=comment.user_id,
+                email=comment.author_email,
+                ip_address=comment.ip_address,
+            )
             history = moderation.History(
                 has_approved_comment=Comment.objects.filter(
                     identity, status=Comment.Status.APPROVED
                 ).exists(),
                 is_trusted=request.user.is_authenticated and request.user.is_staff,
+                ban_reason=ban_reason,
             )
             verdict = moderation.decide(
                 moderation.Submission(

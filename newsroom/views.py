@@ -1,6 +1,7 @@
 """The reader's side of the site: the front page and the article page."""
 
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -9,7 +10,9 @@ from newsroom.models import Article
 
 
 def home(request):
-    articles = Article.objects.published()
+    articles = Article.objects.published().annotate(
+        approved_comments=Count("comments", filter=Q(comments__status="approved"))
+    )
     return render(request, "newsroom/home.html", {"articles": articles})
 
 
