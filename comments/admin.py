@@ -272,17 +272,16 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "author",
         "article_link",
-        "status_badge",
-        "moderation_reason",
-        "created_at",
+        "status_and_reason",
+        "submitted",
         "replies",
-        "quick_actions",
     ]
-    list_display_links = ["excerpt"]
+    list_display_links = None  # the excerpt links itself, above its buttons
     list_filter = [StatusFilter, ArticleFilter, "created_at"]
     list_select_related = ["article", "user"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # StatusFilter counts on its own, cheaply
     paginator = CappedCountPaginator
     search_fields = ["body"]  # shows the box; get_search_results does the work
     search_help_text = "Words of the comment, a name, email, website or IP address."
@@ -295,8 +294,7 @@ class CommentAdmin(admin.ModelAdmin):
         "restore",
     ]
     fieldsets = [
-        (None, {"fields": ["status_badge", "moderation_reason", "article_link"]}),
-        ("Text", {"fields": ["body"]}),
+        (None, {"fields": ["article_link", "body"]}),
         (
             "Author",
             {
@@ -313,8 +311,6 @@ class CommentAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [
-        "status_badge",
-        "moderation_reason",
         "article_link",
         "author_email",
         "identity_label",
@@ -346,6 +342,11 @@ class CommentAdmin(admin.ModelAdmin):
             queryset = queryset.prefetch_related("user__socialaccount_set")
         return queryset
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Moderation queue"} | (extra_context or {})
+        )
+
     def get_ordering(self, request):
         # The queue oldest first (who waited longest); other views newest first.
         if request.GET.get(StatusFilter.parameter_name, StatusFilter.DEFAULT) == (
@@ -371,7 +372,22 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(120) or "—"
+        """The text, linking to its page, with buttons below it (as in WordPress)."""
+        return format_html(
+            '<a href="{}">{}</a>{}',
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            Truncator(comment.body).chars(100) or "—",
+            self.quick_actions(comment),
+        )
+
+    @admin.display(description="Submitted", ordering="created_at")
+    def submitted(self, comment):
+        local = timezone.localtime(comment.created_at)
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            local.isoformat(),
+            local.strftime("%b %-d, %Y %H:%M"),
+        )
 
     @admin.display(description="Author")
     def author(self, comment):
@@ -396,15 +412,17 @@ class CommentAdmin(admin.ModelAdmin):
             reverse("admin:comments_comment_changelist"),
             ArticleFilter.parameter_name,
             comment.article_id,
-            Truncator(comment.article.title).chars(60),
+            Truncator(comment.article.title).chars(40),
         )
 
     @admin.display(description="Status", ordering="status")
-    def status_badge(self, comment):
+    def status_and_reason(self, comment):
+        """The status, and why it was held or sent to spam: the rule that fired."""
         return format_html(
-            '<span class="status status--{}">{}</span>',
+            '<span class="status status--{}">{}</span><br><small>{}</small>',
             comment.status,
             comment.get_status_display(),
+            comment.moderation_reason,
         )
 
     @admin.display(description="Replies")
