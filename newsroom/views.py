@@ -10,8 +10,13 @@ from newsroom.models import Article
 
 
 def home(request):
-    articles = Article.objects.published().annotate(
-        approved_comments=Count("comments", filter=Q(comments__status="approved"))
+    # Meta.ordering doesn't apply to a GROUP BY query: order explicitly.
+    articles = (
+        Article.objects.published()
+        .annotate(
+            approved_comments=Count("comments", filter=Q(comments__status="approved"))
+        )
+        .order_by("-published_at")
     )
     return render(request, "newsroom/home.html", {"articles": articles})
 

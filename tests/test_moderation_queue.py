@@ -190,6 +190,7 @@ def test_large_views_are_not_fully_counted(editor_client, article, monkeypatch):
     assert any("LIMIT 6" in s and "COUNT(*)" in s for s in sql)
     assert any(s.startswith("EXPLAIN") for s in sql)
     assert len(rows(html)) == 12  # estimate used for paging; rows all shown
+    assert "Pending (5+)" in html  # the status count stops at the cap too
 
 
 def test_pending_count_on_admin_index(editor_client, article):
