@@ -198,3 +198,29 @@ def test_pending_count_on_admin_index(editor_client, article):
     factories.make_comment(article, status="pending")
     html = editor_client.get("/admin/").content.decode()
     assert re.search(r"Comments pending</a></th>\s*<td><strong>2</strong>", html)
+
+
+def test_social_identities_in_a_fixed_number_of_queries(editor_client, article):
+    from django.apps import apps
+
+    if not apps.is_installed("allauth.socialaccount"):
+        pytest.skip("allauth.socialaccount is not installed yet (sign-in issue)")
+    from allauth.socialaccount.models import SocialAccount
+
+    def add(provider: str, n: int) -> None:
+        for i in range(n):
+            user = factories.make_user()
+            SocialAccount.objects.create(
+                user=user, provider=provider, uid=f"{i}{user.pk}"
+            )
+            factories.make_comment(article, status="pending", user=user)
+
+    add("twitter_oauth2", 1)
+    add("facebook", 1)
+    few = count_queries(editor_client, QUEUE)
+    html = editor_client.get(QUEUE).content.decode()
+    assert '<span class="identity">X (Twitter)</span>' in html
+    assert '<span class="identity">Facebook</span>' in html
+    add("twitter_oauth2", 10)
+    add("facebook", 10)
+    assert count_queries(editor_client, QUEUE) == few

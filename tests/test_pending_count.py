@@ -31,9 +31,14 @@ def test_readers_see_no_count_and_pay_no_query_for_it(
     assert "pending-link" not in client.get("/").content.decode()
 
 
-def test_staff_without_moderation_rights_see_no_count(client, article):
-    client.force_login(factories.make_user(is_staff=True))
-    assert "pending-link" not in client.get("/").content.decode()
+def test_editors_article_page_stays_within_six_queries(
+    client, article, django_assert_max_num_queries
+):
+    factories.make_comment(article, status="pending")
+    client.force_login(factories.make_user(groups=("Editors",), is_staff=True))
+    with django_assert_max_num_queries(6):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert 'Comments to moderate <span class="pending-link__count">1</span>' in html
 
 
 def test_pending_count_uses_the_partial_index(db):
