@@ -416,6 +416,8 @@ class Ban(models.Model):
                     )
                 ),
                 name="ban_one_identity",
+                violation_error_message="A ban names one identity, the one its kind "
+                "says: an account, an email address or an IP address.",
             )
         ]
         indexes = [

@@ -4,7 +4,9 @@ from tests import factories
 
 
 def test_article_page_shows_counts_by_status_and_queue_links(client, article):
-    client.force_login(factories.make_user(groups=("Editors",), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=("Editors",), is_staff=True)
+    )
     for status, n in [("pending", 2), ("approved", 3), ("spam", 1)]:
         for _ in range(n):
             factories.make_comment(article, status=status)

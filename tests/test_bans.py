@@ -13,7 +13,9 @@ QUEUE = "/admin/comments/comment/"
 
 @pytest.fixture
 def moderator_client(client, db):
-    client.force_login(factories.make_user(groups=("Moderators",), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
+    )
     return client
 
 
@@ -48,7 +50,7 @@ def test_ban_matches_email_whatever_its_case(client, article, rules):
 
 
 def test_banned_account_goes_to_spam(client, article, rules):
-    reader = factories.make_user()
+    reader = factories.make_user(password=None)
     Ban.objects.create(kind="account", user=reader, reason="spam links")
     client.force_login(reader)
     client.post(
@@ -161,7 +163,7 @@ def test_a_ban_must_name_one_identity(db):
 def test_commenter_context_lists_other_comments_by_account_email_and_ip(
     moderator_client, article
 ):
-    reader = factories.make_user()
+    reader = factories.make_user(password=None)
     comment = factories.make_comment(
         article,
         status="pending",
@@ -191,3 +193,21 @@ def test_commenter_context_lists_other_comments_by_account_email_and_ip(
         assert f"/admin/comments/comment/{other.pk}/change/" in page
         assert f'status--{status.lower()}">{status}' in page
     assert "Somebody else." not in page
+
+
+def test_admin_explains_a_ban_with_the_wrong_identity(moderator_client, db):
+    response = moderator_client.post(
+        "/admin/comments/ban/add/",
+        {
+            "kind": "email",
+            "user": "",
+            "email": "",
+            "ip_address": "192.0.2.4",
+            "reason": "mixed up",
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "A ban names one identity" in response.content.decode()
+    assert not Ban.objects.exists()

@@ -11,7 +11,11 @@ QUEUE = "/admin/comments/comment/"
 @pytest.fixture
 def editor(db):
     return factories.make_user(
-        groups=("Editors",), is_staff=True, first_name="Eddie", last_name="Editor"
+        password=None,
+        groups=("Editors",),
+        is_staff=True,
+        first_name="Eddie",
+        last_name="Editor",
     )
 
 

@@ -37,7 +37,9 @@ def test_editors_have_article_and_moderation_permissions(db):
 
 @pytest.mark.parametrize("group", ["Moderators", "Editors"])
 def test_both_groups_clear_the_queue(client, article, group):
-    client.force_login(factories.make_user(groups=(group,), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=(group,), is_staff=True)
+    )
     comment = factories.make_comment(article, status="pending")
 
     assert client.get(QUEUE).status_code == 200
@@ -50,7 +52,9 @@ def test_both_groups_clear_the_queue(client, article, group):
 
 
 def test_moderators_cannot_touch_articles_users_or_groups(client, article):
-    client.force_login(factories.make_user(groups=("Moderators",), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
+    )
     for url in [
         "/admin/newsroom/article/",
         f"/admin/newsroom/article/{article.pk}/change/",
@@ -61,7 +65,7 @@ def test_moderators_cannot_touch_articles_users_or_groups(client, article):
 
 
 def test_staff_without_comment_permissions_cannot_moderate(client, article):
-    client.force_login(factories.make_user(is_staff=True))
+    client.force_login(factories.make_user(password=None, is_staff=True))
     comment = factories.make_comment(article, status="pending")
     assert client.get(QUEUE).status_code == 403
     response = client.post(QUEUE + f"{comment.pk}/moderate/", {"moderate": "approve"})
@@ -75,7 +79,7 @@ def test_staff_without_comment_permissions_cannot_moderate(client, article):
 def test_view_only_staff_cannot_ban(client, article):
     from django.contrib.auth.models import Permission
 
-    user = factories.make_user(is_staff=True)
+    user = factories.make_user(password=None, is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(codename="view_comment"),
         Permission.objects.get(codename="change_comment"),
@@ -92,7 +96,7 @@ def test_view_only_staff_cannot_ban(client, article):
     "url", ["/admin/", QUEUE, "/admin/comments/ban/", "/admin/comments/comment/1/ban/"]
 )
 def test_readers_never_reach_the_admin(client, db, url):
-    client.force_login(factories.make_user())
+    client.force_login(factories.make_user(password=None))
     response = client.get(url)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -105,7 +109,7 @@ def test_social_login_readers_never_reach_the_admin(client, db):
         pytest.skip("allauth.socialaccount is not installed yet")
     from allauth.socialaccount.models import SocialAccount
 
-    reader = factories.make_user()
+    reader = factories.make_user(password=None)
     SocialAccount.objects.create(user=reader, provider="facebook", uid="123")
     client.force_login(reader)
     assert client.get(QUEUE).status_code == 302

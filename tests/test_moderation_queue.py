@@ -16,7 +16,7 @@ QUEUE = "/admin/comments/comment/"
 
 @pytest.fixture
 def editor(db):
-    return factories.make_user(groups=("Editors",), is_staff=True)
+    return factories.make_user(password=None, groups=("Editors",), is_staff=True)
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_search_uses_the_trigram_index(db):
 
 
 def test_columns_show_identity_reason_and_replies(editor_client, article):
-    reader = factories.make_user(first_name="Site", last_name="Reader")
+    reader = factories.make_user(password=None, first_name="Site", last_name="Reader")
     held = factories.make_comment(
         article,
         status="pending",
@@ -153,13 +153,32 @@ def test_columns_show_identity_reason_and_replies(editor_client, article):
 
 
 def make_queue(article, n: int) -> None:
-    users = [factories.make_user() for _ in range(3)]
-    for i in range(n):
-        parent = factories.make_comment(
-            article, status="pending", user=users[i % 3] if i % 2 else None
+    """n pending comments, half by signed-in readers, one in five with a reply."""
+    users = [factories.make_user(password=None) for _ in range(3)]
+    parents = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            status="pending",
+            user=users[i % 3] if i % 2 else None,
+            author_name=f"Reader {i}",
+            author_email=f"reader{i}@example.com",
+            body=f"Comment {i}.",
+            body_html=f"<p>Comment {i}.</p>",
+            ip_address="192.0.2.1",
         )
-        if i % 5 == 0:
-            factories.make_comment(article, parent=parent, status="approved")
+        for i in range(n)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=parent,
+            depth=1,
+            status="approved",
+            body="A reply.",
+            body_html="<p>A reply.</p>",
+        )
+        for parent in parents[::5]
+    )
 
 
 def count_queries(client, url) -> int:
@@ -209,7 +228,7 @@ def test_social_identities_in_a_fixed_number_of_queries(editor_client, article):
 
     def add(provider: str, n: int) -> None:
         for i in range(n):
-            user = factories.make_user()
+            user = factories.make_user(password=None)
             SocialAccount.objects.create(
                 user=user, provider=provider, uid=f"{i}{user.pk}"
             )

@@ -9,7 +9,9 @@ def test_editor_sees_pending_count_linking_to_the_queue(client, article):
     factories.make_comment(article, status="pending")
     factories.make_comment(article, status="pending")
     factories.make_comment(article, status="approved")
-    client.force_login(factories.make_user(groups=("Moderators",), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
+    )
 
     html = client.get("/").content.decode()
 
@@ -27,7 +29,7 @@ def test_readers_see_no_count_and_pay_no_query_for_it(
     with django_assert_num_queries(1):  # the article list only
         html = client.get("/").content.decode()
     assert "pending-link" not in html
-    client.force_login(factories.make_user())
+    client.force_login(factories.make_user(password=None))
     assert "pending-link" not in client.get("/").content.decode()
 
 
@@ -35,7 +37,9 @@ def test_editors_article_page_stays_within_six_queries(
     client, article, django_assert_max_num_queries
 ):
     factories.make_comment(article, status="pending")
-    client.force_login(factories.make_user(groups=("Editors",), is_staff=True))
+    client.force_login(
+        factories.make_user(password=None, groups=("Editors",), is_staff=True)
+    )
     with django_assert_max_num_queries(6):
         html = client.get(article.get_absolute_url()).content.decode()
     assert 'Comments to moderate <span class="pending-link__count">1</span>' in html

@@ -244,6 +244,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="ban_one_identity",
+                violation_error_message="A ban names one identity, the one its kind says: an account, an email address or an IP address.",
             ),
         ),
         migrations.AddIndex(

@@ -124,3 +124,4 @@ def test_queue_and_comment_page_screenshots(new_page, story, width):
 
     page.goto("/")
     expect(page.get_by_role("link", name="Comments to moderate 1")).to_be_visible()
+    screenshot(page, f"site-header-editor-{width}")
