@@ -45,6 +45,7 @@ from comments.models import (
     ModerationAction,
     search_document,
 )
+from comments.views import client_ip
 
 Status = Comment.Status
 Action = ModerationAction.Action
@@ -611,7 +612,7 @@ class CommentAdmin(admin.ModelAdmin):
                 body=form.cleaned_data["body"],
                 status=Status.APPROVED,
                 moderation_reason="approved: editor's reply from the admin",
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:500],
             )
             ModerationAction.objects.create(
