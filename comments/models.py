@@ -15,9 +15,12 @@ import uuid
 
 import nh3
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -134,6 +137,30 @@ class DiscussionVersion(models.Model):
     def of(cls, article) -> int:
         row = cls.objects.filter(article=article).values_list("version", flat=True)
         return row.first() or 0
+
+
+def search_document() -> Upper:
+    """
+    Everything editors search comments by, as one upper-cased text: body, name,
+    email, website and IP. A trigram index over this expression (pg_trgm) serves
+    "contains" searches, which is what editors type: a word, part of an email or a
+    domain, an IP prefix. Full-text search would split emails, addresses and IPs
+    into tokens and miss partial ones.
+    """
+    return Upper(
+        Concat(
+            "body",
+            models.Value(" "),
+            "author_name",
+            models.Value(" "),
+            "author_email",
+            models.Value(" "),
+            "author_url",
+            models.Value(" "),
+            models.Func("ip_address", function="HOST", output_field=models.TextField()),
+            output_field=models.TextField(),
+        )
+    )
 
 
 class CommentQuerySet(models.QuerySet):
@@ -279,6 +306,14 @@ class Comment(models.Model):
                 fields=["author_email", "-created_at"], name="comment_email_idx"
             ),
             models.Index(fields=["user", "-created_at"], name="comment_user_idx"),
+            # Moderation (issue 5): each status view in date order, the date filter
+            # across statuses, and search (see comments.admin.search_document).
+            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+            models.Index(fields=["created_at"], name="comment_created_idx"),
+            GinIndex(
+                OpClass(search_document(), name="gin_trgm_ops"),
+                name="comment_search_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,3 +377,173 @@ def render_body(text: str) -> SafeString:
         link_rel="nofollow ugc noopener",
     )
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+
+
+# --- Moderation records (issue 5): bans and the history of editors' actions. ---
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self) -> "BanQuerySet":
+        now = timezone.now()
+        return self.filter(models.Q(expires_at=None) | models.Q(expires_at__gt=now))
+
+    def matching(self, *, user_id=None, email: str = "", ip_address=None):
+        """Bans on any of the given identities (account, email, IP)."""
+        match = models.Q(pk__in=[])
+        if user_id:
+            match |= models.Q(kind=Ban.Kind.ACCOUNT, user_id=user_id)
+        if email:
+            match |= models.Q(kind=Ban.Kind.EMAIL, email=email.lower())
+        if ip_address:
+            match |= models.Q(kind=Ban.Kind.IP, ip_address=ip_address)
+        return self.filter(match)
+
+    def reason_for(self, *, user_id=None, email: str = "", ip_address=None) -> str:
+        """The reason of an active ban on this identity, "" when none: one query."""
+        ban = (
+            self.active()
+            .matching(user_id=user_id, email=email, ip_address=ip_address)
+            .order_by("-created_at")
+            .values_list("reason", flat=True)
+            .first()
+        )
+        if ban is None:
+            return ""
+        return ban or "banned"
+
+
+class Ban(models.Model):
+    """
+    An account, an email address or an IP address whose comments go straight to
+    spam (with the reason "banned"). The commenter is not told, so they don't
+    simply come back under another name.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        EMAIL = "email", "Email"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comment_bans",
+        verbose_name="account",
+    )
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    reason = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(
+        "expires", null=True, blank=True, help_text="Leave empty for a permanent ban."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="account",
+                        user__isnull=False,
+                        email="",
+                        ip_address__isnull=True,
+                    )
+                    | (
+                        models.Q(
+                            kind="email", user__isnull=True, ip_address__isnull=True
+                        )
+                        & ~models.Q(email="")
+                    )
+                    | models.Q(
+                        kind="ip", user__isnull=True, email="", ip_address__isnull=False
+                    )
+                ),
+                name="ban_one_identity",
+                violation_error_message="A ban names one identity, the one its kind "
+                "says: an account, an email address or an IP address.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["email"], name="ban_email_idx"),
+            models.Index(fields=["ip_address"], name="ban_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def target(self) -> str:
+        if self.kind == self.Kind.ACCOUNT:
+            return str(self.user) if self.user_id else ""
+        if self.kind == self.Kind.EMAIL:
+            return self.email
+        return str(self.ip_address or "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class ModerationAction(models.Model):
+    """
+    One thing an editor did to a comment: who, when, from which status to which,
+    and for edits what the text was before. Rows are only ever added.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        UNAPPROVE = "unapprove", "Unapproved"
+        SPAM = "spam", "Marked as spam"
+        NOT_SPAM = "not_spam", "Marked as not spam"
+        REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored"
+        EDIT = "edit", "Edited"
+        REPLY = "reply", "Replied"
+        BAN = "ban", "Banned the author"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="by",
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    # For edits: the fields that changed, {"body": ["before", "after"], ...}.
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["comment", "-created_at"], name="moderation_comment_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.created_at}"

@@ -118,3 +118,33 @@ def _find_word(comment: Submission, words_text: str) -> tuple[str, str]:
             if word.casefold() in folded:
                 return word, field
     return "", ""
+
+
+# --- Editors' actions (issue 5): which status each action leads to. ---
+
+# action: (statuses it applies to, the status it leads to; None = the one before)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "approve": (frozenset({"pending", "spam", "removed"}), "approved"),
+    "unapprove": (frozenset({"approved"}), "pending"),
+    "spam": (frozenset({"pending", "approved", "removed"}), "spam"),
+    "not_spam": (frozenset({"spam"}), None),
+    "remove": (frozenset({"pending", "approved", "spam"}), "removed"),
+    "restore": (frozenset({"removed"}), None),
+}
+
+
+def transition(action: str, status: str, previous: str | None) -> str | None:
+    """
+    The status an editor's action gives a comment now in `status`, or None when
+    the action doesn't apply. "Not spam" and "restore" return the comment to
+    `previous`, the status it had before it became spam or was removed, and to the
+    queue (pending) when it arrived that way.
+    """
+    if action not in TRANSITIONS:
+        return None
+    applies_to, leads_to = TRANSITIONS[action]
+    if status not in applies_to:
+        return None
+    if leads_to is not None:
+        return leads_to
+    return previous if previous and previous != status else "pending"

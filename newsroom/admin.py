@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from newsroom.models import Article
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "comments_open"]
+    list_display = [
+        "title",
+        "status",
+        "published_at",
+        "comments_open",
+        "pending_comments",
+    ]
     list_filter = ["status", "comments_open"]
     search_fields = ["title", "body", "byline"]
     prepopulated_fields = {"slug": ["title"]}
@@ -15,7 +24,58 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "byline", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
         ("Source", {"fields": ["source", "source_url"]}),
+        ("Discussion", {"fields": ["comment_counts"]}),
     ]
+    readonly_fields = ["comment_counts"]
+
+    # --- The article's discussion (issue 5): counts and links to its queue. ---
+
+    def get_queryset(self, request):
+        comment_model = Article._meta.get_field("comments").related_model
+        pending = (
+            comment_model.objects.filter(article=OuterRef("pk"), status="pending")
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_count=Subquery(pending, output_field=IntegerField()))
+        )
+
+    @admin.display(description="Pending comments")
+    def pending_comments(self, article):
+        count = article.pending_count or 0
+        if not count:
+            return "0"
+        return format_html('<a href="{}">{}</a>', queue_url(article, "pending"), count)
+
+    @admin.display(description="Comments")
+    def comment_counts(self, article):
+        if article.pk is None:
+            return "—"
+        counts = dict(
+            article.comments.order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        statuses = [("pending", "Pending"), ("approved", "Approved"), ("spam", "Spam")]
+        statuses.append(("removed", "Removed"))
+        return format_html(
+            '{} · <a href="{}">All of this article\'s comments</a>',
+            format_html_join(
+                " · ",
+                '<a href="{}">{} ({})</a>',
+                (
+                    (queue_url(article, status), label, counts.get(status, 0))
+                    for status, label in statuses
+                ),
+            ),
+            queue_url(article, "all"),
+        )
 
     @admin.action(description="Publish selected articles")
     def publish(self, request, queryset):
@@ -29,3 +89,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+
+def queue_url(article: Article, status: str) -> str:
+    """The moderation queue of one article, in one status."""
+    return (
+        reverse("admin:comments_comment_changelist")
+        + f"?article={article.pk}&status={status}"
+    )

@@ -3,6 +3,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -14,7 +15,14 @@ from newsroom.models import Article
 
 
 def home(request):
-    articles = Article.objects.published()
+    # Meta.ordering doesn't apply to a GROUP BY query: order explicitly.
+    articles = (
+        Article.objects.published()
+        .annotate(
+            approved_comments=Count("comments", filter=Q(comments__status="approved"))
+        )
+        .order_by("-published_at")
+    )
     return render(request, "newsroom/home.html", {"articles": articles})
 
 

@@ -94,3 +94,13 @@ def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
         f"{article.get_absolute_url()}comment-page-1/#comment-{comment.pk}"
     )
     assert "late reply" in client.get(response["Location"]).content.decode()
+
+
+def test_editors_reach_the_place_of_a_held_comment(client, article, paged):
+    from tests.factories import make_user
+
+    held = make_comment(article, status="pending")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    response = client.get(held.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{held.pk}")

@@ -1,0 +1,56 @@
+"""The queue's size: in the site header for editors, never for readers."""
+
+import re
+
+from tests import factories
+
+
+def test_editor_sees_pending_count_linking_to_the_queue(client, article):
+    factories.make_comment(article, status="pending")
+    factories.make_comment(article, status="pending")
+    factories.make_comment(article, status="approved")
+    client.force_login(
+        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
+    )
+
+    html = client.get("/").content.decode()
+
+    assert re.search(
+        r'<a class="pending-link" href="/admin/comments/comment/">Comments to moderate '
+        r'<span class="pending-link__count">2</span></a>',
+        html,
+    )
+
+
+def test_readers_see_no_count_and_pay_no_query_for_it(
+    client, article, django_assert_num_queries
+):
+    factories.make_comment(article, status="pending")
+    with django_assert_num_queries(1):  # the article list only
+        html = client.get("/").content.decode()
+    assert "pending-link" not in html
+    client.force_login(factories.make_user(password=None))
+    assert "pending-link" not in client.get("/").content.decode()
+
+
+def test_editors_article_page_stays_within_six_queries(
+    client, article, django_assert_max_num_queries
+):
+    factories.make_comment(article, status="pending")
+    client.force_login(
+        factories.make_user(password=None, groups=("Editors",), is_staff=True)
+    )
+    with django_assert_max_num_queries(6):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert 'Comments to moderate <span class="pending-link__count">1</span>' in html
+
+
+def test_pending_count_uses_the_partial_index(db):
+    from django.db import connection
+
+    from comments.models import Comment
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    plan = Comment.objects.filter(status="pending").order_by().explain()
+    assert "comment_pending_idx" in plan
