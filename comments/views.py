@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from comments import moderation
 from comments.forms import CommentForm, make_stamp, read_stamp
 from comments.models import Comment, DiscussionSettings
+from newsroom.accounts import reader_identity
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -109,6 +110,12 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         )
         comment.author_email = request.user.email.lower()
         identity = Q(user=request.user)
+        # --- Reader identity (newsroom.accounts): picture and account, no query.
+        reader = reader_identity(request)
+        comment.author_provider = reader.provider
+        comment.author_avatar = reader.avatar
+        comment.author_account = reader.account
+        # ---
     else:
         comment.author_name = data["name"]
         comment.author_email = data["email"]
