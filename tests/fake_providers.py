@@ -22,7 +22,9 @@ import hashlib
 import hmac
 import json
 import secrets
+import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -34,10 +36,34 @@ CLIENT = {
     "twitter_oauth2": ("x-client-id", "x-client-secret"),
     "facebook": ("fb-app-id", "fb-app-secret"),
 }
-# A 1×1 PNG: a real image, so the avatar check has something to recognise.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
-)
+
+
+def portrait_png(size: int = 96) -> bytes:
+    """A small real PNG (a head and shoulders on teal), for avatar checks and looks."""
+    rows = []
+    for y in range(size):
+        row = bytearray([0])  # filter: none
+        for x in range(size):
+            dx, dy = x - size / 2, y - size * 0.4
+            head = dx * dx + dy * dy < (size * 0.18) ** 2
+            body = (x - size / 2) ** 2 + (y - size * 1.05) ** 2 < (size * 0.4) ** 2
+            row += bytes((250, 236, 214) if head or body else (15, 102, 112))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = portrait_png()
 X_USER = {
     "id": "2244994945",
     "name": "Ada Lovelace",
