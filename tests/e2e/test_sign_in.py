@@ -187,3 +187,21 @@ def test_sign_in_with_x_then_comment_log_out_and_change(
     assert "Fill in your details below or click an icon to log in:" in page.content()
     assert page.get_by_label("Comment", exact=True).input_value() == "Half a thought."
     assert page.get_by_role("button", name="Log in with Twitter").is_visible()
+
+
+def test_cancelling_at_x_ends_on_a_page_back_to_the_article(new_page, story, fake_x):
+    page = new_page(width=390)
+    page.goto(story.get_absolute_url())
+    page.get_by_label("Comment", exact=True).fill("Still here after cancelling.")
+    page.get_by_role("button", name="Log in with Twitter").click()
+    page.get_by_role("link", name="Cancel").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign-in cancelled"
+    screenshot(page, "sign-in-cancelled-390")
+    page.get_by_role("link", name="Back to the article").click()
+
+    assert "Fill in your details below or click an icon to log in:" in page.content()
+    assert (
+        page.get_by_label("Comment", exact=True).input_value()
+        == "Still here after cancelling."
+    )
