@@ -349,3 +349,22 @@ def test_provider_email_matching_case_insensitively_is_also_stopped(
 
     assert response.status_code == 409
     assert SocialAccount.objects.count() == 0
+
+
+def test_x_reader_can_add_and_verify_an_email_on_their_account_page(
+    client, article, fake
+):
+    from django.core import mail
+
+    sign_in(client, fake, article, "twitter_oauth2")
+    assert client.get(reverse("account_email")).status_code == 200
+
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "ada@example.com"}
+    )
+
+    assert response.status_code == 302
+    address = User.objects.get().emailaddress_set.get()
+    assert (address.email, address.verified) == ("ada@example.com", False)
+    assert mail.outbox[0].to == ["ada@example.com"]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body

@@ -205,3 +205,19 @@ def test_cancelling_at_x_ends_on_a_page_back_to_the_article(new_page, story, fak
         page.get_by_label("Comment", exact=True).input_value()
         == "Still here after cancelling."
     )
+
+
+def test_account_pages_look_like_the_site(new_page, story):
+    user = factories.make_user(email="kim@example.com", first_name="Kim")
+    user.emailaddress_set.create(email="kim@example.com", verified=True, primary=True)
+    page = new_page(width=390)
+    page.goto("/accounts/login/")
+    screenshot(page, "account-login-390")
+    page.get_by_label("Email").fill("kim@example.com")
+    page.get_by_label("Password").fill("a-Long-passw0rd")
+    page.get_by_role("button", name="Sign In").click()
+
+    page.goto("/accounts/email/")
+    assert page.locator(".masthead").is_visible()
+    assert page.get_by_role("link", name="Password").is_visible()
+    screenshot(page, "account-email-390")
