@@ -359,3 +359,15 @@ def test_login_page_offers_configured_providers_as_post_forms(client, db, settin
         page,
     )
     assert 'action="/accounts/facebook/login/?process=login"' in page
+
+
+@pytest.mark.parametrize("view", ["comment_sign_in", "comment_sign_out"])
+def test_sign_in_buttons_need_the_forms_csrf_token(article, view):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse(view, args=[article.pk]), {"provider": "account"})
+
+    assert response.status_code == 403
+    assert client.get(reverse(view, args=[article.pk])).status_code == 405

@@ -233,8 +233,13 @@ def test_page_with_signed_in_readers_comments_costs_no_query_per_comment(
             author_account="@ada",
             body=f"c{n}",
         )
-    client.logout()
+    client.get(article.get_absolute_url())  # takes the draft back (a session write)
 
+    # Signed in: + the session and the user; the identity comes from the session.
+    with django_assert_num_queries(5):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('src="/media/avatars/abc.png"') == 30
+    client.logout()
     with django_assert_num_queries(3):
         client.get(article.get_absolute_url())
 
