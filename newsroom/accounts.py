@@ -301,7 +301,7 @@ def sign_in(request, article_id: int):
 
 @require_POST
 def sign_out(request, article_id: int):
-    """ "Log Out" in the form: sign out, keep the draft, back to the form."""
+    """The form's Log Out: sign out, keep the draft, come back to the form."""
     article = published_article(article_id)
     if request.user.is_authenticated:
         get_account_adapter(request).logout(request)

@@ -371,3 +371,32 @@ def test_sign_in_buttons_need_the_forms_csrf_token(article, view):
 
     assert response.status_code == 403
     assert client.get(reverse(view, args=[article.pk])).status_code == 405
+
+
+def test_facebook_endpoints_come_from_the_environment_when_settings_load():
+    """allauth reads them once at import, so a fake is chosen before start-up."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from allauth.socialaccount.providers.facebook import views\n"
+        "a = views.FacebookOAuth2Adapter\n"
+        "print(a.authorize_url); print(a.access_token_url)\n"
+    )
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused",
+        "FACEBOOK_AUTHORIZE_URL": "http://127.0.0.1:9999/dialog/oauth",
+        "FACEBOOK_GRAPH_API_URL": "http://127.0.0.1:9999/v23.0",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True
+    )
+
+    assert out.stdout.split() == [
+        "http://127.0.0.1:9999/dialog/oauth",
+        "http://127.0.0.1:9999/v23.0/oauth/access_token",
+    ], out.stderr
