@@ -7,6 +7,8 @@ the address from the mail, comment) and X against a fake provider on 127.0.0.1
 import re
 
 import pytest
+from allauth.socialaccount.providers.facebook import flows as facebook_flows
+from allauth.socialaccount.providers.facebook.views import FacebookOAuth2Adapter
 from allauth.socialaccount.providers.twitter_oauth2.views import TwitterOAuth2Adapter
 from django.core import mail
 from django.core.cache import cache
@@ -221,3 +223,41 @@ def test_account_pages_look_like_the_site(new_page, story):
     assert page.locator(".masthead").is_visible()
     assert page.get_by_role("link", name="Password").is_visible()
     screenshot(page, "account-email-390")
+
+
+@pytest.fixture
+def fake_facebook(monkeypatch):
+    """Facebook's dialog and Graph API on 127.0.0.1 (what the FACEBOOK_* URLs do)."""
+    fake = FakeProviders()
+    server = fake.serve()
+    graph = f"{fake.base_url}/v23.0"
+    monkeypatch.setattr(
+        FacebookOAuth2Adapter, "authorize_url", f"{fake.base_url}/v23.0/dialog/oauth"
+    )
+    monkeypatch.setattr(
+        FacebookOAuth2Adapter, "access_token_url", f"{graph}/oauth/access_token"
+    )
+    monkeypatch.setattr(facebook_flows, "GRAPH_API_URL", graph)
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+def test_sign_in_with_facebook_then_comment(page, story, fake_facebook):
+    page.goto(story.get_absolute_url())
+    page.get_by_label("Comment", exact=True).fill("Typed before Facebook.")
+    page.get_by_role("button", name="Log in with Facebook").click()
+    page.get_by_role("link", name="Authorize app").click()
+
+    page.wait_for_url(re.compile(r"#respond$"))
+    respond = page.locator("#respond")
+    assert "You are commenting using your Facebook account." in respond.inner_text()
+    assert respond.locator("img.avatar").evaluate("img => img.naturalWidth") == 96
+    page.get_by_role("button", name="Post Comment").click()
+
+    comment = Comment.objects.get()
+    assert (comment.body, comment.author_name) == (
+        "Typed before Facebook.",
+        "Grace Hopper",
+    )
+    assert comment.author_provider == "facebook"
