@@ -16,6 +16,7 @@ import uuid
 import nh3
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Concat, Upper
@@ -251,6 +252,20 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH, blank=True)
     author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
+    # A signed-in reader as they appeared when commenting (newsroom.accounts): kept on
+    # the comment so a page of comments needs no query per author.
+    author_provider = models.CharField(
+        "signed in with",
+        max_length=20,
+        blank=True,
+        help_text="account, twitter_oauth2 or facebook; empty for guests.",
+    )
+    author_account = models.CharField(
+        "account", max_length=255, blank=True, help_text="Shown to editors only."
+    )
+    author_avatar = models.CharField(
+        "picture", max_length=100, blank=True, help_text="A file in MEDIA_ROOT."
+    )
 
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False)
@@ -335,6 +350,10 @@ class Comment(models.Model):
         if self.user_id:
             return self.user.get_full_name() or self.user.get_username()
         return "Anonymous"
+
+    @property
+    def avatar_url(self) -> str:
+        return default_storage.url(self.author_avatar) if self.author_avatar else ""
 
     @property
     def avatar_initials(self) -> str:

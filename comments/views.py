@@ -28,6 +28,7 @@ from comments.models import (
     DiscussionVersion,
     page_of,
 )
+from newsroom.accounts import reader_identity
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -141,6 +142,12 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         )
         comment.author_email = request.user.email.lower()
         identity = Q(user=request.user)
+        # --- Reader identity (newsroom.accounts): picture and account, no query.
+        reader = reader_identity(request)
+        comment.author_provider = reader.provider
+        comment.author_avatar = reader.avatar
+        comment.author_account = reader.account
+        # ---
     else:
         comment.author_name = data["name"]
         comment.author_email = data["email"]
@@ -329,7 +336,7 @@ def discussion_state(request, article) -> dict:
     """
     What the discussion depends on, loaded once per request (the article view
     asks first, for its ETag; the tag reuses it): the rules, whether comments are
-    open, and, for a reader with nothing of their own to see (anonymous, no held
+    open, and, for a reader with nothing of their own to see (no session, no held
     comment), an ETag naming this exact rendering.
     """
     if hasattr(request, "_discussion_state"):
@@ -342,7 +349,11 @@ def discussion_state(request, article) -> dict:
         now=timezone.now(),
     )
     etag = None
-    if not request.user.is_authenticated and not held_comment_ids(request):
+    # A session may hold the reader's own state (signed in, a draft kept across
+    # signing in, messages): only readers without one share the cached rendering.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not held_comment_ids(
+        request
+    ):
         version = DiscussionVersion.of(article)
         etag = (
             f"{article.pk}-{version}-{int(article.updated_at.timestamp() * 1000)}"

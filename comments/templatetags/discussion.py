@@ -13,14 +13,18 @@ from html import escape
 from django import template
 from django.core.cache import cache
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from comments.forms import CommentForm, make_stamp
 from comments.models import Comment, page_count, page_of
 from comments.views import discussion_state, held_comment_ids, remembered_author
+from newsroom.accounts import offered_methods, reader_identity, take_draft
 
 register = template.Library()
+
+PROVIDER_NAMES = {"twitter_oauth2": "X", "facebook": "Facebook"}
 
 
 @register.inclusion_tag("comments/_discussion.html", takes_context=True)
@@ -52,10 +56,25 @@ def discussion(context, article):
     if guest:
         remembered = remembered_author(request)
         initial |= remembered | {"remember": bool(remembered)}
+    # --- Signing in to comment (newsroom.accounts): the draft typed before signing
+    # in comes back, and the form shows how the reader is or can be signed in.
+    identity = reader_identity(request)
+    initial["body"] = take_draft(request, article.pk)
+    # The reader as their next comment will show them (initials and colour).
+    me = None
+    if identity:
+        name = request.user.get_full_name() or request.user.get_username()
+        me = Comment(user=request.user, author_name=name, author_avatar=identity.avatar)
+    # ---
     form = CommentForm(
         initial=initial, guest=guest, require_name_email=rules.require_name_email
     )
     return {
+        "identity": identity,
+        "me": me,
+        "sign_in_methods": offered_methods(
+            exclude=identity.provider if identity else ""
+        ),
         "request": request,
         "user": request.user,
         "article": article,
@@ -100,14 +119,19 @@ def shown_comments(
         if shown["page"] and shown["page"] < shown["pages"]
         else ""
     )
-    shown["comment_list"] = render_comments(comments, rules.thread_depth, is_open)
+    shown["comment_list"] = render_comments(
+        comments, rules.thread_depth, is_open, editor=request.user.is_staff
+    )
     return comments, shown
 
 
 def render_comments(
-    comments: list[Comment], thread_depth: int, is_open: bool
+    comments: list[Comment], thread_depth: int, is_open: bool, *, editor: bool = False
 ) -> SafeString:
-    """The <li> of each comment, in reading order, indented by depth."""
+    """
+    The <li> of each comment, in reading order, indented by depth. Editors also
+    see the account behind a signed-in reader's comment.
+    """
     deepest = thread_depth - 1
     parts = []
     for comment in comments:
@@ -120,13 +144,27 @@ def render_comments(
             if comment.author_url
             else name
         )
+        avatar = (
+            f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
+            'width="40" height="40" loading="lazy">'
+            if comment.author_avatar
+            else f'<span class="avatar c{comment.avatar_colour}" aria-hidden="true">'
+            f"{escape(comment.avatar_initials)}</span>"
+        )
+        account = ""
+        if editor and comment.user_id:
+            method = PROVIDER_NAMES.get(comment.author_provider, "Newsroom account")
+            admin_url = reverse("admin:auth_user_change", args=[comment.user_id])
+            account = (
+                f'<span class="account">{method}: <a href="{admin_url}">'
+                f"{escape(comment.author_account or str(comment.user_id))}</a></span>"
+            )
         when = timezone.localtime(comment.created_at)
         pending = comment.is_pending
         parts.append(
             f'<li id="comment-{comment.pk}" class="comment depth-{depth}'
             f'{" pending" if pending else ""}"><article><header>'
-            f'<span class="avatar c{comment.avatar_colour}" aria-hidden="true">'
-            f"{escape(comment.avatar_initials)}</span><b>{author}</b> "
+            f"{avatar}<b>{author}</b>{account} "
             f'<a href="#comment-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
             f"at {when.hour % 12 or 12}:{when:%M} {'am' if when.hour < 12 else 'pm'}"

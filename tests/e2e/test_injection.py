@@ -20,7 +20,8 @@ PWNED = """(selector) => ({
 })"""
 
 ARTICLE_FOREIGN = (
-    "[data-pwn], #pwn, iframe, object, embed, svg, math, img, style, form[action*=evil]"
+    "[data-pwn], #pwn, iframe, object, embed, math, style, form[action*=evil], "
+    ".comment-list svg, .comment-list img"
 )
 ADMIN_FOREIGN = "[data-pwn], #pwn, iframe, object, embed, math, form[action*=evil]"
 
