@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from comments import notifications
 from comments.models import Comment, DiscussionSettings
 
 
@@ -25,8 +27,17 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments")
     def approve(self, request, queryset):
-        count = queryset.update(status=Comment.Status.APPROVED)
+        with transaction.atomic():
+            newly = list(queryset.exclude(status=Comment.Status.APPROVED))
+            count = queryset.update(status=Comment.Status.APPROVED)
+            for comment in newly:
+                notifications.comment_approved(comment)
         self.message_user(request, f"Approved {count} comment(s).")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data and obj.status == Comment.Status.APPROVED:
+            notifications.comment_approved(obj)
 
 
 @admin.register(DiscussionSettings)

@@ -19,7 +19,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles")
     def publish(self, request, queryset):
-        count = queryset.update(status=Article.Status.PUBLISHED)
+        # One save per article, not queryset.update(): saving is what tells other
+        # apps (new-post notifications) that an article was published.
+        articles = queryset.exclude(status=Article.Status.PUBLISHED)
+        for article in articles:
+            article.status = Article.Status.PUBLISHED
+            article.save(update_fields=["status", "updated_at"])
+        count = queryset.count()
         self.message_user(request, f"Published {count} article(s).")
 
     @admin.action(description="Unpublish selected articles (back to draft)")
