@@ -141,7 +141,7 @@ def confirm(ids: list[int], email: str, signed_at) -> tuple[str, list[Subscripti
     """
     with transaction.atomic():
         subscriptions = list(
-            Subscription.objects.select_for_update()
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("article")
             .filter(pk__in=ids, email=email)
             .order_by("pk")
@@ -171,7 +171,7 @@ def unsubscribe(ids: list[int]) -> list[Subscription]:
     now = timezone.now()
     with transaction.atomic():
         subscriptions = list(
-            Subscription.objects.select_for_update()
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("article")
             .filter(pk__in=ids)
             .order_by("pk")

@@ -18,6 +18,7 @@ it); the worker then:
 adapter) that wants a message sent by the worker instead of in the request.
 """
 
+import email.policy
 import logging
 import random
 import smtplib
@@ -196,7 +197,7 @@ def send_digest(subscription_id: int) -> str:
     """One mail with everything a subscriber is owed that is still true."""
     with transaction.atomic():
         subscription = (
-            Subscription.objects.select_for_update()
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("article")
             .filter(pk=subscription_id)
             .first()
@@ -396,9 +397,20 @@ def deliver(mail_id) -> str:
     return "sent"
 
 
+class Message(EmailMultiAlternatives):
+    """
+    Headers up to RFC 5322's 998 characters a line. At the default 78, Python's
+    email package turns a long header it can't fold (a List-Unsubscribe address) into
+    RFC 2047 encoded words, which mail programs then can't read as a URL.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    message = EmailMultiAlternatives(
+    message = Message(
         subject=mail.subject,
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
