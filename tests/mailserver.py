@@ -9,12 +9,15 @@ database: the same claiming code, settings and mail backend as production; it wo
 off every task that is due, then exits.
 """
 
+import contextlib
 import email
 import email.policy
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,11 +38,18 @@ class SmtpServer:
     def __init__(self):
         self.port = free_port()
         self.received: list[dict] = []
+        self.refused: set[str] = set()  # recipients answered with a permanent 550
         self.controller = None
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}?timeout=5"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append(
@@ -112,19 +122,66 @@ def worker_command(**env: str) -> tuple[list[str], dict]:
     return command, environment
 
 
-def run_worker(**env: str) -> subprocess.CompletedProcess:
+@contextlib.contextmanager
+def running_workers(count: int, **env: str):
+    """`count` long-running workers (as in production), stopped with SIGTERM."""
     command, environment = worker_command(**env)
-    result = subprocess.run(
-        command,
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    command = [c for c in command if c not in ("--batch", "--interval=0")]
+    processes = [
+        subprocess.Popen(
+            [*command, "--interval=0.05", f"--worker-id=test-worker-{n}"],
+            cwd=BASE_DIR,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def run_worker(**env: str) -> subprocess.CompletedProcess:
+    return run_workers(1, **env)[0]
+
+
+def run_workers(count: int, **env: str) -> list[subprocess.CompletedProcess]:
+    """Run `count` workers at the same time, each in its own process, to the end."""
+    command, environment = worker_command(**env)
+    processes = [
+        subprocess.Popen(
+            [*command, f"--worker-id=test-worker-{n}"],
+            cwd=BASE_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in range(count)
+    ]
+    results = []
+    for process in processes:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+        results.append(subprocess.CompletedProcess(command, 0, output, ""))
     from django_tasks_db.models import DBTaskResult
 
     failures = [row.traceback for row in DBTaskResult.objects.failed()]
     assert not failures, "\n".join(failures)
-    return result
+    return results
