@@ -145,7 +145,7 @@ def test_a_permanent_refusal_is_not_retried(smtp_server):
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
-def test_a_send_interrupted_after_claiming_is_not_repeated(smtp_server):
+def test_a_send_interrupted_after_claiming_is_not_repeated(client, smtp_server):
     """A worker died between claiming a mail and marking it sent: the server may
     have accepted it, so no worker sends it again on its own."""
     mail = OutboundMail.objects.create(
@@ -158,6 +158,17 @@ def test_a_send_interrupted_after_claiming_is_not_repeated(smtp_server):
     assert smtp_server.received == []
     mail.refresh_from_db()
     assert mail.status == "sending"
+
+    # An editor who checked with the recipient sends it again from the admin.
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    client.post(
+        "/admin/comments/outboundmail/",
+        {"action": "send_again", "_selected_action": [str(mail.pk)]},
+    )
+    run_worker(EMAIL_URL=smtp_server.url)
+    assert len(smtp_server.received) == 1
+    mail.refresh_from_db()
+    assert mail.status == "sent"
 
 
 def test_other_code_can_enqueue_any_message(smtp_server):
