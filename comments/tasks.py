@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 MODERATOR_GROUPS = ["Editors", "Moderators"]
 MAX_RETRY_DELAY = 6 * 60 * 60
+# A digest this overdue was lost (its worker was killed mid-task): schedule another.
+LOST_DIGEST_AFTER = timedelta(minutes=10)
 
 
 def enqueue(a_task, *args, run_after=None) -> None:
@@ -178,7 +180,10 @@ def owe(subscribers, *, comment=None, article=None, is_reply=None) -> str:
         )
         now = timezone.now()
         for subscription in locked:
-            if subscription.digest_due_at is not None:
+            if (
+                subscription.digest_due_at is not None
+                and subscription.digest_due_at > now - LOST_DIGEST_AFTER
+            ):
                 continue  # a digest is already on its way; it will include this
             due = now
             if subscription.last_mailed_at:

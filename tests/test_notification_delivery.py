@@ -188,3 +188,21 @@ def test_other_code_can_enqueue_any_message(smtp_server):
     assert message["X-Newsroom"] == "account"
     assert message["To"] == "new.reader@example.com"
     assert OutboundMail.objects.get().task_id == str(result.id)
+
+
+def test_a_digest_lost_with_a_killed_worker_does_not_silence_the_subscriber(
+    smtp_server,
+):
+    from comments.models import Subscription
+
+    article = factories.make_article()
+    subscriber(article)
+    # A worker was killed while sending this subscriber's digest an hour ago.
+    Subscription.objects.update(
+        digest_due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    approved_comment(article, body="Still told.")
+
+    run_worker(EMAIL_URL=smtp_server.url)
+
+    assert len(smtp_server.received) == 1
