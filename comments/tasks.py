@@ -104,7 +104,8 @@ def comment_held(comment_id: int) -> str:
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.PENDING:
         return "not pending"
-    for user in moderators():
+    staff = list(moderators())
+    for user in staff:
         Subscription.objects.get_or_create(
             email=user.email.lower(),
             topic=Subscription.Topic.HELD,
@@ -117,7 +118,7 @@ def comment_held(comment_id: int) -> str:
         )
     subscribers = Subscription.objects.confirmed().filter(
         topic=Subscription.Topic.HELD,
-        email__in=[user.email.lower() for user in moderators()],
+        email__in=[user.email.lower() for user in staff],
     )
     return owe(subscribers, comment=comment)
 

@@ -351,3 +351,21 @@ def test_email_url_is_read_into_a_mailer():
     for bad in ("http://x", "smtp://x?tls=maybe", "smtps://x?tls=1"):
         with pytest.raises(ImproperlyConfigured):
             mailer_from_url(bad)
+
+
+def test_moderators_are_staff_who_edit_or_may_change_comments(db):
+    from django.contrib.auth.models import Permission
+
+    from comments.tasks import moderators
+
+    editor = factories.make_user(is_staff=True, groups=("Editors",))
+    moderator = factories.make_user(is_staff=True, groups=("Moderators",))
+    allowed = factories.make_user(is_staff=True)
+    allowed.user_permissions.add(Permission.objects.get(codename="change_comment"))
+    boss = factories.make_user(is_staff=True, is_superuser=True)
+    factories.make_user(groups=("Editors",))  # not staff
+    factories.make_user(is_staff=True)  # staff, but no say over comments
+    factories.make_user(is_staff=True, groups=("Editors",), email="")  # no address
+    factories.make_user(is_staff=True, groups=("Editors",), is_active=False)
+
+    assert set(moderators()) == {editor, moderator, allowed, boss}
