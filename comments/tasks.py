@@ -411,7 +411,10 @@ class Message(EmailMultiAlternatives):
     """
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+        # The parts are encoded as Django would; only the headers' folding changes.
+        message = super().message(policy=policy)
+        message.policy = policy.clone(max_line_length=998)
+        return message
 
 
 def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
