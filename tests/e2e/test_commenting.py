@@ -47,7 +47,8 @@ def test_guest_is_held_editor_approves_and_another_reader_sees_it(
     editor.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
     editor.locator("select[name=action]").select_option("approve")
     editor.get_by_role("button", name="Run").click()
-    assert "Approved 1 comment" in editor.content()
+    # Wait for the result page: click() returns once navigation has started.
+    editor.get_by_text("Approved 1 comment").wait_for()
 
     other.reload()
     assert (

@@ -29,6 +29,7 @@ def test_guest_ticks_notify_and_confirms_from_the_mail(
     reader.get_by_label("Notify me of new posts via email.").check()
     screenshot(reader, f"notify-ticked-{width}")
     reader.get_by_role("button", name="Post Comment").click()
+    reader.get_by_text("Your comment is awaiting moderation.").wait_for()
     assert Subscription.objects.filter(status="pending").count() == 2
 
     run_worker(EMAIL_URL=smtp_server.url, SITE_URL=live_server.url)
@@ -38,6 +39,6 @@ def test_guest_ticks_notify_and_confirms_from_the_mail(
     link = re.search(r"http://\S+/comments/confirm/\S+/", text).group(0)
     reader.goto(link)
     reader.get_by_role("button", name="Yes, subscribe me").click()
-    assert "You’re subscribed" in reader.content()
+    reader.get_by_role("heading", name="You’re subscribed").wait_for()
     screenshot(reader, f"notify-confirmed-{width}")
     assert Subscription.objects.filter(status="confirmed").count() == 2
