@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from newsroom.models import Article
 
@@ -21,10 +22,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         # One save per article, not queryset.update(): saving is what tells other
         # apps (new-post notifications) that an article was published.
-        articles = queryset.exclude(status=Article.Status.PUBLISHED)
-        for article in articles:
-            article.status = Article.Status.PUBLISHED
-            article.save(update_fields=["status", "updated_at"])
+        with transaction.atomic():
+            for article in queryset.exclude(status=Article.Status.PUBLISHED):
+                article.status = Article.Status.PUBLISHED
+                article.save(update_fields=["status", "updated_at"])
         count = queryset.count()
         self.message_user(request, f"Published {count} article(s).")
 
