@@ -20,8 +20,14 @@ install: $(VENV)/.installed
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
+# The web server and, beside it, the task worker that sends mail. Ctrl-C stops both;
+# if the web server stops on its own (port taken), the worker is stopped too. The
+# worker does not reload on code changes: restart `make run` after editing tasks.
 run: migrate
-	@echo "Newsroom at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Newsroom at http://127.0.0.1:$(PORT)/ with its mail worker (Ctrl-C stops both)"
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -36,13 +36,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from comments import moderation
+from comments import moderation, notifications, tasks
 from comments.models import (
     BODY_MAX_LENGTH,
     Ban,
     Comment,
     DiscussionSettings,
     ModerationAction,
+    OutboundMail,
+    Subscription,
     search_document,
 )
 from comments.views import client_ip
@@ -121,6 +123,8 @@ def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
         for status, ids in by_status.items():
             Comment.objects.filter(pk__in=ids).update(status=status)
         ModerationAction.objects.bulk_create(records)
+        # Subscribers hear of a comment when it becomes public.
+        notifications.comments_approved(by_status.get(Status.APPROVED, []))
     return len(records), len(rows) - len(records)
 
 
@@ -621,6 +625,7 @@ class CommentAdmin(admin.ModelAdmin):
                 actor=user,
                 note=f"Reply {reply.pk}",
             )
+            notifications.comment_approved(reply)  # published at once
         messages.success(
             request,
             format_html(
@@ -836,3 +841,52 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Notifications: subscriptions and the mail log ---------------------------------
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "topic", "article", "status", "requested_at"]
+    list_filter = ["topic", "status"]
+    list_select_related = ["article"]
+    search_fields = ["email"]
+    raw_id_fields = ["user", "article"]
+    readonly_fields = ["requested_at", "confirmed_at", "unsubscribed_at"]
+
+
+@admin.register(OutboundMail)
+class OutboundMailAdmin(admin.ModelAdmin):
+    """The mail log. A row left in "sending" was interrupted after it was claimed:
+    it may or may not have arrived, so it is never resent on its own."""
+
+    list_display = ["subject", "recipients", "kind", "status", "attempts", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject"]
+    actions = ["send_again"]
+    readonly_fields = [
+        f.name for f in OutboundMail._meta.fields if f.name not in ("id",)
+    ]
+
+    @admin.display(description="To")
+    def recipients(self, mail):
+        return ", ".join(mail.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send selected mail again (failed or interrupted)")
+    def send_again(self, request, queryset):
+        with transaction.atomic():
+            ids = list(
+                queryset.exclude(status=OutboundMail.Status.SENT).values_list(
+                    "pk", flat=True
+                )
+            )
+            OutboundMail.objects.filter(pk__in=ids).update(
+                status=OutboundMail.Status.QUEUED, attempts=0, last_error=""
+            )
+            for pk in ids:
+                tasks.enqueue(tasks.deliver_mail, str(pk))
+        self.message_user(request, f"Queued {len(ids)} mail(s) again.")

@@ -86,6 +86,13 @@ class CommentForm(forms.Form):
         "I comment.",
         required=False,
     )
+    # Notifications (comments/notifications.py): double opt-in by mail.
+    notify_comments = forms.BooleanField(
+        label="Notify me of new comments via email.", required=False
+    )
+    notify_posts = forms.BooleanField(
+        label="Notify me of new posts via email.", required=False
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     stamp = forms.CharField(widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.

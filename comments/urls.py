@@ -1,10 +1,16 @@
 from django.urls import path
 
-from comments import views
+from comments import subscription_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
+    # Notifications: links in mail, and the reader's subscriptions.
+    path("confirm/<str:token>/", subscription_views.confirm, name="confirm"),
+    path(
+        "unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"
+    ),
+    path("subscriptions/", subscription_views.subscriptions, name="subscriptions"),
 ]

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from comments import moderation
+from comments import moderation, notifications
 from comments.forms import CommentForm, make_stamp, read_stamp
 from comments.models import (
     Ban,
@@ -210,6 +210,12 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()
+        notifications.comment_posted(
+            request,
+            comment,
+            notify_comments=data.get("notify_comments", False),
+            notify_posts=data.get("notify_posts", False),
+        )
     return comment
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -79,7 +80,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles")
     def publish(self, request, queryset):
-        count = queryset.update(status=Article.Status.PUBLISHED)
+        # One save per article, not queryset.update(): saving is what tells other
+        # apps (new-post notifications) that an article was published.
+        with transaction.atomic():
+            for article in queryset.exclude(status=Article.Status.PUBLISHED):
+                article.status = Article.Status.PUBLISHED
+                article.save(update_fields=["status", "updated_at"])
+        count = queryset.count()
         self.message_user(request, f"Published {count} article(s).")
 
     @admin.action(description="Unpublish selected articles (back to draft)")

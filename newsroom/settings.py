@@ -7,6 +7,7 @@ production differs only by environment variables (see the table in README.md).
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -48,6 +49,59 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def mailer_from_url(url: str) -> dict:
+    """
+    A MAILERS entry from a URL: smtp://user:pass@host:587?tls=1 (STARTTLS),
+    smtps://user:pass@host:465 (TLS from the first byte), console:// or dummy://.
+    Percent-encode @ : / in the user name and password. `timeout` (seconds, default
+    10) bounds every wait on the server, so a hung server can't hold a worker.
+    """
+    if not url:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    if parts.scheme in {"console", "dummy", "locmem"}:
+        return {"BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:587?tls=1, "
+            "smtps://user:password@host:465 or console://"
+        )
+    flag = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "0": False,
+        "false": False,
+        "no": False,
+    }
+    try:
+        use_tls = flag[query.get("tls", "0").lower()]
+        timeout = float(query.get("timeout", "10"))
+        port = parts.port
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(
+            "EMAIL_URL: tls must be 1 or 0, timeout and port must be numbers."
+        ) from None
+    use_ssl = parts.scheme == "smtps"
+    if use_ssl and use_tls:
+        raise ImproperlyConfigured("EMAIL_URL: smtps:// already uses TLS; drop tls=1.")
+    options = {
+        "host": parts.hostname,
+        "port": port or (465 if use_ssl else 587 if use_tls else 25),
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": timeout,
+    }
+    if parts.username:
+        options["username"] = unquote(parts.username)
+        options["password"] = unquote(parts.password or "")
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": options,
+    }
+
+
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -77,6 +131,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram search index for moderation (issue 5)
     "newsroom",
     "comments",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -303,7 +358,28 @@ SOCIALACCOUNT_PROVIDERS = {
         ),
     },
 }
+
+# --- Mail and the task worker (notifications) -----------------------------------
+# Mail leaves through Django's tasks framework: the database backend stores tasks in
+# PostgreSQL, in the same transaction as what caused them, and `manage.py db_worker`
+# sends them. MAILERS is Django 6.1's replacement for EMAIL_BACKEND/EMAIL_*.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
-if DEBUG:
-    # allauth's mail (verification, password reset) shows in the runserver console.
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in mail are absolute; the worker has no request to take the host from.
+SITE_URL = env_str(
+    "SITE_URL",
+    f"http://127.0.0.1:{PORT}"
+    if DEBUG
+    else f"https://{ALLOWED_HOSTS[0]}"
+    if ALLOWED_HOSTS
+    else "",
+).rstrip("/")
+# At most one mail per subscriber per article (or per topic) in this many seconds;
+# what happens meanwhile is gathered into the next one.
+NOTIFICATION_INTERVAL = env_int("NOTIFICATION_INTERVAL", 15 * 60)
+# A failed send is tried again after 1, 2, 4 … times this many seconds (capped at
+# six hours), MAIL_MAX_ATTEMPTS times in all.
+MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 60)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)

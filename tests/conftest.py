@@ -18,3 +18,14 @@ def rules(db):
     settings_row.flood_interval = 0
     settings_row.save()
     return settings_row
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1, for the worker to deliver to."""
+    from tests.mailserver import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

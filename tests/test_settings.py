@@ -16,6 +16,7 @@ PRODUCTION = {
     "SECURE_PROXY_SSL_HEADER": "1",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    "EMAIL_URL": "smtp://newsroom:secret@mail.example.com:587?tls=1",
 }
 
 
@@ -45,6 +46,12 @@ def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_production_without_a_mail_server():
+    result = manage("check", "--deploy", env=PRODUCTION | {"EMAIL_URL": ""})
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
 
 
 def test_non_postgresql_database_url_is_refused():

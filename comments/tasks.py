@@ -1,0 +1,469 @@
+"""
+Notification mail, sent by the task worker (`manage.py db_worker`).
+
+Nothing here runs in a web request. The site only enqueues a task (a row in
+PostgreSQL, written in the same transaction as the comment or article that caused
+it); the worker then:
+
+1. fans out: finds who is owed a mail about a comment or an article and records a
+   Notice for each subscriber (unique, so nothing is announced twice);
+2. sends digests: at most one mail per subscription per NOTIFICATION_INTERVAL; the
+   first notice goes at once, later ones wait and are gathered into one mail;
+3. delivers: one OutboundMail row per message and recipient, claimed with
+   SELECT … FOR UPDATE SKIP LOCKED, so two workers never send the same message. A
+   failed send is tried again later (exponential backoff) by re-enqueueing the
+   delivery with `run_after`: django-tasks-db itself never retries a task.
+
+`send_email_message` is the generic entry point for other code (the account
+adapter) that wants a message sent by the worker instead of in the request.
+"""
+
+import email.policy
+import logging
+import random
+import smtplib
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+
+from comments import tokens
+from comments.models import Comment, Notice, OutboundMail, Subscription
+from newsroom.models import Article
+
+logger = logging.getLogger(__name__)
+
+MODERATOR_GROUPS = ["Editors", "Moderators"]
+MAX_RETRY_DELAY = 6 * 60 * 60
+# A digest this overdue was lost (its worker was killed mid-task): schedule another.
+LOST_DIGEST_AFTER = timedelta(minutes=10)
+
+
+def enqueue(a_task, *args, run_after=None) -> None:
+    """
+    Enqueue in the current transaction. The database backend writes the task row
+    right now, so it commits or rolls back with whatever caused it and the worker
+    can never see a task for a comment that doesn't exist (yet). A backend outside
+    the database would run before the commit, so it gets the task after it instead.
+    """
+    if run_after is not None and run_after > timezone.now():
+        a_task = a_task.using(run_after=run_after)
+    if isinstance(a_task.get_backend(), DatabaseBackend):
+        a_task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: a_task.enqueue(*args))
+
+
+# --- 1. Fan-out -------------------------------------------------------------------
+
+
+@task
+def comment_published(comment_id: int) -> str:
+    """An approved comment: mail the article's subscribers, except its author."""
+    comment = (
+        Comment.objects.select_related("parent", "article")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None or comment.status != Comment.Status.APPROVED:
+        return "not approved"
+    subscribers = Subscription.objects.confirmed().for_article_comments(
+        comment.article_id
+    )
+    if comment.author_email:
+        subscribers = subscribers.exclude(email=comment.author_email.lower())
+    if comment.user_id:
+        subscribers = subscribers.exclude(user=comment.user_id)
+    parent = comment.parent
+
+    def is_reply_to(subscription: Subscription) -> bool:
+        if parent is None:
+            return False
+        return (
+            parent.user_id is not None and parent.user_id == subscription.user_id
+        ) or (
+            bool(parent.author_email)
+            and parent.author_email.lower() == subscription.email
+        )
+
+    return owe(subscribers, comment=comment, is_reply=is_reply_to)
+
+
+@task
+def comments_published(comment_ids: list[int]) -> str:
+    """Comments an editor approved together: one task, however many."""
+    return "; ".join(comment_published.call(pk) for pk in comment_ids)
+
+
+@task
+def comment_held(comment_id: int) -> str:
+    """A comment waiting for moderation: tell the moderators."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.PENDING:
+        return "not pending"
+    staff = list(moderators())
+    for user in staff:
+        Subscription.objects.get_or_create(
+            email=user.email.lower(),
+            topic=Subscription.Topic.HELD,
+            article=None,
+            defaults={
+                "user": user,
+                "status": Subscription.Status.CONFIRMED,
+                "confirmed_at": timezone.now(),
+            },
+        )
+    subscribers = Subscription.objects.confirmed().filter(
+        topic=Subscription.Topic.HELD,
+        email__in=[user.email.lower() for user in staff],
+    )
+    return owe(subscribers, comment=comment)
+
+
+@task
+def article_published(article_id: int) -> str:
+    """A newly published article: tell the "new posts" subscribers, once."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or article.status != Article.Status.PUBLISHED:
+        return "not published"
+    if article.published_at > timezone.now():
+        # Scheduled: come back when it appears (again, if its date moved).
+        enqueue(article_published, article_id, run_after=article.published_at)
+        return "scheduled"
+    subscribers = Subscription.objects.confirmed().filter(
+        topic=Subscription.Topic.POSTS
+    )
+    return owe(subscribers, article=article)
+
+
+def moderators():
+    """Active staff who moderate: in an editors' group, or allowed to change
+    comments (directly, through a group, or as superusers), with an address."""
+    can_moderate = Q(is_superuser=True) | Q(groups__name__in=MODERATOR_GROUPS)
+    for path in ("user_permissions", "groups__permissions"):
+        can_moderate |= Q(
+            **{
+                f"{path}__codename": "change_comment",
+                f"{path}__content_type__app_label": "comments",
+            }
+        )
+    return (
+        get_user_model()
+        .objects.filter(can_moderate, is_active=True, is_staff=True)
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def owe(subscribers, *, comment=None, article=None, is_reply=None) -> str:
+    """
+    Record a notice for each subscriber and make sure a digest is scheduled: now,
+    or when the subscriber's interval since their last mail is over.
+    """
+    interval = timedelta(seconds=settings.NOTIFICATION_INTERVAL)
+    with transaction.atomic():
+        # Locked in id order, so fan-outs and digests never deadlock.
+        locked = list(subscribers.select_for_update(of=("self",)).order_by("pk"))
+        Notice.objects.bulk_create(
+            [
+                Notice(
+                    subscription=subscription,
+                    comment=comment,
+                    article=article,
+                    is_reply=bool(is_reply and is_reply(subscription)),
+                )
+                for subscription in locked
+            ],
+            ignore_conflicts=True,
+        )
+        now = timezone.now()
+        for subscription in locked:
+            if (
+                subscription.digest_due_at is not None
+                and subscription.digest_due_at > now - LOST_DIGEST_AFTER
+            ):
+                continue  # a digest is already on its way; it will include this
+            due = now
+            if subscription.last_mailed_at:
+                due = max(now, subscription.last_mailed_at + interval)
+            subscription.digest_due_at = due
+            subscription.save(update_fields=["digest_due_at"])
+            enqueue(send_digest, subscription.pk, run_after=due)
+    return f"{len(locked)} subscriber(s)"
+
+
+# --- 2. Digests -------------------------------------------------------------------
+
+
+@task
+def send_digest(subscription_id: int) -> str:
+    """One mail with everything a subscriber is owed that is still true."""
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .filter(pk=subscription_id)
+            .first()
+        )
+        if subscription is None:
+            return "gone"
+        notices = list(
+            subscription.notices.filter(mail=None)
+            .select_related("comment__article", "comment__parent", "article")
+            .order_by("created_at", "pk")
+        )
+        subscription.digest_due_at = None
+        still_true = [n for n in notices if is_still_true(subscription, n)]
+        if subscription.status != Subscription.Status.CONFIRMED or not still_true:
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).delete()
+            subscription.save(update_fields=["digest_due_at"])
+            return "nothing to send"
+        mail = digest_mail(subscription, still_true)
+        Notice.objects.filter(pk__in=[n.pk for n in still_true]).update(mail=mail)
+        Notice.objects.filter(
+            pk__in=[n.pk for n in notices if n not in still_true]
+        ).delete()
+        subscription.last_mailed_at = timezone.now()
+        subscription.save(update_fields=["digest_due_at", "last_mailed_at"])
+        enqueue(deliver_mail, str(mail.pk))
+    return f"{len(still_true)} notice(s)"
+
+
+def is_still_true(subscription: Subscription, notice: Notice) -> bool:
+    """A comment unapproved (or already moderated) meanwhile is not news."""
+    if subscription.topic == Subscription.Topic.POSTS:
+        return notice.article is not None and notice.article.is_published
+    if notice.comment is None:
+        return False
+    wanted = (
+        Comment.Status.PENDING
+        if subscription.topic == Subscription.Topic.HELD
+        else Comment.Status.APPROVED
+    )
+    return notice.comment.status == wanted
+
+
+def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMail:
+    topic = subscription.topic
+    context = {"subscription": subscription, "notices": notices}
+    if topic == Subscription.Topic.COMMENTS:
+        title = subscription.article.title
+        first = notices[0].comment
+        if len(notices) > 1:
+            subject = f"{len(notices)} new comments on “{title}”"
+        elif notices[0].is_reply:
+            subject = f"{first.display_name} replied to your comment on “{title}”"
+        else:
+            subject = f"{first.display_name} commented on “{title}”"
+        context |= {
+            "article": subscription.article,
+            "article_url": tokens.absolute(subscription.article.get_absolute_url()),
+            "replies": sum(n.is_reply for n in notices),
+        }
+        for notice in notices:
+            notice.url = tokens.absolute(notice.comment.get_absolute_url())
+        template = "comments/email/new_comments"
+    elif topic == Subscription.Topic.POSTS:
+        if len(notices) > 1:
+            subject = f"{len(notices)} new articles on Newsroom"
+        else:
+            subject = f"New on Newsroom: {notices[0].article.title}"
+        for notice in notices:
+            notice.url = tokens.absolute(notice.article.get_absolute_url())
+        template = "comments/email/new_posts"
+    else:
+        if len(notices) > 1:
+            subject = f"{len(notices)} comments are waiting for moderation"
+        else:
+            subject = (
+                f"A comment on “{notices[0].comment.article.title}” is waiting for "
+                "moderation"
+            )
+        for notice in notices:
+            notice.url = tokens.absolute(
+                reverse("admin:comments_comment_change", args=[notice.comment.pk])
+            )
+        context["queue_url"] = tokens.absolute(
+            reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+        )
+        template = "comments/email/held_comments"
+    return build_mail(
+        kind=f"digest-{topic}",
+        to=subscription.email,
+        subject=subject,
+        template=template,
+        context=context,
+        unsubscribe=[subscription.pk],
+    )
+
+
+def build_mail(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    unsubscribe: list[int],
+) -> OutboundMail:
+    """
+    A saved, queued message from a pair of templates (NAME.txt and NAME.html). Every
+    one carries an unsubscribe link, and the List-Unsubscribe and
+    List-Unsubscribe-Post headers of RFC 8058, so mail programs can offer a one-click
+    button that POSTs to the same address.
+    """
+    unsubscribe_url = tokens.unsubscribe_url(unsubscribe)
+    context = context | {
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url,
+        "subscriptions_url": tokens.absolute(reverse("comments:subscriptions")),
+        "subject": subject,
+    }
+    return OutboundMail.objects.create(
+        kind=kind,
+        to=[to],
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+# --- 3. Delivery ------------------------------------------------------------------
+
+
+@task(takes_context=True)
+def send_email_message(
+    context,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str = "",
+    headers: dict | None = None,
+) -> str:
+    """
+    Send any message through the worker, with retries and exactly-once delivery.
+    Arguments are plain JSON values. Enqueue it inside the transaction that decided
+    to send it: `send_email_message.enqueue(subject=…, body=…, to=[…])`.
+    """
+    mail, _ = OutboundMail.objects.get_or_create(
+        task_id=str(context.task_result.id),
+        defaults={
+            "kind": "message",
+            "to": list(to),
+            "subject": subject,
+            "body": body,
+            "html": html or "",
+            "headers": headers or {},
+        },
+    )
+    return deliver(mail.pk)
+
+
+@task
+def deliver_mail(mail_id: str) -> str:
+    return deliver(mail_id)
+
+
+def deliver(mail_id) -> str:
+    """
+    Send one OutboundMail, if nobody has. The row is claimed (QUEUED → SENDING) and
+    committed before the mail server is contacted; only SENT or a retry ends it.
+    """
+    with transaction.atomic():
+        mail = (
+            OutboundMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, status=OutboundMail.Status.QUEUED)
+            .first()
+        )
+        if mail is None:
+            return "already handled"
+        mail.status = OutboundMail.Status.SENDING
+        mail.attempts += 1
+        mail.claimed_at = timezone.now()
+        mail.save(update_fields=["status", "attempts", "claimed_at"])
+
+    try:
+        sent = mailers.default.send_messages([email_message(mail)])
+        if not sent:
+            raise smtplib.SMTPException("the mail backend sent nothing")
+    except Exception as error:
+        return failed(mail, error)
+    mail.status = OutboundMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.last_error = ""
+    mail.save(update_fields=["status", "sent_at", "last_error"])
+    return "sent"
+
+
+class Message(EmailMultiAlternatives):
+    """
+    Headers up to RFC 5322's 998 characters a line. At the default 78, Python's
+    email package turns a long header it can't fold (a List-Unsubscribe address) into
+    RFC 2047 encoded words, which mail programs then can't read as a URL.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        # The parts are encoded as Django would; only the headers' folding changes.
+        message = super().message(policy=policy)
+        message.policy = policy.clone(max_line_length=998)
+        return message
+
+
+def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    message = Message(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=mail.to,
+        # Fixed per row: a resend is the same message to clients that deduplicate.
+        headers=mail.headers | {"Message-ID": f"<{mail.pk}@{domain}>"},
+    )
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    return message
+
+
+def failed(mail: OutboundMail, error: Exception) -> str:
+    """
+    Nothing was accepted (the server refused, or could not be reached): try again
+    later, unless the refusal is permanent (a 5xx reply) or the attempts are spent.
+    """
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
+        isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    )
+    if permanent or mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        mail.status = OutboundMail.Status.FAILED
+        mail.save(update_fields=["status", "last_error"])
+        logger.error("Mail %s to %s failed for good: %s", mail.pk, mail.to, error)
+        return "failed"
+    delay = min(settings.MAIL_RETRY_DELAY * 2 ** (mail.attempts - 1), MAX_RETRY_DELAY)
+    delay *= random.uniform(1, 1.1)  # spread the retries after an outage
+    mail.status = OutboundMail.Status.QUEUED
+    mail.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    with transaction.atomic():
+        mail.save(update_fields=["status", "last_error", "next_attempt_at"])
+        enqueue(deliver_mail, str(mail.pk), run_after=mail.next_attempt_at)
+    logger.warning(
+        "Mail %s not sent (attempt %d), next try in %.0f s: %s",
+        mail.pk,
+        mail.attempts,
+        delay,
+        error,
+    )
+    return "retry scheduled"
