@@ -32,14 +32,19 @@ CONFIRMATIONS_PER_DAY = 3
 
 def verified_email(user) -> str | None:
     """
-    The address we may mail a signed-in reader at, or None.
-
-    The one seam for account email: once django-allauth is installed this should
-    return the user's primary `EmailAddress` only if `verified` is True. Until then
-    accounts are created by editors, so `user.email` is taken as verified.
+    The address we may mail a signed-in reader at, or None: one they verified
+    with django-allauth (a site account's, or one an X reader added and
+    confirmed). Facebook's addresses arrive unverified and don't count.
     """
-    email = (getattr(user, "email", "") or "").strip().lower()
-    return email or None
+    from allauth.account.models import EmailAddress
+
+    address = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .order_by("-primary")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return address.strip().lower() if address else None
 
 
 def comment_posted(

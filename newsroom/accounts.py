@@ -371,11 +371,28 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def deliver_mail(self, message) -> None:
         """
-        The one way out for account mail. It sends at once today; route it to the
-        task worker (serialise the message, enqueue on commit) to keep an SMTP outage
-        from breaking sign-up.
+        The one way out for account mail: through the task worker, like every
+        other mail, so a slow or absent mail server never breaks signing up. The
+        task row commits with whatever asked for the mail.
         """
-        message.send()
+        from comments import tasks
+
+        html = next(
+            (
+                body
+                for body, kind in getattr(message, "alternatives", [])
+                if kind == "text/html"
+            ),
+            "",
+        )
+        tasks.enqueue(
+            tasks.send_email_message,
+            message.subject,
+            message.body,
+            list(message.to),
+            html,
+            dict(message.extra_headers),
+        )
 
     def post_login(self, request, user, **kwargs):
         """Remember how the reader signed in, copying their picture from a provider."""

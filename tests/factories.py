@@ -38,6 +38,13 @@ def make_user(
     return user
 
 
+def make_verified_user(**fields):
+    """A reader whose email address was verified (through django-allauth)."""
+    user = make_user(**fields)
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    return user
+
+
 def make_comment(article, *, parent=None, status="approved", **fields):
     from comments.models import Comment
 

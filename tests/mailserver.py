@@ -10,6 +10,7 @@ off every task that is due, then exits.
 """
 
 import contextlib
+import dataclasses
 import email
 import email.policy
 import os
@@ -185,3 +186,30 @@ def run_workers(count: int, **env: str) -> list[subprocess.CompletedProcess]:
     failures = [row.traceback for row in DBTaskResult.objects.failed()]
     assert not failures, "\n".join(failures)
     return results
+
+
+@dataclasses.dataclass
+class Received:
+    """A message as the SMTP server got it, in the shape of Django's outbox."""
+
+    to: list[str]
+    subject: str
+    body: str
+
+
+def deliver_queued_mail(smtp_server: SmtpServer) -> list[Received]:
+    """
+    Run the real worker (a `db_worker` process) over the queued tasks, sending to
+    the test's SMTP server, and return what that server received. The rows the
+    worker reads must be committed: use it in transactional tests.
+    """
+    result = run_worker(EMAIL_URL=smtp_server.url)
+    assert result.returncode == 0, result.stdout
+    return [
+        Received(
+            to=[address.addr_spec for address in message["To"].addresses],
+            subject=str(message["Subject"]),
+            body=message.get_body(preferencelist=("plain",)).get_content(),
+        )
+        for message in smtp_server.messages()
+    ]

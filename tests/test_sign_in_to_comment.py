@@ -7,13 +7,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
 from tests.factories import comment_form, make_user
 from tests.fake_providers import FakeProviders, providers_settings
+from tests.mailserver import deliver_queued_mail
 
 User = get_user_model()
 
@@ -93,7 +93,10 @@ def test_site_account_icon_goes_to_login_keeping_the_draft(client, article):
     assert 'class="masthead"' in login_page
 
 
-def test_sign_up_verify_and_comment_with_a_site_account(client, article, rules):
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_verify_and_comment_with_a_site_account(
+    client, article, rules, smtp_server
+):
     next_url = f"{article.get_absolute_url()}#respond"
     client.post(
         reverse("comment_sign_in", args=[article.pk]),
@@ -108,11 +111,12 @@ def test_sign_up_verify_and_comment_with_a_site_account(client, article, rules):
     user = User.objects.get(email="reader@example.com")
     assert user.get_full_name() == "Rita Reader"
     assert "_auth_user_id" not in client.session  # mandatory verification first
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["reader@example.com"]
-    assert mail.outbox[0].subject.startswith("[Newsroom]")
+    outbox = deliver_queued_mail(smtp_server)
+    assert len(outbox) == 1
+    assert outbox[0].to == ["reader@example.com"]
+    assert outbox[0].subject.startswith("[Newsroom]")
 
-    link = confirmation_link(mail.outbox[0])
+    link = confirmation_link(outbox[0])
     assert client.get(link).status_code == 200  # a page with a button, not a GET
     confirmed = client.post(link)
 
@@ -137,7 +141,10 @@ def test_sign_up_verify_and_comment_with_a_site_account(client, article, rules):
     assert comment.author_avatar == ""
 
 
-def test_sign_up_with_an_address_that_has_an_account_creates_nothing(client, article):
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_with_an_address_that_has_an_account_creates_nothing(
+    client, article, smtp_server
+):
     make_user(email="reader@example.com")
 
     response = sign_up(client, "/")
@@ -146,7 +153,8 @@ def test_sign_up_with_an_address_that_has_an_account_creates_nothing(client, art
     assert "_auth_user_id" not in client.session
     # allauth does not reveal the account; it mails its owner instead.
     assert response.status_code == 302
-    assert mail.outbox[0].to == ["reader@example.com"]
+    outbox = deliver_queued_mail(smtp_server)
+    assert outbox[0].to == ["reader@example.com"]
 
 
 def test_site_account_login_and_identity(client, article):
@@ -181,7 +189,8 @@ def test_unverified_site_account_cannot_log_in(client, db):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_mails_a_link(client, db):
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_mails_a_link(client, smtp_server):
     user = make_user(email="forgot@example.com")
     user.emailaddress_set.create(
         email="forgot@example.com", verified=True, primary=True
@@ -192,7 +201,8 @@ def test_password_reset_mails_a_link(client, db):
     )
 
     assert response.status_code == 302
-    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    outbox = deliver_queued_mail(smtp_server)
+    assert "/accounts/password/reset/key/" in outbox[0].body
 
 
 def test_failed_logins_are_rate_limited(client, db):

@@ -108,7 +108,7 @@ def test_held_comment_alerts_moderators_and_approved_one_notifies(client, articl
 
 
 def test_signed_in_reader_with_verified_address_is_subscribed_at_once(client, article):
-    client.force_login(factories.make_user(email="Reader@Example.com"))
+    client.force_login(factories.make_verified_user(email="Reader@Example.com"))
     post(client, article, notify_comments="on")
 
     subscription = Subscription.objects.get()
@@ -279,7 +279,7 @@ def test_subscriptions_page_needs_signing_in(client):
 
 
 def test_reader_sees_and_changes_subscriptions(client, article):
-    user = factories.make_user(email="reader@example.com")
+    user = factories.make_verified_user(email="reader@example.com")
     other = factories.make_article(title="Another story")
     notifications.subscribe(email="reader@example.com", article=article, verified=True)
     notifications.subscribe(email="reader@example.com", article=other, verified=True)
@@ -369,3 +369,15 @@ def test_moderators_are_staff_who_edit_or_may_change_comments(db):
     factories.make_user(is_staff=True, groups=("Editors",), is_active=False)
 
     assert set(moderators()) == {editor, moderator, allowed, boss}
+
+
+def test_signed_in_readers_are_mailed_only_at_a_verified_address(db):
+    from comments.notifications import verified_email
+    from tests.factories import make_user
+
+    reader = make_user(email="unverified@example.com")
+    assert verified_email(reader) is None
+    reader.emailaddress_set.create(
+        email="Seen@Example.com", verified=True, primary=True
+    )
+    assert verified_email(reader) == "seen@example.com"

@@ -10,13 +10,13 @@ import pytest
 from allauth.socialaccount.providers.facebook import flows as facebook_flows
 from allauth.socialaccount.providers.facebook.views import FacebookOAuth2Adapter
 from allauth.socialaccount.providers.twitter_oauth2.views import TwitterOAuth2Adapter
-from django.core import mail
 from django.core.cache import cache
 
 from comments.models import Comment
 from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.fake_providers import FakeProviders, providers_settings
+from tests.mailserver import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,7 +98,7 @@ def test_enter_in_a_guest_field_still_posts_the_comment(page, story):
     assert Comment.objects.get().body == "Posted with Enter."
 
 
-def test_sign_up_verify_and_comment_with_a_site_account(new_page, story):
+def test_sign_up_verify_and_comment_with_a_site_account(new_page, story, smtp_server):
     page = new_page()
     page.goto(story.get_absolute_url())
     page.get_by_label("Comment", exact=True).fill("Typed before I had an account.")
@@ -112,10 +112,9 @@ def test_sign_up_verify_and_comment_with_a_site_account(new_page, story):
     screenshot(page, "sign-up")
     page.get_by_role("button", name="Sign Up").click()
     assert "Verify Your Email Address" in page.content()
+    outbox = deliver_queued_mail(smtp_server)
 
-    link = re.search(
-        r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mail.outbox[-1].body
-    )
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", outbox[-1].body)
     page.goto(link.group(0))
     screenshot(page, "confirm-email")
     page.get_by_role("button", name="Confirm").click()
