@@ -36,3 +36,14 @@ def test_templates_have_no_inline_scripts_or_styles():
         assert "style=" not in text, template
         assert "<style" not in text, template
         assert " onclick=" not in text and " onload=" not in text, template
+
+
+def test_pages_are_compressed_only_for_readers_without_a_session(client, article):
+    anonymous = client.get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert anonymous["Content-Encoding"] == "gzip"
+
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    signed_in = client.get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in signed_in
