@@ -1,6 +1,7 @@
 """
-A shorter run of bench/load.py: gunicorn with production settings, readers and
-commenters at once, PostgreSQL stopped for a few seconds in the middle.
+The site as production runs it (bench/harness.py: gunicorn, several workers,
+production settings): a shorter run of bench/load.py with PostgreSQL stopped in the
+middle, and rate limits shared by the workers.
 """
 
 import json
@@ -8,6 +9,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,3 +42,41 @@ def test_posts_survive_a_database_outage_and_the_site_recovers(tmp_path):
     assert report["503_during_outage"] > 0  # the outage really happened
     assert report["recovery_seconds"] <= 5
     assert result.returncode == 0
+
+
+def test_login_rate_limit_holds_across_app_processes():
+    """Three gunicorn workers share one Redis: the limit counts every attempt."""
+    import re
+
+    import redis
+    import requests
+
+    from bench.harness import Site
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    with Site(workers=3, env={"REDIS_URL": "redis://127.0.0.1:6379/14"}) as site:
+        site.python(
+            "from django.contrib.auth import get_user_model; get_user_model()"
+            ".objects.create_user('target', 'target@example.com', 'right-Passw0rd')"
+        )
+        pages = []
+        for _ in range(6):
+            http = requests.Session()  # a new connection, any worker may answer
+            form = http.get(f"{site.url}/accounts/login/").text
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+            pages.append(
+                http.post(
+                    f"{site.url}/accounts/login/",
+                    {
+                        "csrfmiddlewaretoken": token,
+                        "login": "target@example.com",
+                        "password": "wrong",
+                    },
+                    headers={"Referer": f"{site.url}/accounts/login/"},
+                ).text
+            )
+    assert "Too many failed login attempts" not in pages[0]
+    assert "Too many failed login attempts" in pages[-1]
