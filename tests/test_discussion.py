@@ -144,7 +144,7 @@ def test_orphaned_reply_of_a_removed_comment_still_shows(client, article):
     assert "still visible" in page_of(client, article)
 
 
-@pytest.mark.parametrize("count", [10, 500])
+@pytest.mark.parametrize("count", [10, 500, 1000])
 def test_article_page_query_count_does_not_grow_with_comments(
     client, article, count, django_assert_num_queries
 ):
