@@ -321,7 +321,7 @@ class Comment(models.Model):
                 fields=["author_email", "-created_at"], name="comment_email_idx"
             ),
             models.Index(fields=["user", "-created_at"], name="comment_user_idx"),
-            # Moderation (issue 5): each status view in date order, the date filter
+            # Moderation: each status view in date order, the date filter
             # across statuses, and search (see comments.admin.search_document).
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
             models.Index(fields=["created_at"], name="comment_created_idx"),

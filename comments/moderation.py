@@ -120,7 +120,7 @@ def _find_word(comment: Submission, words_text: str) -> tuple[str, str]:
     return "", ""
 
 
-# --- Editors' actions (issue 5): which status each action leads to. ---
+# --- Editors' actions: which status each action leads to. ---
 
 # action: (statuses it applies to, the status it leads to; None = the one before)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {

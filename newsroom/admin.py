@@ -29,7 +29,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["comment_counts"]
 
-    # --- The article's discussion (issue 5): counts and links to its queue. ---
+    # --- The article's discussion: counts and links to its queue. ---
 
     def get_queryset(self, request):
         comment_model = Article._meta.get_field("comments").related_model

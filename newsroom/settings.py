@@ -128,7 +128,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.postgres",  # trigram search index for moderation (issue 5)
+    "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
     "comments",
     "django_tasks_db",
