@@ -1,6 +1,7 @@
 -- wrk script: POST prepared comment forms, each once, from many addresses.
 -- BENCH_POSTS names a file with one urlencoded form per line; BENCH_COOKIE and
--- BENCH_PATH say where and as whom. Threads take interleaved lines.
+-- BENCH_PATH say where and as whom. Threads take interleaved lines, from line
+-- BENCH_OFFSET on, so that runs one after the other post different forms.
 local threads = {}
 local counter = 0
 
@@ -14,7 +15,7 @@ function init(args)
   forms = {}
   for line in io.lines(os.getenv("BENCH_POSTS")) do forms[#forms + 1] = line end
   step = tonumber(os.getenv("BENCH_THREADS"))
-  index = id
+  index = id + tonumber(os.getenv("BENCH_OFFSET") or "0")
   path = os.getenv("BENCH_PATH")
   cookie = os.getenv("BENCH_COOKIE")
 end

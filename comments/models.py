@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -106,8 +106,18 @@ class DiscussionSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         # Rules change what every discussion shows (depth, closing): none of the
-        # cached ones may be served again.
-        DiscussionVersion.objects.update(version=models.F("version") + 1)
+        # cached ones may be served again, including those of articles without a
+        # comment yet, which have no version row until now.
+        articles = DiscussionVersion._meta.get_field("article").related_model
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {DiscussionVersion._meta.db_table} (article_id, version)
+                SELECT id, 1 FROM {articles._meta.db_table}
+                ON CONFLICT (article_id) DO UPDATE
+                SET version = {DiscussionVersion._meta.db_table}.version + 1
+                """  # noqa: S608 - table names from the models, no input
+            )
 
     @classmethod
     def load(cls) -> "DiscussionSettings":
@@ -136,8 +146,11 @@ class DiscussionVersion(models.Model):
 
     @classmethod
     def of(cls, article) -> int:
-        row = cls.objects.filter(article=article).values_list("version", flat=True)
-        return row.first() or 0
+        """Its version; no query when the article came with select_related."""
+        try:
+            return article.discussionversion.version
+        except cls.DoesNotExist:
+            return 0
 
 
 def search_document() -> Upper:

@@ -7,6 +7,7 @@ permalink. A held comment is remembered in a signed cookie so its author, in the
 same browser, sees it marked "awaiting moderation"; nobody else does.
 """
 
+import datetime
 import json
 import time
 
@@ -365,5 +366,15 @@ def discussion_state(request, article) -> dict:
             f"{article.pk}-{version}-{int(article.updated_at.timestamp() * 1000)}"
             f"-{int(is_open)}"
         )
-    request._discussion_state = {"rules": rules, "is_open": is_open, "etag": etag}
+    open_until = None
+    if is_open and rules.close_after_days:
+        open_until = article.published_at + datetime.timedelta(
+            days=rules.close_after_days
+        )
+    request._discussion_state = {
+        "rules": rules,
+        "is_open": is_open,
+        "open_until": open_until,
+        "etag": etag,
+    }
     return request._discussion_state

@@ -11,6 +11,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 
 from comments.views import discussion_state
+from newsroom import pagecache
 from newsroom.models import Article
 
 
@@ -29,15 +30,24 @@ def home(request):
 def article(
     request, year: int, month: int, day: int, slug: str, comment_page: int | None = None
 ):
-    try:
-        article = Article.objects.published().get(
-            slug=slug,
-            published_at__year=year,
-            published_at__month=month,
-            published_at__day=day,
+    def render_page(article, marks: dict[str, str] | None = None):
+        context = {
+            "article": article,
+            "comment_page": comment_page,
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        }
+        if marks:
+            context |= {"csrf_token": marks["token"], "form_stamp": marks["stamp"]}
+        response = render(request, "newsroom/article.html", context)
+        return response, discussion_state(request, article)
+
+    if pagecache.shareable(request):
+        return pagecache.article_page(
+            request,
+            slug,
+            lambda marks: render_page(article_at(request, slug), marks),
         )
-    except Article.DoesNotExist:
-        raise Http404("No article at this address.") from None
+    article = article_at(request, slug)
     # Readers with nothing of their own on the page can revalidate: an ETag that
     # changes with the article, its discussion and the discussion rules.
     etag = discussion_state(request, article)["etag"]
@@ -47,21 +57,28 @@ def article(
             return not_modified
     else:
         etag = None
-    response = render(
-        request,
-        "newsroom/article.html",
-        {
-            "article": article,
-            "comment_page": comment_page,
-            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
-        },
-    )
+    response, _ = render_page(article)
     if etag:
         response["ETag"] = etag
         # The page holds this reader's CSRF token: browsers may keep it, shared
         # caches may not, and every use asks us first.
         response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def article_at(request, slug: str) -> Article:
+    """The published article whose permalink (or one of its comment pages) this is."""
+    try:
+        article = (
+            Article.objects.published()
+            .select_related("discussionversion")
+            .get(slug=slug)  # slugs are unique; the date is checked below
+        )
+    except Article.DoesNotExist:
+        raise Http404("No article at this address.") from None
+    if not request.path.startswith(article.get_absolute_url()):
+        raise Http404("No article at this address.")
+    return article
 
 
 @never_cache
