@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate bench load editor clean
+.PHONY: run test lint format install migrate bench profile load editor clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -45,6 +45,11 @@ format: install
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run
+
+# py-spy samples the workers under wrk: where each kind of request spends its time.
+profile: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.profile
 
 load: install
 	$(BIN)/python -m bench.load --posts 2000 --clients 16
