@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 # name: (budget, "max" or "min", unit)
 BUDGETS = {
     "queries anonymous": (6, "max", ""),
+    "queries anonymous, rendering": (6, "max", ""),
     "queries signed-in": (6, "max", ""),
     "queries held author": (6, "max", ""),
     "html bytes": (600_000, "max", "B"),
@@ -110,7 +111,10 @@ for who, cookie in {cookies!r}.items():
     for pair in filter(None, cookie.split("; ")):
         name, value = pair.split("=", 1)
         client.cookies[name] = value
-    client.get({url!r})
+    with CaptureQueriesContext(connection) as queries:
+        client.get({url!r})
+    if who == "anonymous":
+        out["queries anonymous, rendering"] = len(queries.captured_queries)
     with CaptureQueriesContext(connection) as queries:
         response = client.get({url!r})
     out["queries " + who] = len(queries.captured_queries)
@@ -228,6 +232,9 @@ def run(seconds: int) -> dict:
             figures[f"{who} p50 16 clients"] = many["p50"]
             figures[f"{who} p99 16 clients"] = many["p99"]
             figures[f"{who} req/s 16 clients"] = many["rps"]
+        # A client that takes no gzip: the same page, ten times the bytes.
+        plain = wrk(site.url + url, connections=16, seconds=seconds)
+        figures["anonymous without gzip req/s 16 clients"] = plain["rps"]
 
         with tempfile.TemporaryDirectory() as folder:
             posts, cookie = prepare_posts(site, article_id, url, 20_000, Path(folder))

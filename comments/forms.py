@@ -8,6 +8,7 @@ tampered with. A honeypot field, hidden from people, catches robots that fill in
 every field. Both are invisible to readers.
 """
 
+import time
 import uuid
 
 from django import forms
@@ -26,8 +27,10 @@ STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
 
 
 def make_stamp(article_id: int) -> str:
+    # The signer's timestamp counts whole seconds; "at" says to the millisecond
+    # when the form was shown, for the minimum time to post.
     return signing.TimestampSigner(salt=STAMP_SALT).sign_object(
-        {"article": article_id, "token": str(uuid.uuid4())}
+        {"article": article_id, "token": str(uuid.uuid4()), "at": round(time.time(), 3)}
     )
 
 
@@ -45,7 +48,8 @@ def read_stamp(stamp: str, article_id: int) -> tuple[uuid.UUID, float] | None:
         token = uuid.UUID(value["token"])
     except (KeyError, ValueError, TypeError):
         return None
-    return token, timestamp
+    shown_at = value.get("at")  # absent from stamps made before it was added
+    return token, shown_at if isinstance(shown_at, int | float) else timestamp
 
 
 class CommentForm(forms.Form):

@@ -327,3 +327,13 @@ def test_a_form_kept_in_the_browser_serves_the_next_comment_too(client, article)
     post(client, article, data)
     post(client, article, data | {"body": "Second thought, same page"})
     assert Comment.objects.count() == 2
+
+
+def test_a_forms_age_counts_from_the_moment_it_was_shown(article):
+    """To the millisecond: whole seconds would let a form through up to 1 s early."""
+    from comments.forms import make_stamp, read_stamp
+
+    stamp = make_stamp(article.pk)
+    shown = time.time()
+    _, shown_at = read_stamp(stamp, article.pk)
+    assert abs(shown_at - shown) < 0.05
