@@ -29,7 +29,7 @@ from comments.models import (
     DiscussionVersion,
     page_of,
 )
-from newsroom.accounts import reader_identity
+from newsroom.accounts import offered_methods, reader_identity
 from newsroom.models import Article
 
 HELD_COOKIE = "held_comments"
@@ -325,9 +325,29 @@ def form_page(request, article: Article, form: CommentForm, status: int = 400):
     return render(
         request,
         "comments/form_page.html",
-        {"article": article, "form": form},
+        {"article": article, "form": form, **commenter(request)},
         status=status,
     )
+
+
+def commenter(request) -> dict:
+    """
+    For the form: how the reader is signed in (newsroom.accounts), the reader as
+    their next comment will show them (initials and colour), and the ways to sign
+    in they can still choose.
+    """
+    identity = reader_identity(request)
+    me = None
+    if identity:
+        name = request.user.get_full_name() or request.user.get_username()
+        me = Comment(user=request.user, author_name=name, author_avatar=identity.avatar)
+    return {
+        "identity": identity,
+        "me": me,
+        "sign_in_methods": offered_methods(
+            exclude=identity.provider if identity else ""
+        ),
+    }
 
 
 def refusal(request, article, message: str, status: int):

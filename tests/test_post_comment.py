@@ -337,3 +337,21 @@ def test_a_forms_age_counts_from_the_moment_it_was_shown(article):
     shown = time.time()
     _, shown_at = read_stamp(stamp, article.pk)
     assert abs(shown_at - shown) < 0.05
+
+
+def test_the_form_shown_again_still_offers_signing_in(client, article, rules):
+    response = post(client, article, comment_form(client, article, body=""))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please type your comment." in html
+    assert 'class="sign-in__icon"' in html
+
+
+def test_the_form_shown_again_still_shows_who_is_commenting(client, article, rules):
+    reader = factories.make_verified_user(first_name="Ada", last_name="Lovelace")
+    client.force_login(reader)
+    response = post(client, article, comment_form(client, article, body=""))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "You are commenting using your Newsroom account." in html
+    assert ">AL</span>" in html

@@ -19,8 +19,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from comments.forms import CommentForm, make_stamp
 from comments.models import Comment, page_count, page_of
-from comments.views import discussion_state, held_comment_ids, remembered_author
-from newsroom.accounts import offered_methods, reader_identity, take_draft
+from comments.views import (
+    commenter,
+    discussion_state,
+    held_comment_ids,
+    remembered_author,
+)
+from newsroom.accounts import take_draft
 
 register = template.Library()
 
@@ -58,25 +63,13 @@ def discussion(context, article):
     if guest:
         remembered = remembered_author(request)
         initial |= remembered | {"remember": bool(remembered)}
-    # --- Signing in to comment (newsroom.accounts): the draft typed before signing
-    # in comes back, and the form shows how the reader is or can be signed in.
-    identity = reader_identity(request)
+    # The draft typed before signing in comes back (newsroom.accounts).
     initial["body"] = take_draft(request, article.pk)
-    # The reader as their next comment will show them (initials and colour).
-    me = None
-    if identity:
-        name = request.user.get_full_name() or request.user.get_username()
-        me = Comment(user=request.user, author_name=name, author_avatar=identity.avatar)
-    # ---
     form = CommentForm(
         initial=initial, guest=guest, require_name_email=rules.require_name_email
     )
     return {
-        "identity": identity,
-        "me": me,
-        "sign_in_methods": offered_methods(
-            exclude=identity.provider if identity else ""
-        ),
+        **commenter(request),
         "request": request,
         "user": request.user,
         "article": article,
