@@ -113,8 +113,9 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.guest = guest
         if guest:
-            self.fields["email"].label = "Email (required) (Address never made public)"
-            self.fields["name"].label = "Name (required)"
+            required = " (required)" if require_name_email else ""
+            self.fields["email"].label = f"Email{required} (Address never made public)"
+            self.fields["name"].label = f"Name{required}"
             self.fields["email"].required = require_name_email
             self.fields["name"].required = require_name_email
             self.fields["email"].error_messages["required"] = (

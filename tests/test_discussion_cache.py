@@ -132,3 +132,11 @@ def test_invalidation_holds_with_the_shared_redis_cache(client, article, setting
     assert "Shared words" in page(client, article)
     Comment.objects.filter(pk=comment.pk).update(status="spam")
     assert "Shared words" not in page(Client(), article)
+
+
+def test_rules_change_the_cached_page_of_an_article_without_comments(client, article):
+    assert "Email (required)" in page(client, article)  # cached, no version yet
+    rules = DiscussionSettings.load()
+    rules.require_name_email = False
+    rules.save()
+    assert "Email (required)" not in page(client, article)
