@@ -38,6 +38,10 @@ HELD_COOKIE_LIMIT = 20
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_COOKIE_SALT = "comments.author"
 YEAR = 60 * 60 * 24 * 365
+# How long a rendered discussion stays in the cache. Its key names a version, so
+# this is not about staleness: on a busy story every comment makes a new entry,
+# and old ones should leave Redis within minutes rather than pile up for a day.
+CACHE_SECONDS = 10 * 60
 
 
 class Refused(Exception):

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from comments.forms import CommentForm, make_stamp
 from comments.models import Comment, page_count, page_of
 from comments.views import (
+    CACHE_SECONDS,
     commenter,
     discussion_state,
     held_comment_ids,
@@ -48,7 +49,7 @@ def discussion(context, article):
         shown = cache.get(key)
         if shown is None:
             shown = shown_comments(request, article, rules, is_open, page)[1]
-            cache.set(key, shown, 60 * 60 * 24)
+            cache.set(key, shown, CACHE_SECONDS)
     else:
         comments, shown = shown_comments(request, article, rules, is_open, page)
         if replytocom.isdigit():
