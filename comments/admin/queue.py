@@ -1,131 +1,49 @@
 """
-The moderation queue: where editors and moderators decide about comments.
-
-The Comments list opens on the pending queue, oldest first, so the comment that has
-waited longest is on top. Every status change goes through `moderate()`, which
-locks the rows, applies `moderation.transition()` and records a ModerationAction
-(who, when, from which status to which): the list's bulk actions, the quick
-buttons on each row and the buttons on a comment's page all use it. No moderation
-action deletes a row; "remove" is a status and "restore" brings a comment back.
-
-It stays fast with a large table: the list's row count is exact only up to
-COUNT_CAP rows (beyond, PostgreSQL's estimate), the status counts are one grouped
-query, the number of replies is a correlated subquery evaluated for the shown
-rows only, search is served by a trigram index, and the identities of signed-in
-authors come from one prefetch.
+The Comment admin: the moderation queue, its bulk actions and quick buttons, and
+a comment's own page with its history and the moderate, reply and ban views.
 """
 
 import datetime
-import json
-from collections import defaultdict
 
-from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connection, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from comments import moderation, notifications, tasks
+from comments import moderation, notifications
+from comments.admin.actions import (
+    ACTION_LABELS,
+    QUICK_ACTIONS,
+    Action,
+    Status,
+    moderate,
+)
+from comments.admin.counts import CappedCountPaginator
+from comments.admin.filters import ArticleFilter, StatusFilter
+from comments.admin.forms import BanForm, CommentForm, ReplyForm
 from comments.models import (
-    BODY_MAX_LENGTH,
     Ban,
     Comment,
     DiscussionSettings,
     ModerationAction,
-    OutboundMail,
-    Subscription,
     search_document,
 )
 from comments.views import client_ip
 
-Status = Comment.Status
-Action = ModerationAction.Action
-COUNT_CAP = 10_000
 SOCIAL_LABELS = {
     "twitter_oauth2": "X (Twitter)",
     "twitter": "X (Twitter)",
     "facebook": "Facebook",
 }
-# Actions in the order buttons are shown, with what a button says.
-ACTION_LABELS = {
-    Action.APPROVE: "Approve",
-    Action.UNAPPROVE: "Unapprove",
-    Action.SPAM: "Spam",
-    Action.NOT_SPAM: "Not spam",
-    Action.REMOVE: "Remove",
-    Action.RESTORE: "Restore",
-}
-# The buttons on each row of the list, by the comment's status.
-QUICK_ACTIONS = {
-    Status.PENDING: [Action.APPROVE, Action.SPAM, Action.REMOVE],
-    Status.APPROVED: [Action.UNAPPROVE, Action.SPAM, Action.REMOVE],
-    Status.SPAM: [Action.NOT_SPAM, Action.REMOVE],
-    Status.REMOVED: [Action.RESTORE],
-}
-
-
-def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
-    """
-    Apply a moderation action to comments and record it: (changed, skipped).
-
-    A fixed number of queries whatever the number of comments. "Not spam" and
-    "restore" return a comment to the status it had before, read from its history.
-    """
-    with transaction.atomic():
-        rows = list(
-            Comment.objects.filter(pk__in=comments.values("pk"))
-            .select_for_update()
-            .only("id", "status")
-        )
-        previous: dict[int, str] = {}
-        if action in (Action.NOT_SPAM, Action.RESTORE):
-            before = Status.SPAM if action == Action.NOT_SPAM else Status.REMOVED
-            previous = dict(
-                ModerationAction.objects.filter(
-                    comment__in=[c.pk for c in rows], to_status=before
-                )
-                .exclude(from_status="")
-                .order_by("comment_id", "-created_at", "-id")
-                .distinct("comment_id")
-                .values_list("comment_id", "from_status")
-            )
-        now = timezone.now()
-        records = []
-        by_status: dict[str, list[int]] = defaultdict(list)
-        for comment in rows:
-            new = moderation.transition(
-                action, comment.status, previous.get(comment.pk)
-            )
-            if new is None:
-                continue
-            by_status[new].append(comment.pk)
-            records.append(
-                ModerationAction(
-                    comment_id=comment.pk,
-                    action=action,
-                    actor=actor,
-                    from_status=comment.status,
-                    to_status=new,
-                    created_at=now,
-                )
-            )
-        for status, ids in by_status.items():
-            Comment.objects.filter(pk__in=ids).update(status=status)
-        ModerationAction.objects.bulk_create(records)
-        # Subscribers hear of a comment when it becomes public.
-        notifications.comments_approved(by_status.get(Status.APPROVED, []))
-    return len(records), len(rows) - len(records)
 
 
 def identity(comment: Comment) -> str:
@@ -140,154 +58,6 @@ def identity(comment: Comment) -> str:
     if comment.user.is_staff:
         return "Staff"
     return "Site account"
-
-
-class CappedCountPaginator(Paginator):
-    """
-    Counts exactly up to COUNT_CAP rows, then uses PostgreSQL's estimate: a page
-    of a 100,000-comment view never costs a full count.
-    """
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list.order_by()
-        exact = queryset[: COUNT_CAP + 1].count()
-        if exact <= COUNT_CAP:
-            return exact
-        plan = json.loads(queryset.explain(format="json"))
-        return max(exact, int(plan[0]["Plan"]["Plan Rows"]))
-
-
-def status_counts(article_id: int | None = None) -> dict[str, int]:
-    """
-    Comments per status, each counted up to COUNT_CAP + 1: one query whose cost is
-    bounded whatever the size of the table. Each branch reads one index
-    (comment_pending_idx for the queue, comment_status_idx or comment_article_idx
-    for the others) and stops after COUNT_CAP + 1 rows.
-    """
-    table = Comment._meta.db_table
-    where = "status = %s" + (" AND article_id = %s" if article_id else "")
-    branch = f"(SELECT status FROM {table} WHERE {where} LIMIT %s)"  # noqa: S608
-    params: list = []
-    for status in Status.values:
-        params += [status, *([article_id] if article_id else []), COUNT_CAP + 1]
-    branches = " UNION ALL ".join([branch] * len(Status.values))
-    # Only the table name and placeholders are formatted into the SQL.
-    sql = f"SELECT status, count(*) FROM ({branches}) AS capped GROUP BY status"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
-
-
-def count_label(count: int) -> str:
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Pending by default; each status with its count, from one bounded query."""
-
-    title = "status"
-    parameter_name = "status"
-    DEFAULT = Status.PENDING
-
-    def lookups(self, request, model_admin):
-        article = request.GET.get(ArticleFilter.parameter_name, "")
-        self.counts = status_counts(int(article) if article.isdigit() else None)
-        return [*Status.choices, ("all", "All")]
-
-    def value(self):
-        return super().value() or self.DEFAULT
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        if self.value() in Status.values:
-            return queryset.filter(status=self.value())
-        return queryset.none()
-
-    def choices(self, changelist):
-        for value, label in self.lookup_choices:
-            count = (
-                sum(self.counts.values())
-                if value == "all"
-                else self.counts.get(value, 0)
-            )
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string(
-                    {self.parameter_name: value}, remove=["p"]
-                ),
-                "display": f"{label} ({count_label(count)})",
-            }
-
-
-class ArticleFilter(admin.SimpleListFilter):
-    """
-    The latest articles (not all of them: a newsroom has thousands); any article's
-    queue is reachable from its admin page or the article column.
-    """
-
-    title = "article"
-    parameter_name = "article"
-    LATEST = 15
-
-    def lookups(self, request, model_admin):
-        Article = Comment._meta.get_field("article").related_model
-        latest = list(Article.objects.published().only("id", "title")[: self.LATEST])
-        if self.value() and self.value().isdigit():
-            chosen = int(self.value())
-            if all(article.pk != chosen for article in latest):
-                latest += Article.objects.filter(pk=chosen).only("id", "title")
-        return [(str(a.pk), Truncator(a.title).chars(50)) for a in latest]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(article_id=self.value())
-        return queryset
-
-
-class CommentForm(forms.ModelForm):
-    class Meta:
-        model = Comment
-        fields = ["body", "author_name", "author_url"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 80})}
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Your reply",
-        max_length=BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-    )
-
-
-class BanForm(forms.Form):
-    EXPIRY = [
-        ("", "Never (permanent)"),
-        ("1", "1 day"),
-        ("7", "7 days"),
-        ("30", "30 days"),
-        ("365", "1 year"),
-    ]
-    kind = forms.ChoiceField(label="Ban by", widget=forms.RadioSelect)
-    reason = forms.CharField(max_length=255, help_text="Only editors see it.")
-    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY, required=False)
-    spam = forms.BooleanField(
-        label="Also mark this comment as spam", required=False, initial=True
-    )
-
-    def __init__(self, *args, comment: Comment, **kwargs):
-        super().__init__(*args, **kwargs)
-        kinds = []
-        if comment.user_id:
-            kinds.append((Ban.Kind.ACCOUNT, f"Account: {comment.user}"))
-        if comment.author_email:
-            kinds.append((Ban.Kind.EMAIL, f"Email: {comment.author_email}"))
-        if comment.ip_address:
-            kinds.append((Ban.Kind.IP, f"IP address: {comment.ip_address}"))
-        self.fields["kind"].choices = kinds
-        if kinds:
-            self.fields["kind"].initial = kinds[0][0]
 
 
 @admin.register(Comment)
@@ -771,122 +541,3 @@ class CommentAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
-
-
-@admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "reason",
-        "expires_at",
-        "active",
-        "created_by",
-        "created_at",
-    ]
-    list_filter = ["kind"]
-    list_select_related = ["user", "created_by"]
-    search_fields = ["email", "reason", "user__username"]
-    raw_id_fields = ["user"]
-    fields = ["kind", "user", "email", "ip_address", "reason", "expires_at"]
-
-    @admin.display(boolean=True, description="Active")
-    def active(self, ban):
-        return ban.is_active
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
-    """The moderation log: read only, as a record should be."""
-
-    list_display = [
-        "created_at",
-        "actor",
-        "action",
-        "from_status",
-        "to_status",
-        "comment_link",
-    ]
-    list_filter = ["action"]
-    list_select_related = ["actor"]
-    show_full_result_count = False
-    paginator = CappedCountPaginator
-
-    @admin.display(description="Comment")
-    def comment_link(self, record):
-        return format_html(
-            '<a href="{}">Comment {}</a>',
-            reverse("admin:comments_comment_change", args=[record.comment_id]),
-            record.comment_id,
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not DiscussionSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# --- Notifications: subscriptions and the mail log ---------------------------------
-
-
-@admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["email", "topic", "article", "status", "requested_at"]
-    list_filter = ["topic", "status"]
-    list_select_related = ["article"]
-    search_fields = ["email"]
-    raw_id_fields = ["user", "article"]
-    readonly_fields = ["requested_at", "confirmed_at", "unsubscribed_at"]
-
-
-@admin.register(OutboundMail)
-class OutboundMailAdmin(admin.ModelAdmin):
-    """The mail log. A row left in "sending" was interrupted after it was claimed:
-    it may or may not have arrived, so it is never resent on its own."""
-
-    list_display = ["subject", "recipients", "kind", "status", "attempts", "created_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["subject"]
-    actions = ["send_again"]
-    readonly_fields = [
-        f.name for f in OutboundMail._meta.fields if f.name not in ("id",)
-    ]
-
-    @admin.display(description="To")
-    def recipients(self, mail):
-        return ", ".join(mail.to)
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description="Send selected mail again (failed or interrupted)")
-    def send_again(self, request, queryset):
-        with transaction.atomic():
-            ids = list(
-                queryset.exclude(status=OutboundMail.Status.SENT).values_list(
-                    "pk", flat=True
-                )
-            )
-            OutboundMail.objects.filter(pk__in=ids).update(
-                status=OutboundMail.Status.QUEUED, attempts=0, last_error=""
-            )
-            for pk in ids:
-                tasks.enqueue(tasks.deliver_mail, str(pk))
-        self.message_user(request, f"Queued {len(ids)} mail(s) again.")

@@ -1,0 +1,59 @@
+"""
+The moderation queue: where editors and moderators decide about comments.
+
+The Comments list opens on the pending queue, oldest first, so the comment that has
+waited longest is on top. Every status change goes through `moderate()`, which
+locks the rows, applies `moderation.transition()` and records a ModerationAction
+(who, when, from which status to which): the list's bulk actions, the quick
+buttons on each row and the buttons on a comment's page all use it. No moderation
+action deletes a row; "remove" is a status and "restore" brings a comment back.
+
+It stays fast with a large table: the list's row count is exact only up to
+COUNT_CAP rows (beyond, PostgreSQL's estimate), the status counts are one grouped
+query, the number of replies is a correlated subquery evaluated for the shown
+rows only, search is served by a trigram index, and the identities of signed-in
+authors come from one prefetch.
+"""
+
+# Each ModelAdmin registers itself where it is defined (@admin.register): importing
+# it here is what puts it on the admin site.
+from comments.admin.actions import ACTION_LABELS, QUICK_ACTIONS, Action, moderate
+from comments.admin.bans import BanAdmin
+from comments.admin.counts import (
+    COUNT_CAP,
+    CappedCountPaginator,
+    Status,
+    count_label,
+    status_counts,
+)
+from comments.admin.discussion import DiscussionSettingsAdmin
+from comments.admin.filters import ArticleFilter, StatusFilter
+from comments.admin.forms import BanForm, CommentForm, ReplyForm
+from comments.admin.moderation_log import ModerationActionAdmin
+from comments.admin.notifications import OutboundMailAdmin, SubscriptionAdmin
+from comments.admin.queue import SOCIAL_LABELS, CommentAdmin, identity
+
+__all__ = [
+    "ACTION_LABELS",
+    "COUNT_CAP",
+    "QUICK_ACTIONS",
+    "SOCIAL_LABELS",
+    "Action",
+    "ArticleFilter",
+    "BanAdmin",
+    "BanForm",
+    "CappedCountPaginator",
+    "CommentAdmin",
+    "CommentForm",
+    "DiscussionSettingsAdmin",
+    "ModerationActionAdmin",
+    "OutboundMailAdmin",
+    "ReplyForm",
+    "Status",
+    "StatusFilter",
+    "SubscriptionAdmin",
+    "count_label",
+    "identity",
+    "moderate",
+    "status_counts",
+]

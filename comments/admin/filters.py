@@ -1,0 +1,72 @@
+"""The moderation queue's filters: by status (pending by default) and by article."""
+
+from django.contrib import admin
+from django.utils.text import Truncator
+
+from comments.admin.counts import count_label, status_counts
+from comments.models import Comment
+
+Status = Comment.Status
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Pending by default; each status with its count, from one bounded query."""
+
+    title = "status"
+    parameter_name = "status"
+    DEFAULT = Status.PENDING
+
+    def lookups(self, request, model_admin):
+        article = request.GET.get(ArticleFilter.parameter_name, "")
+        self.counts = status_counts(int(article) if article.isdigit() else None)
+        return [*Status.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or self.DEFAULT
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.none()
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            count = (
+                sum(self.counts.values())
+                if value == "all"
+                else self.counts.get(value, 0)
+            )
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, remove=["p"]
+                ),
+                "display": f"{label} ({count_label(count)})",
+            }
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """
+    The latest articles (not all of them: a newsroom has thousands); any article's
+    queue is reachable from its admin page or the article column.
+    """
+
+    title = "article"
+    parameter_name = "article"
+    LATEST = 15
+
+    def lookups(self, request, model_admin):
+        Article = Comment._meta.get_field("article").related_model
+        latest = list(Article.objects.published().only("id", "title")[: self.LATEST])
+        if self.value() and self.value().isdigit():
+            chosen = int(self.value())
+            if all(article.pk != chosen for article in latest):
+                latest += Article.objects.filter(pk=chosen).only("id", "title")
+        return [(str(a.pk), Truncator(a.title).chars(50)) for a in latest]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(article_id=self.value())
+        return queryset

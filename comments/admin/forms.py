@@ -1,0 +1,49 @@
+"""The forms of a comment's admin page: editing it, replying, banning its author."""
+
+from django import forms
+
+from comments.models import BODY_MAX_LENGTH, Ban, Comment
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body", "author_name", "author_url"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 80})}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
+class BanForm(forms.Form):
+    EXPIRY = [
+        ("", "Never (permanent)"),
+        ("1", "1 day"),
+        ("7", "7 days"),
+        ("30", "30 days"),
+        ("365", "1 year"),
+    ]
+    kind = forms.ChoiceField(label="Ban by", widget=forms.RadioSelect)
+    reason = forms.CharField(max_length=255, help_text="Only editors see it.")
+    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY, required=False)
+    spam = forms.BooleanField(
+        label="Also mark this comment as spam", required=False, initial=True
+    )
+
+    def __init__(self, *args, comment: Comment, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = []
+        if comment.user_id:
+            kinds.append((Ban.Kind.ACCOUNT, f"Account: {comment.user}"))
+        if comment.author_email:
+            kinds.append((Ban.Kind.EMAIL, f"Email: {comment.author_email}"))
+        if comment.ip_address:
+            kinds.append((Ban.Kind.IP, f"IP address: {comment.ip_address}"))
+        self.fields["kind"].choices = kinds
+        if kinds:
+            self.fields["kind"].initial = kinds[0][0]

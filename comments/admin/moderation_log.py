@@ -1,0 +1,43 @@
+"""The moderation log in the admin: every editor's action, read only."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from comments.admin.counts import CappedCountPaginator
+from comments.models import ModerationAction
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log: read only, as a record should be."""
+
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "comment_link",
+    ]
+    list_filter = ["action"]
+    list_select_related = ["actor"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    @admin.display(description="Comment")
+    def comment_link(self, record):
+        return format_html(
+            '<a href="{}">Comment {}</a>',
+            reverse("admin:comments_comment_change", args=[record.comment_id]),
+            record.comment_id,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

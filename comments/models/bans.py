@@ -1,0 +1,127 @@
+"""Moderation records: bans on an account, an email address or an IP address."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from comments.models.comment import EMAIL_MAX_LENGTH
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self) -> "BanQuerySet":
+        now = timezone.now()
+        return self.filter(models.Q(expires_at=None) | models.Q(expires_at__gt=now))
+
+    def matching(self, *, user_id=None, email: str = "", ip_address=None):
+        """Bans on any of the given identities (account, email, IP)."""
+        match = models.Q(pk__in=[])
+        if user_id:
+            match |= models.Q(kind=Ban.Kind.ACCOUNT, user_id=user_id)
+        if email:
+            match |= models.Q(kind=Ban.Kind.EMAIL, email=email.lower())
+        if ip_address:
+            match |= models.Q(kind=Ban.Kind.IP, ip_address=ip_address)
+        return self.filter(match)
+
+    def reason_for(self, *, user_id=None, email: str = "", ip_address=None) -> str:
+        """The reason of an active ban on this identity, "" when none: one query."""
+        ban = (
+            self.active()
+            .matching(user_id=user_id, email=email, ip_address=ip_address)
+            .order_by("-created_at")
+            .values_list("reason", flat=True)
+            .first()
+        )
+        if ban is None:
+            return ""
+        return ban or "banned"
+
+
+class Ban(models.Model):
+    """
+    An account, an email address or an IP address whose comments go straight to
+    spam (with the reason "banned"). The commenter is not told, so they don't
+    simply come back under another name.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        EMAIL = "email", "Email"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comment_bans",
+        verbose_name="account",
+    )
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    reason = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(
+        "expires", null=True, blank=True, help_text="Leave empty for a permanent ban."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="account",
+                        user__isnull=False,
+                        email="",
+                        ip_address__isnull=True,
+                    )
+                    | (
+                        models.Q(
+                            kind="email", user__isnull=True, ip_address__isnull=True
+                        )
+                        & ~models.Q(email="")
+                    )
+                    | models.Q(
+                        kind="ip", user__isnull=True, email="", ip_address__isnull=False
+                    )
+                ),
+                name="ban_one_identity",
+                violation_error_message="A ban names one identity, the one its kind "
+                "says: an account, an email address or an IP address.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["email"], name="ban_email_idx"),
+            models.Index(fields=["ip_address"], name="ban_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def target(self) -> str:
+        if self.kind == self.Kind.ACCOUNT:
+            return str(self.user) if self.user_id else ""
+        if self.kind == self.Kind.EMAIL:
+            return self.email
+        return str(self.ip_address or "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at is None or self.expires_at > timezone.now()

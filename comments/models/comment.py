@@ -1,0 +1,281 @@
+"""
+Comments: the Comment model, its queries (what a viewer may see, a thread in
+reading order, its pages), how its text becomes HTML, and the lengths its
+fields allow.
+"""
+
+import hashlib
+import uuid
+
+import nh3
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models.functions import Concat, Upper
+from django.urls import reverse
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import SafeString, mark_safe
+
+BODY_MAX_LENGTH = 65525
+NAME_MAX_LENGTH = 245
+EMAIL_MAX_LENGTH = 100
+URL_MAX_LENGTH = 200
+
+
+def search_document() -> Upper:
+    """
+    Everything editors search comments by, as one upper-cased text: body, name,
+    email, website and IP. A trigram index over this expression (pg_trgm) serves
+    "contains" searches, which is what editors type: a word, part of an email or a
+    domain, an IP prefix. Full-text search would split emails, addresses and IPs
+    into tokens and miss partial ones.
+    """
+    return Upper(
+        Concat(
+            "body",
+            models.Value(" "),
+            "author_name",
+            models.Value(" "),
+            "author_email",
+            models.Value(" "),
+            "author_url",
+            models.Value(" "),
+            models.Func("ip_address", function="HOST", output_field=models.TextField()),
+            output_field=models.TextField(),
+        )
+    )
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> "CommentQuerySet":
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
+        """Approved comments, plus the viewer's own comments awaiting moderation."""
+        own = models.Q(pk__in=list(held_ids))
+        if user.is_authenticated:
+            own |= models.Q(user=user)
+        return self.filter(
+            models.Q(status=Comment.Status.APPROVED)
+            | (models.Q(status=Comment.Status.PENDING) & own)
+        )
+
+    def thread(self, article, user, held_ids=()) -> list["Comment"]:
+        """
+        The article's visible comments in reading order: one query, the tree built
+        in Python. Each comment gets `.display_depth` and `.thread_number`, the
+        position (from 0) of the top-level comment whose thread it is in, which
+        decides its page when comments are paged.
+        """
+        comments = list(
+            self.filter(article=article)
+            .visible_to(user, held_ids)
+            .select_related("user")
+            .order_by("created_at", "id")
+        )
+        children: dict[int | None, list[Comment]] = {}
+        by_id = {comment.pk: comment for comment in comments}
+        for comment in comments:
+            # A reply whose parent is hidden is shown where the parent would be.
+            parent_id = comment.parent_id if comment.parent_id in by_id else None
+            children.setdefault(parent_id, []).append(comment)
+        ordered: list[Comment] = []
+        for number, top in enumerate(children.get(None, [])):
+            stack = [(top, 0)]
+            while stack:
+                comment, depth = stack.pop()
+                comment.display_depth = depth
+                comment.thread_number = number
+                ordered.append(comment)
+                stack.extend(
+                    (child, depth + 1)
+                    for child in reversed(children.get(comment.pk, []))
+                )
+        return ordered
+
+
+def page_count(comments: list["Comment"], per_page: int) -> int:
+    """How many pages a thread() list fills, at per_page top-level comments each."""
+    threads = comments[-1].thread_number + 1 if comments else 0
+    return max(1, -(-threads // per_page))
+
+
+def page_of(comment: "Comment", per_page: int) -> int:
+    return comment.thread_number // per_page + 1
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(
+        "newsroom.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_constraint=False,  # enforced with the article by comment_parent_same_article
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH, blank=True)
+    author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
+    author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
+    # A signed-in reader as they appeared when commenting (newsroom.accounts): kept on
+    # the comment so a page of comments needs no query per author.
+    author_provider = models.CharField(
+        "signed in with",
+        max_length=20,
+        blank=True,
+        help_text="account, twitter_oauth2 or facebook; empty for guests.",
+    )
+    author_account = models.CharField(
+        "account", max_length=255, blank=True, help_text="Shown to editors only."
+    )
+    author_avatar = models.CharField(
+        "picture", max_length=100, blank=True, help_text="A file in MEDIA_ROOT."
+    )
+
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, db_index=False
+    )
+    moderation_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # The form a comment came from: the same form posted twice with the same text
+    # finds this row. Not unique: a page kept in the browser's cache serves its
+    # form again, for the reader's next comment.
+    form_token = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "approved", "spam", "removed"]
+                ),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")),
+                name="comment_not_own_parent",
+            ),
+            # Target of the composite foreign key (parent_id, article_id).
+            models.UniqueConstraint(
+                fields=["id", "article"], name="comment_id_article"
+            ),
+        ]
+        indexes = [
+            # The article page: its comments in order, filtered by status.
+            models.Index(
+                fields=["article", "status", "created_at"], name="comment_article_idx"
+            ),
+            # The moderation queue: pending comments, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending"),
+                name="comment_pending_idx",
+            ),
+            models.Index(fields=["form_token"], name="comment_form_token_idx"),
+            # Flood limits and an author's history.
+            models.Index(fields=["ip_address", "-created_at"], name="comment_ip_idx"),
+            models.Index(
+                fields=["author_email", "-created_at"], name="comment_email_idx"
+            ),
+            models.Index(fields=["user", "-created_at"], name="comment_user_idx"),
+            # Moderation: each status view in date order, the date filter
+            # across statuses, and search (see comments.admin.search_document).
+            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+            models.Index(fields=["created_at"], name="comment_created_idx"),
+            GinIndex(
+                OpClass(search_document(), name="gin_trgm_ops"),
+                name="comment_search_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} on {self.article}: {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_body(self.body)
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        # Redirects to the comment on the page that holds it (comments.views).
+        return reverse("comments:permalink", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        if self.author_name:
+            return self.author_name
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return "Anonymous"
+
+    @property
+    def avatar_url(self) -> str:
+        return default_storage.url(self.author_avatar) if self.author_avatar else ""
+
+    @property
+    def avatar_initials(self) -> str:
+        words = [w for w in self.display_name.split() if w[:1].isalnum()]
+        if not words:
+            return "?"
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """One of eight colours, stable for the same person."""
+        key = str(self.user_id or self.author_email.lower() or self.display_name)
+        return hashlib.blake2s(key.encode(), digest_size=1).digest()[0] % 8
+
+    @property
+    def body_as_html(self) -> SafeString:
+        # body_html is only ever written by save(), from render_body().
+        return mark_safe(self.body_html)  # noqa: S308
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+def render_body(text: str) -> SafeString:
+    """
+    A reader's text as HTML: escaped, paragraphs and line breaks kept, web addresses
+    turned into links. The result is cleaned by nh3 as a second line of defence, so
+    only <p>, <br> and http(s) links with rel="nofollow ugc" can ever come out.
+    """
+    html = linebreaks(
+        urlize(text, trim_url_limit=60, autoescape=True), autoescape=False
+    )
+    cleaned = nh3.clean(
+        html,
+        tags={"p", "br", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="nofollow ugc noopener",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above

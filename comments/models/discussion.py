@@ -1,0 +1,130 @@
+"""
+The state of discussions beyond their comments: the moderation rules editors
+set (DiscussionSettings) and the per-article counter that keys cached
+discussions (DiscussionVersion).
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
+
+
+class DiscussionSettings(models.Model):
+    """Moderation rules, with WordPress's defaults. There is only ever one row."""
+
+    manual_approval = models.BooleanField(
+        "comments must be manually approved", default=False
+    )
+    require_prior_approval = models.BooleanField(
+        "author must have a previously approved comment",
+        default=True,
+        help_text="Guests are known by their email, signed-in readers by account.",
+    )
+    link_limit = models.PositiveSmallIntegerField(
+        "hold a comment with this many links or more",
+        default=2,
+        help_text="0 switches the rule off.",
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one in its "
+        "body, name, email, website, IP or browser is held for moderation.",
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one in its "
+        "body, name, email, website, IP or browser goes to spam.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments on articles older than (days)",
+        null=True,
+        blank=True,
+        help_text="Leave empty to keep comments open.",
+    )
+    require_name_email = models.BooleanField(
+        "guests must fill in name and email", default=True
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "nest replies this many levels deep",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    page_comments = models.BooleanField("break comments into pages", default=False)
+    comments_per_page = models.PositiveSmallIntegerField(
+        "top-level comments per page",
+        default=50,
+        validators=[MinValueValidator(1)],
+    )
+    newest_page_first = models.BooleanField(
+        "show the page of newest comments first",
+        default=True,
+        help_text="Otherwise the page of oldest comments. Comments read oldest first "
+        "within a page.",
+    )
+    flood_interval = models.PositiveIntegerField(
+        "seconds between two comments from one person or address",
+        default=15,
+    )
+    min_seconds_to_post = models.PositiveSmallIntegerField(
+        "seconds a form is shown before it may be posted",
+        default=3,
+        help_text="Robots post at once; people take longer to write.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "discussion settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="one_settings_row")
+        ]
+
+    def __str__(self) -> str:
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        # Rules change what every discussion shows (depth, closing): none of the
+        # cached ones may be served again, including those of articles without a
+        # comment yet, which have no version row until now.
+        articles = DiscussionVersion._meta.get_field("article").related_model
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {DiscussionVersion._meta.db_table} (article_id, version)
+                SELECT id, 1 FROM {articles._meta.db_table}
+                ON CONFLICT (article_id) DO UPDATE
+                SET version = {DiscussionVersion._meta.db_table}.version + 1
+                """  # noqa: S608 - table names from the models, no input
+            )
+
+    @classmethod
+    def load(cls) -> "DiscussionSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class DiscussionVersion(models.Model):
+    """
+    A counter per article that PostgreSQL bumps on every insert, update or delete
+    of its comments (triggers in migration 0006), whatever wrote them: the form,
+    an admin action, a bulk update, a script. Cached discussions are keyed by it,
+    so a cached page can't outlive a change.
+    """
+
+    article = models.OneToOneField(
+        "newsroom.Article", on_delete=models.CASCADE, primary_key=True
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "discussion version"
+
+    def __str__(self) -> str:
+        return f"version {self.version} of article {self.article_id}"
+
+    @classmethod
+    def of(cls, article) -> int:
+        """Its version; no query when the article came with select_related."""
+        try:
+            return article.discussionversion.version
+        except cls.DoesNotExist:
+            return 0

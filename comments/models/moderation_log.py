@@ -1,0 +1,54 @@
+"""Moderation records: the history of editors' actions on comments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from comments.models.comment import Comment
+
+
+class ModerationAction(models.Model):
+    """
+    One thing an editor did to a comment: who, when, from which status to which,
+    and for edits what the text was before. Rows are only ever added.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        UNAPPROVE = "unapprove", "Unapproved"
+        SPAM = "spam", "Marked as spam"
+        NOT_SPAM = "not_spam", "Marked as not spam"
+        REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored"
+        EDIT = "edit", "Edited"
+        REPLY = "reply", "Replied"
+        BAN = "ban", "Banned the author"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="by",
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    # For edits: the fields that changed, {"body": ["before", "after"], ...}.
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["comment", "-created_at"], name="moderation_comment_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.created_at}"
