@@ -205,7 +205,7 @@ class Comment(models.Model):
             ),
             models.Index(fields=["user", "-created_at"], name="comment_user_idx"),
             # Moderation: each status view in date order, the date filter
-            # across statuses, and search (see comments.admin.search_document).
+            # across statuses, and search (see search_document above).
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
             models.Index(fields=["created_at"], name="comment_created_idx"),
             GinIndex(
