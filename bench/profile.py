@@ -5,10 +5,11 @@ them, while wrk drives one kind of request at a time.
     make profile      (or: python -m bench.profile [--seconds 10])
 
 Kinds: the article page for an anonymous reader (the cached page), for a
-signed-in reader and for the author of a held comment (both rendered each time),
-and comment posting. For each, writes the sampled stacks in the collapsed format
-flame graph tools read (bench/results/profiles/<kind>.txt) and prints the share
-of CPU samples of the heaviest functions, inclusive and self.
+signed-in reader (the cached comment list), for the author of a held comment,
+guest or signed in (rendered each time), and comment posting. For each, writes
+the sampled stacks in the collapsed format flame graph tools read
+(bench/results/profiles/<kind>.txt) and prints the share of CPU samples of the
+heaviest functions, inclusive and self.
 """
 
 import argparse
@@ -106,10 +107,12 @@ def main() -> None:
     with Site(workers=4, env=env) as site:
         seeded = django(site, "from bench.seed import seed; seed(admin_comments=0)")
         url, article_id = seeded["article"], seeded["article_id"]
+        cookies = signed_in_sessions(site, article_id)
         readers = {
             "anonymous": "",
-            "signed-in": signed_in_sessions(site)["reader"],
+            "signed-in": cookies["reader"],
             "held author": held_author_cookie(site, url),
+            "signed-in held author": cookies["waiting"],
         }
         for who, cookie in readers.items():
             results[f"page, {who}"] = record(

@@ -367,8 +367,9 @@ def discussion_state(request, article) -> dict:
     """
     What the discussion depends on, loaded once per request (the article view
     asks first, for its ETag; the tag reuses it): the rules, whether comments are
-    open, and, for a reader with nothing of their own to see (no session, no held
-    comment), an ETag naming this exact rendering.
+    open (and until when), the version naming this rendering of the comments,
+    whether the reader may be shown the comment list everyone shares, and, for a
+    reader with nothing of their own on the page, an ETag.
     """
     if hasattr(request, "_discussion_state"):
         return request._discussion_state
@@ -379,26 +380,30 @@ def discussion_state(request, article) -> dict:
         close_after_days=rules.close_after_days,
         now=timezone.now(),
     )
-    etag = None
-    # A session may hold the reader's own state (signed in, a draft kept across
-    # signing in, messages): only readers without one share the cached rendering.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not held_comment_ids(
-        request
-    ):
-        version = DiscussionVersion.of(article)
-        etag = (
-            f"{article.pk}-{version}-{int(article.updated_at.timestamp() * 1000)}"
-            f"-{int(is_open)}"
-        )
     open_until = None
     if is_open and rules.close_after_days:
         open_until = article.published_at + datetime.timedelta(
             days=rules.close_after_days
         )
+    version = (
+        f"{article.pk}-{DiscussionVersion.of(article)}"
+        f"-{int(article.updated_at.timestamp() * 1000)}-{int(is_open)}"
+    )
+    held = held_comment_ids(request)
+    # A session may hold the reader's own state (signed in, a draft kept across
+    # signing in, messages): only readers without one can revalidate.
+    etag = None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not held:
+        etag = version
     request._discussion_state = {
         "rules": rules,
         "is_open": is_open,
         "open_until": open_until,
+        "version": version,
+        # Editors see the account behind each comment; held comments are shown
+        # to their authors only. Everyone else sees the same list, except a
+        # signed-in reader with comments awaiting moderation (the tag checks).
+        "shared_list": not held and not request.user.is_staff,
         "etag": etag,
     }
     return request._discussion_state

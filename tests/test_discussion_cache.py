@@ -140,3 +140,48 @@ def test_rules_change_the_cached_page_of_an_article_without_comments(client, art
     rules.require_name_email = False
     rules.save()
     assert "Email (required)" not in page(client, article)
+
+
+def test_signed_in_readers_share_the_cached_comment_list(client, article, cached):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    with CaptureQueriesContext(connection) as queries:
+        assert "Original words" in page(client, article)
+    # The article, the rules, the session, the reader, and whether any of their
+    # comments awaits moderation; the comments themselves come from the cache.
+    assert len(queries) == 5
+    assert not [
+        query
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "comments_comment"."id"')
+    ]
+
+
+def test_a_signed_in_readers_held_comment_is_theirs_alone(client, article, cached):
+    from tests.factories import make_user
+
+    author, other = make_user(), make_user()
+    make_comment(article, user=author, status="pending", body="Mine, held")
+    client.force_login(author)
+    assert "Mine, held" in page(client, article)
+    assert "Your comment is awaiting moderation." in page(client, article)
+
+    client.force_login(other)
+    assert "Mine, held" not in page(client, article)
+    assert "Mine, held" not in page(Client(), article)
+    client.force_login(author)
+    assert "Mine, held" in page(client, article)
+
+
+def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
+    from tests.factories import make_user
+
+    reader = make_user(username="ada")
+    make_comment(article, user=reader, body="Signed words")
+    assert "Signed words" in page(Client(), article)  # the shared list is cached
+    client.force_login(make_user(is_staff=True))
+    assert "Newsroom account: <a" in page(client, article)

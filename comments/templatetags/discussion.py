@@ -43,17 +43,22 @@ def discussion(context, article):
     page = context.get("comment_page")
 
     reply_to = None
-    if state["etag"] and not replytocom:
-        # A reader with nothing of their own to see: the shared rendering will do.
-        key = f"discussion:{state['etag']}:{page}"
-        shown = cache.get(key)
-        if shown is None:
-            shown = shown_comments(request, article, rules, is_open, page)[1]
+    shared = state["shared_list"] and not replytocom
+    key = f"discussion:{state['version']}:{page}"
+    shown = cache.get(key) if shared else None
+    if shown is not None and request.user.is_authenticated:
+        # Signed in: the shared list, unless some of theirs awaits moderation.
+        pending = Comment.Status.PENDING
+        if article.comments.filter(user=request.user, status=pending).exists():
+            shown = None
+    if shown is None:
+        thread, shown = shown_comments(request, article, rules, is_open, page)
+        # A comment of theirs awaiting moderation changes the list, and its
+        # paging, for this reader only.
+        if shared and not any(c.is_pending for c in thread):
             cache.set(key, shown, CACHE_SECONDS)
-    else:
-        comments, shown = shown_comments(request, article, rules, is_open, page)
         if replytocom.isdigit():
-            reply_to = next((c for c in comments if c.pk == int(replytocom)), None)
+            reply_to = next((c for c in thread if c.pk == int(replytocom)), None)
     if shown["page"] is None:
         raise Http404("There is no such page of comments.")
 
@@ -85,11 +90,14 @@ def shown_comments(
     request, article, rules, is_open, page: int | None
 ) -> tuple[list[Comment], dict]:
     """
-    The comments to show and their rendering. When comments are paged, `page` is
-    the page asked for (None: the default page); the result's "page" is None when
-    there is no such page.
+    The article's whole thread as this reader sees it, and the rendering of the
+    page of it to show. When comments are paged, `page` is the page asked for
+    (None: the default page); the result's "page" is None when there is no such
+    page.
     """
-    comments = Comment.objects.thread(article, request.user, held_comment_ids(request))
+    thread = comments = Comment.objects.thread(
+        article, request.user, held_comment_ids(request)
+    )
     shown = {
         "approved_count": sum(1 for c in comments if c.status == "approved"),
         "pages": 1,
@@ -118,7 +126,7 @@ def shown_comments(
     shown["comment_list"] = render_comments(
         comments, rules.thread_depth, is_open, editor=request.user.is_staff
     )
-    return comments, shown
+    return thread, shown
 
 
 def render_comments(
