@@ -26,6 +26,7 @@ import hashlib
 import re
 import secrets
 import struct
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ LOCAL_ENTRIES = 16
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 _local: dict[str, "SharedPage"] = {}
+_local_lock = threading.Lock()  # threaded servers (runserver, gthread workers)
 
 
 def _build_digest() -> str:
@@ -173,10 +175,11 @@ def article_page(request, slug: str, render) -> HttpResponse:
             open_until=discussion["open_until"],
         )
         cache.set(key, entry, CACHE_SECONDS)
-    _local.pop(key, None)
-    while len(_local) >= LOCAL_ENTRIES:
-        del _local[next(iter(_local))]
-    _local[key] = entry
+    with _local_lock:
+        _local.pop(key, None)
+        while len(_local) >= LOCAL_ENTRIES:
+            del _local[next(iter(_local))]
+        _local[key] = entry
 
     if not_modified := get_conditional_response(request, etag=entry.etag):
         return not_modified
