@@ -9,16 +9,19 @@ same browser, sees it marked "awaiting moderation"; nobody else does.
 
 import datetime
 import json
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 
 from comments import moderation, notifications
 from comments.forms import CommentForm, make_stamp, read_stamp
@@ -42,6 +45,27 @@ YEAR = 60 * 60 * 24 * 365
 # this is not about staleness: on a busy story every comment makes a new entry,
 # and old ones should leave Redis within minutes rather than pile up for a day.
 CACHE_SECONDS = 10 * 60
+
+logger = logging.getLogger(__name__)
+
+
+def cached(key: str):
+    """
+    The cached value, or None, also when the cache (Redis) is out of reach: it
+    makes pages faster, and its outage must not take them down.
+    """
+    try:
+        return cache.get(key)
+    except (RedisError, OSError):
+        logger.warning("cache unavailable, rendering without it", exc_info=True)
+        return None
+
+
+def cache_for_a_while(key: str, value) -> None:
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except (RedisError, OSError):
+        logger.warning("cache unavailable, not kept", exc_info=True)
 
 
 class Refused(Exception):

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -41,7 +40,12 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from comments.forms import make_stamp
 from comments.models import DiscussionVersion
-from comments.views import AUTHOR_COOKIE, CACHE_SECONDS, HELD_COOKIE
+from comments.views import (
+    AUTHOR_COOKIE,
+    HELD_COOKIE,
+    cache_for_a_while,
+    cached,
+)
 from newsroom.models import Article
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
@@ -162,7 +166,7 @@ def article_page(request, slug: str, render) -> HttpResponse:
         f"{state.updated_at.timestamp()}:{request.path}"
     )
     now = timezone.now()
-    entry = _local.get(key) or cache.get(key)
+    entry = _local.get(key) or cached(key)
     if entry is None or not entry.is_current(now):
         marks = {"token": mark(), "stamp": mark()}
         response, discussion = render(marks)
@@ -174,7 +178,7 @@ def article_page(request, slug: str, render) -> HttpResponse:
             etag=f'W/"{discussion["etag"]}"',
             open_until=discussion["open_until"],
         )
-        cache.set(key, entry, CACHE_SECONDS)
+        cache_for_a_while(key, entry)
     with _local_lock:
         _local.pop(key, None)
         while len(_local) >= LOCAL_ENTRIES:

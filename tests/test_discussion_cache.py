@@ -3,6 +3,8 @@ The anonymous discussion is cached under a version PostgreSQL bumps on any chang
 to the article's comments, and the page answers conditional GETs.
 """
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -185,3 +187,54 @@ def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
     assert "Signed words" in page(Client(), article)  # the shared list is cached
     client.force_login(make_user(is_staff=True))
     assert "Newsroom account: <a" in page(client, article)
+
+
+def test_pages_are_served_while_the_shared_cache_is_down(client, article, settings):
+    """The cache speeds pages up; its outage must not take them down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    make_comment(article, body="Still readable")
+    answer = client.get(article.get_absolute_url())
+    assert answer.status_code == 200
+    assert "Still readable" in answer.content.decode()
+
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    assert "Still readable" in page(client, article)
+
+
+def test_a_redis_that_stops_answering_costs_a_second_not_a_hung_worker():
+    """Production settings (REDIS_URL), a server that accepts and never answers."""
+    import socket
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        code = (
+            "import time; from comments.views import cached; t = time.monotonic(); "
+            "print(cached('key'), round(time.monotonic() - t, 1))"
+        )
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+            cwd=django_settings.BASE_DIR,
+            env={
+                **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+                "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    value, seconds = result.stdout.split()
+    assert value == "None"
+    assert float(seconds) < 5

@@ -11,7 +11,6 @@ is kept lean on purpose: it is repeated a thousand times on a busy story.
 from html import escape
 
 from django import template
-from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from comments.forms import CommentForm, make_stamp
 from comments.models import Comment, page_count, page_of
 from comments.views import (
-    CACHE_SECONDS,
+    cache_for_a_while,
+    cached,
     commenter,
     discussion_state,
     held_comment_ids,
@@ -45,7 +45,7 @@ def discussion(context, article):
     reply_to = None
     shared = state["shared_list"] and not replytocom
     key = f"discussion:{state['version']}:{page}"
-    shown = cache.get(key) if shared else None
+    shown = cached(key) if shared else None
     if shown is not None and request.user.is_authenticated:
         # Signed in: the shared list, unless some of theirs awaits moderation.
         pending = Comment.Status.PENDING
@@ -56,7 +56,7 @@ def discussion(context, article):
         # A comment of theirs awaiting moderation changes the list, and its
         # paging, for this reader only.
         if shared and not any(c.is_pending for c in thread):
-            cache.set(key, shown, CACHE_SECONDS)
+            cache_for_a_while(key, shown)
         if replytocom.isdigit():
             reply_to = next((c for c in thread if c.pk == int(replytocom)), None)
     if shown["page"] is None:
