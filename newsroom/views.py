@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments.views import discussion_state
 from newsroom import pagecache
@@ -94,14 +96,18 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
 def server_error(request):
     """
-    The 500 page, or a 503 "back in a moment" page when the database is out of
-    reach: a database restart is an outage to wait out, not a bug. Rendered
-    without context processors, which could need the database themselves.
+    The 500 page, or a 503 "back in a moment" page when the database, or Redis
+    (logins' rate limits), is out of reach: a restart is an outage to wait out,
+    not a bug. Rendered without context processors, which could need the
+    database themselves.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if isinstance(error, OUTAGES):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response

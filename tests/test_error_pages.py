@@ -74,3 +74,19 @@ def test_server_error_view_is_the_configured_handler():
 
     assert urls.handler500 == "newsroom.views.server_error"
     assert callable(views.server_error)
+
+
+def test_logging_in_while_redis_is_down_gives_a_503(raising_client, settings, db):
+    """Login rate limits live in Redis: without it, a wait, not a crash."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response = raising_client.post(
+        "/accounts/login/", {"login": "ada@example.com", "password": "not-it"}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "back in a moment" in response.content.decode()
