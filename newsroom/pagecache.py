@@ -15,8 +15,9 @@ never compressed in the same window as text readers wrote.
 
 The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
-all), the article's last edit, the address, and a digest of the templates, static
-files and code, so a deploy never serves pages of the release before. Comments
+all), the article's last edit, the address, the sign-in methods offered, and a
+digest of the templates, static files and code, so a deploy never serves pages of
+the release before. Comments
 closing with age is a moment, not a change: an entry knows until when it is open.
 """
 
@@ -46,6 +47,7 @@ from comments.views import (
     cache_for_a_while,
     cached,
 )
+from newsroom.accounts import offered_methods
 from newsroom.models import Article
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
@@ -161,8 +163,10 @@ def article_page(request, slug: str, render) -> HttpResponse:
     state = published_state(slug)
     if state is None or not request.path.startswith(state.get_absolute_url()):
         raise Http404("No article at this address.")
+    # The sign-in buttons come from the environment, which a restart may change.
+    sign_in = ",".join(method.id for method in offered_methods())
     key = (
-        f"page:{BUILD}:{state.pk}:{state.version}:"
+        f"page:{BUILD}:{sign_in}:{state.pk}:{state.version}:"
         f"{state.updated_at.timestamp()}:{request.path}"
     )
     now = timezone.now()

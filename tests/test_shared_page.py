@@ -162,3 +162,15 @@ def test_a_reply_link_without_javascript_is_not_served_the_shared_page(discussed
     Client().get(url)
     html = Client().get(f"{url}?replytocom={first.pk}").content.decode()
     assert f'name="parent" value="{first.pk}"' in html
+
+
+def test_the_cached_page_offers_the_sign_in_methods_configured_now(discussed, settings):
+    from tests.fake_providers import providers_settings
+
+    settings.DEBUG = False  # in development, unconfigured providers are shown too
+    url = discussed.get_absolute_url()
+    assert 'value="facebook"' not in Client().get(url).content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = providers_settings()  # keys set, restarted
+    html = Client().get(url).content.decode()
+    assert 'value="facebook"' in html
+    assert 'value="twitter_oauth2"' in html
