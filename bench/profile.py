@@ -21,7 +21,14 @@ import time
 from pathlib import Path
 
 from bench.harness import PYTHON, Site
-from bench.run import HERE, RESULTS, django, held_author_cookie, prepare_posts, wrk
+from bench.run import (
+    RESULTS,
+    django,
+    held_author_cookie,
+    posting,
+    prepare_posts,
+    wrk,
+)
 from bench.run import sessions as signed_in_sessions
 
 PROFILES = RESULTS / "profiles"
@@ -134,15 +141,9 @@ def main() -> None:
                 "posting",
                 args.seconds,
                 lambda: wrk(
-                    site.url + f"/comments/post/{article_id}/",
+                    **posting(site, article_id, posts, cookie),
                     connections=8,
                     seconds=args.seconds,
-                    script=HERE / "post.lua",
-                    env={
-                        "BENCH_POSTS": str(posts),
-                        "BENCH_COOKIE": cookie,
-                        "BENCH_PATH": f"/comments/post/{article_id}/",
-                    },
                 ),
             )
     report = {kind: summary(path) for kind, path in results.items()}

@@ -209,6 +209,21 @@ def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Pat
     return path, f"csrftoken={http.cookies['csrftoken']}"
 
 
+def posting(site: Site, article_id: int, posts: Path, cookie: str, offset=0) -> dict:
+    """wrk's arguments for posting the prepared forms, from line `offset` on."""
+    path = f"/comments/post/{article_id}/"
+    return {
+        "url": site.url + path,
+        "script": HERE / "post.lua",
+        "env": {
+            "BENCH_POSTS": str(posts),
+            "BENCH_COOKIE": cookie,
+            "BENCH_PATH": path,
+            "BENCH_OFFSET": str(offset),
+        },
+    }
+
+
 def run(seconds: int) -> dict:
     figures: dict = {}
     env = {
@@ -254,18 +269,11 @@ def run(seconds: int) -> dict:
                     " WHERE body LIKE 'bench post %'"
                 )[0][0]
             )
-            post = {
-                "script": HERE / "post.lua",
-                "env": {
-                    "BENCH_POSTS": str(posts),
-                    "BENCH_COOKIE": cookie,
-                    "BENCH_PATH": f"/comments/post/{article_id}/",
-                },
-            }
-            path = site.url + f"/comments/post/{article_id}/"
-            alone = wrk(path, connections=1, seconds=seconds, **post)
-            post["env"]["BENCH_OFFSET"] = str(alone["requests"] + 10)
-            result = wrk(path, connections=8, seconds=seconds, **post)
+            load = posting(site, article_id, posts, cookie)
+            alone = wrk(**load, connections=1, seconds=seconds)
+            # Eight posters go on with forms the first run did not post.
+            load = posting(site, article_id, posts, cookie, alone["requests"] + 10)
+            result = wrk(**load, connections=8, seconds=seconds)
         rows = site.database.sql(
             "SELECT count(*), count(DISTINCT body) FROM comments_comment"
             " WHERE body LIKE 'bench post %'"

@@ -6,8 +6,8 @@ Such a reader's page differs from everyone else's in two values only, the CSRF
 token and the comment form's stamp. The page is rendered once per version with
 marks in their place and kept as a head (everything up to the first mark) and a
 tail (the rest of the form and the footer, a few kilobytes). Each answer is the
-head, kept ready both plain and compressed, followed by the tail with this
-reader's values filled in, compressed on its own.
+head, kept compressed, followed by the tail with this reader's values filled in,
+compressed on its own.
 
 That split is also the guard against BREACH: compressed, the head ends on a
 flushed deflate block and the tail starts a fresh compressor, so the token is
@@ -17,8 +17,8 @@ The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
 all), the article's last edit, the address, the sign-in methods offered, and a
 digest of the templates, static files and code, so a deploy never serves pages of
-the release before. Comments
-closing with age is a moment, not a change: an entry knows until when it is open.
+the release before. Comments closing with age is a moment, not a change: an entry
+knows until when it is open.
 """
 
 import datetime
@@ -30,7 +30,6 @@ import struct
 import threading
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -73,7 +72,7 @@ def _build_digest() -> str:
         for path in sorted((base / folder).glob(pattern)):
             if path.is_file():
                 digest.update(str(path.relative_to(base)).encode())
-                digest.update(Path(path).read_bytes())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -201,9 +200,15 @@ def article_page(request, slug: str, render) -> HttpResponse:
     if compressed:
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
-    response["ETag"] = entry.etag
-    # The page holds this reader's CSRF token: browsers may keep it, shared caches
-    # may not, and every use asks us first.
+    return revalidated(response, entry.etag)
+
+
+def revalidated(response: HttpResponse, etag: str) -> HttpResponse:
+    """
+    A page answered with an ETag. It holds this reader's CSRF token: browsers may
+    keep it, shared caches may not, and every use asks us first.
+    """
+    response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 

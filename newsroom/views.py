@@ -60,12 +60,7 @@ def article(
     else:
         etag = None
     response, _ = render_page(article)
-    if etag:
-        response["ETag"] = etag
-        # The page holds this reader's CSRF token: browsers may keep it, shared
-        # caches may not, and every use asks us first.
-        response["Cache-Control"] = "private, no-cache"
-    return response
+    return pagecache.revalidated(response, etag) if etag else response
 
 
 def article_at(request, slug: str) -> Article:
