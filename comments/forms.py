@@ -52,6 +52,12 @@ def read_stamp(stamp: str, article_id: int) -> tuple[uuid.UUID, float] | None:
     return token, shown_at if isinstance(shown_at, int | float) else timestamp
 
 
+class WebAddressField(forms.URLField):
+    """A URL field for web pages only: http and https, checked once."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
@@ -74,12 +80,11 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    url = forms.URLField(
+    url = WebAddressField(
         label="Website",
         max_length=URL_MAX_LENGTH,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
             "invalid": "Enter a web address starting with http:// or https://."
         },

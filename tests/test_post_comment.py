@@ -355,3 +355,9 @@ def test_the_form_shown_again_still_shows_who_is_commenting(client, article, rul
     assert response.status_code == 400
     assert "You are commenting using your Newsroom account." in html
     assert ">AL</span>" in html
+
+
+def test_a_bad_website_is_explained_once(client, article):
+    data = comment_form(client, article, url="javascript:alert(1)")
+    page = post(client, article, data).content.decode()
+    assert page.count("Enter a web address starting with http://") == 1
