@@ -9,9 +9,8 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from comments import notifications
+        from newsroom.models import Article
 
-        # comments knows Article only through its foreign key: the moment one is
-        # published is only visible here as a save.
-        article = self.apps.get_model("newsroom", "Article")
-        pre_save.connect(notifications.article_saving, sender=article)
-        post_save.connect(notifications.article_saved, sender=article)
+        # The moment an article is published is only visible to comments as a save.
+        pre_save.connect(notifications.article_saving, sender=Article)
+        post_save.connect(notifications.article_saved, sender=Article)

@@ -2,10 +2,11 @@
 The "Leave a Reply" form.
 
 Besides what a reader types, the form carries a signed stamp (which article, which
-form, when it was shown). The stamp lets the view refuse forms posted faster than a
-person can write, recognise the same form posted twice, and spot forms that were
-tampered with. A honeypot field, hidden from people, catches robots that fill in
-every field. Both are invisible to readers.
+form, when it was shown). With it the form refuses forms posted faster than a
+person can write and forms that were tampered with or expired, and gives the view
+the form's token, by which the same form posted twice is recognised. A honeypot
+field, hidden from people, catches robots that fill in every field. Both are
+invisible to readers; their refusals are the form's errors.
 """
 
 import time
@@ -35,21 +36,22 @@ def make_stamp(article_id: int) -> str:
 
 
 def read_stamp(stamp: str, article_id: int) -> tuple[uuid.UUID, float] | None:
-    """The form's token and its age in seconds; None when forged or expired."""
+    """The form's token and when it was shown; None when forged or expired."""
     signer = signing.TimestampSigner(salt=STAMP_SALT)
     try:
         value = signer.unsign_object(stamp, max_age=STAMP_MAX_AGE)
-        timestamp = signing.b62_decode(stamp.rsplit(":", 2)[-2])
     except (signing.BadSignature, ValueError):
         return None
     if not isinstance(value, dict) or value.get("article") != article_id:
         return None
+    shown_at = value.get("at")
     try:
         token = uuid.UUID(value["token"])
     except (KeyError, ValueError, TypeError):
         return None
-    shown_at = value.get("at")  # absent from stamps made before it was added
-    return token, shown_at if isinstance(shown_at, int | float) else timestamp
+    if not isinstance(shown_at, int | float):
+        return None
+    return token, shown_at
 
 
 class WebAddressField(forms.URLField):
@@ -112,11 +114,20 @@ class CommentForm(forms.Form):
     )
 
     def __init__(
-        self, *args, guest: bool = True, require_name_email: bool = True, **kwargs
+        self,
+        *args,
+        guest: bool = True,
+        require_name_email: bool = True,
+        article_id: int | None = None,
+        min_seconds: float = 0,
+        **kwargs,
     ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.guest = guest
+        # A bound form checks its stamp against the article it is posted to.
+        self.article_id = article_id
+        self.min_seconds = min_seconds
         if guest:
             required = " (required)" if require_name_email else ""
             self.fields["email"].label = f"Email{required} (Address never made public)"
@@ -144,3 +155,32 @@ class CommentForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data.get("name", "")
         return "".join(ch for ch in name if ch.isprintable()).strip()
+
+    def clean(self):
+        """
+        The robot checks, in order: a stamp of this article's form, an empty
+        honeypot, and the time a person needs. The stamp's token goes with the
+        cleaned data.
+        """
+        cleaned = super().clean()
+        if self._errors:
+            return cleaned  # the reader has fields to fix first
+        stamp = read_stamp(cleaned.get("stamp", ""), self.article_id)
+        if stamp is None:
+            raise forms.ValidationError(
+                "This form has expired or was changed. Please post your comment again.",
+                code="stamp",
+            )
+        cleaned["token"], shown_at = stamp
+        if cleaned.get("homepage"):
+            raise forms.ValidationError(
+                "Your comment looks automated and was not posted. "
+                "Please leave the last field empty.",
+                code="honeypot",
+            )
+        if time.time() - shown_at < self.min_seconds:
+            raise forms.ValidationError(
+                "That was quick! Please read your comment once more and post it again.",
+                code="too_quick",
+            )
+        return cleaned

@@ -1,5 +1,5 @@
 """
-Moderation: what happens to a new comment, and why.
+Moderation: what happens to a new comment, and why; what editors' actions do.
 
 `decide()` is a pure function. It takes the submitted comment, the discussion
 settings and what we know of the author, and returns a Verdict: the status the
@@ -11,11 +11,23 @@ The rules run in WordPress's order, so editors' expectations carry over:
 disallowed words send a comment to spam; then "manually approve everything", the
 link limit and moderation words hold it; then a first-time author is held until an
 editor has approved one of their comments.
+
+Editors' actions follow the table `TRANSITIONS`, read by the pure `transition()`;
+`moderate()` applies an action to comments and records it, and is the one way the
+admin changes a comment's status.
 """
 
 import datetime
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from comments import notifications
+from comments.models import Comment, ModerationAction
 
 URL_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
@@ -148,3 +160,54 @@ def transition(action: str, status: str, previous: str | None) -> str | None:
     if leads_to is not None:
         return leads_to
     return previous if previous and previous != status else "pending"
+
+
+def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
+    """
+    Apply a moderation action to comments and record it: (changed, skipped).
+
+    A fixed number of queries whatever the number of comments. "Not spam" and
+    "restore" return a comment to the status it had before, read from its history.
+    """
+    with transaction.atomic():
+        rows = list(
+            Comment.objects.filter(pk__in=comments.values("pk"))
+            .select_for_update()
+            .only("id", "status")
+        )
+        previous: dict[int, str] = {}
+        if action in ("not_spam", "restore"):
+            before = "spam" if action == "not_spam" else "removed"
+            previous = dict(
+                ModerationAction.objects.filter(
+                    comment__in=[c.pk for c in rows], to_status=before
+                )
+                .exclude(from_status="")
+                .order_by("comment_id", "-created_at", "-id")
+                .distinct("comment_id")
+                .values_list("comment_id", "from_status")
+            )
+        now = timezone.now()
+        records = []
+        by_status: dict[str, list[int]] = defaultdict(list)
+        for comment in rows:
+            new = transition(action, comment.status, previous.get(comment.pk))
+            if new is None:
+                continue
+            by_status[new].append(comment.pk)
+            records.append(
+                ModerationAction(
+                    comment_id=comment.pk,
+                    action=action,
+                    actor=actor,
+                    from_status=comment.status,
+                    to_status=new,
+                    created_at=now,
+                )
+            )
+        for status, ids in by_status.items():
+            Comment.objects.filter(pk__in=ids).update(status=status)
+        ModerationAction.objects.bulk_create(records)
+        # Subscribers hear of a comment when it becomes public.
+        notifications.comments_approved(by_status.get("approved", []))
+    return len(records), len(rows) - len(records)

@@ -19,6 +19,7 @@ behind.
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,8 +37,6 @@ def verified_email(user) -> str | None:
     with django-allauth (a site account's, or one an X reader added and
     confirmed). Facebook's addresses arrive unverified and don't count.
     """
-    from allauth.account.models import EmailAddress
-
     address = (
         EmailAddress.objects.filter(user=user, verified=True)
         .order_by("-primary")

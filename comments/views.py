@@ -1,71 +1,42 @@
 """
-Posting a comment: post/redirect/get, in one transaction.
+The discussion's views: posting a comment, a comment's permalink, and the form's
+sign-in and Log Out buttons.
 
-The view gathers values (the form, the rules, the author's history), lets
-`moderation.decide()` choose the status, saves, and redirects to the comment's
-permalink. A held comment is remembered in a signed cookie so its author, in the
-same browser, sees it marked "awaiting moderation"; nobody else does.
+Posting is post/redirect/get, in one transaction: the form validates (robot checks
+included), the view gathers the author's history, lets `moderation.decide()` choose
+the status, saves, and redirects to the comment's permalink. A held comment is
+remembered in a signed cookie so its author, in the same browser, sees it marked
+"awaiting moderation"; nobody else does.
 """
 
-import datetime
-import json
-import logging
-import time
+from urllib.parse import urlencode
 
-from django.conf import settings
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from redis.exceptions import RedisError
 
 from comments import moderation, notifications
+from comments.client_ip import client_ip
+from comments.cookies import held_comment_ids, remember_author, remember_held_comment
+from comments.drafts import discard_draft, return_url, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.models import (
-    Ban,
-    Comment,
-    DiscussionSettings,
-    DiscussionVersion,
-    page_of,
+from comments.identity import (
+    METHODS,
+    commenter,
+    display_name,
+    provider_not_configured,
+    reader_identity,
 )
-from newsroom.accounts import offered_methods, reader_identity
+from comments.models import Ban, Comment, DiscussionSettings, page_of
 from newsroom.models import Article
-
-HELD_COOKIE = "held_comments"
-HELD_COOKIE_SALT = "comments.held"
-HELD_COOKIE_LIMIT = 20
-AUTHOR_COOKIE = "comment_author"
-AUTHOR_COOKIE_SALT = "comments.author"
-YEAR = 60 * 60 * 24 * 365
-# How long a rendered discussion stays in the cache. Its key names a version, so
-# this is not about staleness: on a busy story every comment makes a new entry,
-# and old ones should leave Redis within minutes rather than pile up for a day.
-CACHE_SECONDS = 10 * 60
-
-logger = logging.getLogger(__name__)
-
-
-def cached(key: str):
-    """
-    The cached value, or None, also when the cache (Redis) is out of reach: it
-    makes pages faster, and its outage must not take them down.
-    """
-    try:
-        return cache.get(key)
-    except (RedisError, OSError):
-        logger.warning("cache unavailable, rendering without it", exc_info=True)
-        return None
-
-
-def cache_for_a_while(key: str, value) -> None:
-    try:
-        cache.set(key, value, CACHE_SECONDS)
-    except (RedisError, OSError):
-        logger.warning("cache unavailable, not kept", exc_info=True)
 
 
 class Refused(Exception):
@@ -92,6 +63,8 @@ def post_comment(request, article_id: int):
         request.POST,
         guest=not request.user.is_authenticated,
         require_name_email=rules.require_name_email,
+        article_id=article.pk,
+        min_seconds=rules.min_seconds_to_post,
     )
     if not form.is_valid():
         return form_page(request, article, form)
@@ -101,9 +74,10 @@ def post_comment(request, article_id: int):
         form.add_error(None, str(reason))
         return form_page(request, article, form)
 
+    discard_draft(request, article.pk)
     response = HttpResponseRedirect(comment_location(request, comment, rules))
     if comment.status == Comment.Status.PENDING:
-        remember_held_comment(request, response, comment)
+        remember_held_comment(request, response, comment.pk)
     elif comment.status == Comment.Status.SPAM:
         messages.info(request, "Thank you, your comment has been received.")
     if form.guest:
@@ -141,22 +115,12 @@ def comment_location(request, comment: Comment, rules) -> str:
 
 
 def save_comment(request, article: Article, rules, data: dict) -> Comment:
-    stamp = read_stamp(data["stamp"], article.pk)
-    if stamp is None:
-        raise Refused(
-            "This form has expired or was changed. Please post your comment again."
-        )
-    token, shown_at = stamp
-    if data["homepage"]:
-        raise Refused(
-            "Your comment looks automated and was not posted. "
-            "Please leave the last field empty."
-        )
-    if time.time() - shown_at < rules.min_seconds_to_post:
-        raise Refused(
-            "That was quick! Please read your comment once more and post it again."
-        )
-
+    """
+    A valid form becomes a comment: who wrote it, then, in one transaction, the
+    checks that need the database, the moderation decision, the row and its effects
+    (subscriptions and mail, as task rows).
+    """
+    token = data["token"]
     comment = Comment(
         article=article,
         body=data["body"],
@@ -166,17 +130,13 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
     )
     if request.user.is_authenticated:
         comment.user = request.user
-        comment.author_name = (
-            request.user.get_full_name() or request.user.get_username()
-        )
+        comment.author_name = display_name(request.user)
         comment.author_email = request.user.email.lower()
         identity = Q(user=request.user)
-        # --- Reader identity (newsroom.accounts): picture and account, no query.
-        reader = reader_identity(request)
+        reader = reader_identity(request)  # picture and account, no query
         comment.author_provider = reader.provider
         comment.author_avatar = reader.avatar
         comment.author_account = reader.account
-        # ---
     else:
         comment.author_name = data["name"]
         comment.author_email = data["email"]
@@ -261,9 +221,7 @@ def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
             "The comment you are replying to is not available. Your comment was not "
             "posted; you can post it as a new comment."
         )
-    if parent.depth + 1 >= rules.thread_depth and parent.parent is not None:
-        return parent.parent
-    return parent
+    return parent.reply_target(rules.thread_depth)
 
 
 def check_flood(comment: Comment, identity: Q, rules) -> None:
@@ -280,70 +238,6 @@ def check_flood(comment: Comment, identity: Q, rules) -> None:
         )
 
 
-def client_ip(request) -> str | None:
-    """The reader's address; behind N trusted proxies, the one they saw."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.headers.get("X-Forwarded-For", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def held_comment_ids(request) -> list[int]:
-    value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
-
-
-def remember_held_comment(request, response, comment: Comment) -> None:
-    ids = [*held_comment_ids(request), comment.pk][-HELD_COOKIE_LIMIT:]
-    response.set_signed_cookie(
-        HELD_COOKIE,
-        ",".join(map(str, ids)),
-        salt=HELD_COOKIE_SALT,
-        max_age=60 * 60 * 24 * 30,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-
-
-def remembered_author(request) -> dict:
-    """Name, email and website saved by "Save my name…", if the reader ticked it."""
-    raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=AUTHOR_COOKIE_SALT)
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    if not isinstance(value, dict):
-        return {}
-    return {
-        k: v
-        for k, v in value.items()
-        if k in ("name", "email", "url") and isinstance(v, str)
-    }
-
-
-def remember_author(response, data: dict) -> None:
-    """The "Save my name…" checkbox: the cookie exists only while it is ticked."""
-    if data.get("remember"):
-        response.set_signed_cookie(
-            AUTHOR_COOKIE,
-            json.dumps({k: data[k] for k in ("name", "email", "url")}),
-            salt=AUTHOR_COOKIE_SALT,
-            max_age=YEAR,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    else:
-        response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
-
-
 def form_page(request, article: Article, form: CommentForm, status: int = 400):
     """The form again, with what was typed and what needs fixing."""
     data = form.data.copy()
@@ -358,26 +252,6 @@ def form_page(request, article: Article, form: CommentForm, status: int = 400):
     )
 
 
-def commenter(request) -> dict:
-    """
-    For the form: how the reader is signed in (newsroom.accounts), the reader as
-    their next comment will show them (initials and colour), and the ways to sign
-    in they can still choose.
-    """
-    identity = reader_identity(request)
-    me = None
-    if identity:
-        name = request.user.get_full_name() or request.user.get_username()
-        me = Comment(user=request.user, author_name=name, author_avatar=identity.avatar)
-    return {
-        "identity": identity,
-        "me": me,
-        "sign_in_methods": offered_methods(
-            exclude=identity.provider if identity else ""
-        ),
-    }
-
-
 def refusal(request, article, message: str, status: int):
     return render(
         request,
@@ -387,47 +261,46 @@ def refusal(request, article, message: str, status: int):
     )
 
 
-def discussion_state(request, article) -> dict:
+# --- The form's sign-in buttons -----------------------------------------------------
+
+
+def published_article(article_id: int) -> Article:
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No article at this address.")
+    return article
+
+
+@require_POST
+def sign_in(request, article_id: int):
     """
-    What the discussion depends on, loaded once per request (the article view
-    asks first, for its ETag; the tag reuses it): the rules, whether comments are
-    open (and until when), the version naming this rendering of the comments,
-    whether the reader may be shown the comment list everyone shares, and, for a
-    reader with nothing of their own on the page, an ETag.
+    An icon of the "Leave a Reply" form: keep the draft, then sign in that way.
+
+    A reader who is already signed in is changing accounts: they are signed out
+    first, so the draft and the provider's state live in their new session.
     """
-    if hasattr(request, "_discussion_state"):
-        return request._discussion_state
-    rules = DiscussionSettings.load()
-    is_open = moderation.comments_are_open(
-        comments_open=article.comments_open,
-        published_at=article.published_at,
-        close_after_days=rules.close_after_days,
-        now=timezone.now(),
-    )
-    open_until = None
-    if is_open and rules.close_after_days:
-        open_until = article.published_at + datetime.timedelta(
-            days=rules.close_after_days
-        )
-    version = (
-        f"{article.pk}-{DiscussionVersion.of(article)}"
-        f"-{int(article.updated_at.timestamp() * 1000)}-{int(is_open)}"
-    )
-    held = held_comment_ids(request)
-    # A session may hold the reader's own state (signed in, a draft kept across
-    # signing in, messages): only readers without one can revalidate.
-    etag = None
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not held:
-        etag = version
-    request._discussion_state = {
-        "rules": rules,
-        "is_open": is_open,
-        "open_until": open_until,
-        "version": version,
-        # Editors see the account behind each comment; held comments are shown
-        # to their authors only. Everyone else sees the same list, except a
-        # signed-in reader with comments awaiting moderation (the tag checks).
-        "shared_list": not held and not request.user.is_staff,
-        "etag": etag,
-    }
-    return request._discussion_state
+    article = published_article(article_id)
+    method = METHODS.get(request.POST.get("provider", ""))
+    if method is None:
+        raise Http404("No such way to sign in.")
+    if method.is_social and not method.is_configured:
+        stash_draft(request, article)
+        return provider_not_configured(request, method, return_url(request))
+    if request.user.is_authenticated:
+        get_account_adapter(request).logout(request)
+    next_url = stash_draft(request, article)
+    if not method.is_social:
+        query = urlencode({"next": next_url})
+        return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
+    provider = get_social_adapter(request).get_provider(request, method.id)
+    return provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+
+
+@require_POST
+def sign_out(request, article_id: int):
+    """The form's Log Out: sign out, keep the draft, come back to the form."""
+    article = published_article(article_id)
+    if request.user.is_authenticated:
+        get_account_adapter(request).logout(request)
+        messages.success(request, "You have signed out.")
+    return HttpResponseRedirect(stash_draft(request, article))

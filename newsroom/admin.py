@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from comments.models import Comment
 from newsroom.models import Article
 
 
@@ -32,9 +33,8 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- The article's discussion: counts and links to its queue. ---
 
     def get_queryset(self, request):
-        comment_model = Article._meta.get_field("comments").related_model
         pending = (
-            comment_model.objects.filter(article=OuterRef("pk"), status="pending")
+            Comment.objects.filter(article=OuterRef("pk"), status="pending")
             .order_by()
             .values("article")
             .annotate(n=Count("pk"))

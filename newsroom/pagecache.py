@@ -38,15 +38,10 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from comments.caching import cache_for_a_while, cached
 from comments.forms import make_stamp
+from comments.identity import offered_methods
 from comments.models import DiscussionVersion
-from comments.views import (
-    AUTHOR_COOKIE,
-    HELD_COOKIE,
-    cache_for_a_while,
-    cached,
-)
-from newsroom.accounts import offered_methods
 from newsroom.models import Article
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
@@ -77,19 +72,6 @@ def _build_digest() -> str:
 
 
 BUILD = _build_digest()
-
-
-def shareable(request) -> bool:
-    """Whether the reader has nothing of their own on the page."""
-    cookies = request.COOKIES
-    return (
-        request.method in ("GET", "HEAD")
-        and "replytocom" not in request.GET
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and HELD_COOKIE not in cookies
-        and AUTHOR_COOKIE not in cookies
-        and "messages" not in cookies
-    )
 
 
 @dataclass(frozen=True)
@@ -154,10 +136,10 @@ class SharedPage:
 
 def article_page(request, slug: str, render) -> HttpResponse:
     """
-    The shared page of the article with this slug at this address. `render(marks)`
-    renders the page with the marks in place of the token and the stamp, and
-    returns the response and the discussion's state (its ETag, and until when
-    comments are open).
+    The shared page of the article with this slug at this address, for readers who
+    share it (comments.discussion.shares_page). `render(marks)` renders the page
+    with the marks in place of the token and the stamp, and returns the response
+    and its Discussion (for the ETag, and until when comments are open).
     """
     state = published_state(slug)
     if state is None or not request.path.startswith(state.get_absolute_url()):
@@ -178,8 +160,8 @@ def article_page(request, slug: str, render) -> HttpResponse:
         entry = SharedPage.from_rendering(
             response.content.decode(),
             marks,
-            etag=f'W/"{discussion["etag"]}"',
-            open_until=discussion["open_until"],
+            etag=discussion.etag,
+            open_until=discussion.open_until,
         )
         cache_for_a_while(key, entry)
     with _local_lock:

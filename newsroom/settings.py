@@ -284,7 +284,8 @@ LOGGING = {
 
 # --- Reader accounts: django-allauth with site accounts, X and Facebook ------------
 # Providers are configured only from the environment, never from database rows.
-# Adapters and the sign-in-to-comment views live in newsroom/accounts.py.
+# Adapters live in newsroom/accounts.py; the comment form's sign-in buttons in
+# comments/views.py, how a signed-in reader appears in comments/identity.py.
 INSTALLED_APPS += [
     "allauth",
     "allauth.account",

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from comments.views import discussion_state
+from comments.discussion import Discussion, shares_page
 from newsroom import pagecache
 from newsroom.models import Article
 
@@ -32,35 +32,36 @@ def home(request):
 def article(
     request, year: int, month: int, day: int, slug: str, comment_page: int | None = None
 ):
-    def render_page(article, marks: dict[str, str] | None = None):
+    def render_page(article, discussion, marks: dict[str, str] | None = None):
         context = {
             "article": article,
-            "comment_page": comment_page,
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            **discussion.context(stamp=marks["stamp"] if marks else ""),
         }
         if marks:
-            context |= {"csrf_token": marks["token"], "form_stamp": marks["stamp"]}
-        response = render(request, "newsroom/article.html", context)
-        return response, discussion_state(request, article)
+            context["csrf_token"] = marks["token"]
+        return render(request, "newsroom/article.html", context)
 
-    if pagecache.shareable(request):
-        return pagecache.article_page(
-            request,
-            slug,
-            lambda marks: render_page(article_at(request, slug), marks),
-        )
+    if shares_page(request):
+
+        def render_shared(marks):
+            article = article_at(request, slug)
+            discussion = Discussion(request, article, comment_page)
+            return render_page(article, discussion, marks), discussion
+
+        return pagecache.article_page(request, slug, render_shared)
     article = article_at(request, slug)
-    # Readers with nothing of their own on the page can revalidate: an ETag that
-    # changes with the article, its discussion and the discussion rules.
-    etag = discussion_state(request, article)["etag"]
-    if etag and "messages" not in request.COOKIES:
-        etag = f'W/"{etag}"'
-        if not_modified := get_conditional_response(request, etag=etag):
-            return not_modified
-    else:
-        etag = None
-    response, _ = render_page(article)
-    return pagecache.revalidated(response, etag) if etag else response
+    discussion = Discussion(request, article, comment_page)
+    if discussion.etag and (
+        not_modified := get_conditional_response(request, etag=discussion.etag)
+    ):
+        return not_modified
+    response = render_page(article, discussion)
+    return (
+        pagecache.revalidated(response, discussion.etag)
+        if discussion.etag
+        else response
+    )
 
 
 def article_at(request, slug: str) -> Article:

@@ -103,10 +103,6 @@ def test_readers_never_reach_the_admin(client, db, url):
 
 
 def test_social_login_readers_never_reach_the_admin(client, db):
-    from django.apps import apps
-
-    if not apps.is_installed("allauth.socialaccount"):
-        pytest.skip("allauth.socialaccount is not installed yet")
     from allauth.socialaccount.models import SocialAccount
 
     reader = factories.make_user(password=None)

@@ -234,6 +234,28 @@ def test_logout_is_a_post_that_returns_to_the_form_with_the_draft(client, articl
     assert textarea(page) == "Not finished."
 
 
+def test_the_draft_stays_until_its_comment_is_posted(client, article, rules):
+    """
+    Looking at the page never uses the draft up: not a HEAD request, not a
+    browser's prefetch, not a second tab. Posting the comment does.
+    """
+    data = comment_form(client, article, body="Typed before leaving.")
+    client.post(reverse("comment_sign_out", args=[article.pk]), data)
+    url = article.get_absolute_url()
+
+    assert client.head(url).status_code == 200
+    client.get(url, headers={"Sec-Purpose": "prefetch"})
+    assert textarea(client.get(url).content.decode()) == "Typed before leaving."
+    assert textarea(client.get(url).content.decode()) == "Typed before leaving."
+
+    posted = client.post(
+        reverse("comments:post", args=[article.pk]),
+        comment_form(client, article, body="Typed before leaving."),
+    )
+    assert posted.status_code == 302
+    assert textarea(client.get(url).content.decode()) == ""
+
+
 def test_change_offers_the_other_ways_to_sign_in(client, article, settings):
     settings.SOCIALACCOUNT_PROVIDERS = providers_settings()
     user = make_user()

@@ -16,44 +16,11 @@ authors come from one prefetch.
 """
 
 # Each ModelAdmin registers itself where it is defined (@admin.register): importing
-# it here is what puts it on the admin site.
-from comments.admin.actions import ACTION_LABELS, QUICK_ACTIONS, Action, moderate
-from comments.admin.bans import BanAdmin
-from comments.admin.counts import (
-    COUNT_CAP,
-    CappedCountPaginator,
-    Status,
-    count_label,
-    status_counts,
+# its module here is what puts it on the admin site.
+from comments.admin import (  # noqa: F401
+    bans,
+    discussion,
+    moderation_log,
+    notifications,
+    queue,
 )
-from comments.admin.discussion import DiscussionSettingsAdmin
-from comments.admin.filters import ArticleFilter, StatusFilter
-from comments.admin.forms import BanForm, CommentForm, ReplyForm
-from comments.admin.moderation_log import ModerationActionAdmin
-from comments.admin.notifications import OutboundMailAdmin, SubscriptionAdmin
-from comments.admin.queue import SOCIAL_LABELS, CommentAdmin, identity
-
-__all__ = [
-    "ACTION_LABELS",
-    "COUNT_CAP",
-    "QUICK_ACTIONS",
-    "SOCIAL_LABELS",
-    "Action",
-    "ArticleFilter",
-    "BanAdmin",
-    "BanForm",
-    "CappedCountPaginator",
-    "CommentAdmin",
-    "CommentForm",
-    "DiscussionSettingsAdmin",
-    "ModerationActionAdmin",
-    "OutboundMailAdmin",
-    "ReplyForm",
-    "Status",
-    "StatusFilter",
-    "SubscriptionAdmin",
-    "count_label",
-    "identity",
-    "moderate",
-    "status_counts",
-]

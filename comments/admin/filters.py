@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 
 from comments.admin.counts import count_label, status_counts
 from comments.models import Comment
+from newsroom.models import Article
 
 Status = Comment.Status
 
@@ -58,7 +59,6 @@ class ArticleFilter(admin.SimpleListFilter):
     LATEST = 15
 
     def lookups(self, request, model_admin):
-        Article = Comment._meta.get_field("article").related_model
         latest = list(Article.objects.published().only("id", "title")[: self.LATEST])
         if self.value() and self.value().isdigit():
             chosen = int(self.value())

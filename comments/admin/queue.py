@@ -5,7 +5,6 @@ a comment's own page with its history and the moderate, reply and ban views.
 
 import datetime
 
-from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,16 +19,12 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from comments import moderation, notifications
-from comments.admin.actions import (
-    ACTION_LABELS,
-    QUICK_ACTIONS,
-    Action,
-    Status,
-    moderate,
-)
+from comments.admin.actions import ACTION_LABELS, QUICK_ACTIONS, Action, Status
 from comments.admin.counts import CappedCountPaginator
 from comments.admin.filters import ArticleFilter, StatusFilter
 from comments.admin.forms import BanForm, CommentForm, ReplyForm
+from comments.client_ip import client_ip
+from comments.identity import METHODS, display_name
 from comments.models import (
     Ban,
     Comment,
@@ -37,24 +32,17 @@ from comments.models import (
     ModerationAction,
     search_document,
 )
-from comments.views import client_ip
-
-SOCIAL_LABELS = {
-    "twitter_oauth2": "X (Twitter)",
-    "twitter": "X (Twitter)",
-    "facebook": "Facebook",
-}
+from comments.moderation import moderate
 
 
 def identity(comment: Comment) -> str:
-    """Guest, site account, X (Twitter) or Facebook: who stands behind a comment."""
+    """Guest, site account, Twitter or Facebook: who stands behind a comment."""
     if comment.user_id is None:
         return "Guest"
-    if apps.is_installed("allauth.socialaccount"):
-        # Prefetched by CommentAdmin.get_queryset: no query here.
-        for account in comment.user.socialaccount_set.all():
-            if account.provider in SOCIAL_LABELS:
-                return SOCIAL_LABELS[account.provider]
+    # Prefetched by CommentAdmin.get_queryset: no query here.
+    for account in comment.user.socialaccount_set.all():
+        if account.provider in METHODS:
+            return METHODS[account.provider].label
     if comment.user.is_staff:
         return "Staff"
     return "Site account"
@@ -127,15 +115,13 @@ class CommentAdmin(admin.ModelAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        queryset = (
+        return (
             super()
             .get_queryset(request)
             .select_related("article", "user")
+            .prefetch_related("user__socialaccount_set")
             .annotate(reply_count=Subquery(replies, output_field=IntegerField()))
         )
-        if apps.is_installed("allauth.socialaccount"):
-            queryset = queryset.prefetch_related("user__socialaccount_set")
-        return queryset
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(
@@ -372,16 +358,12 @@ class CommentAdmin(admin.ModelAdmin):
                 moderate(
                     Comment.objects.filter(pk=parent.pk), Action.APPROVE, request.user
                 )
-            target = parent
-            rules = DiscussionSettings.load()
-            if parent.depth + 1 >= rules.thread_depth and parent.parent is not None:
-                target = parent.parent  # the deepest level: join the parent's thread
             user = request.user
             reply = Comment.objects.create(
                 article=parent.article,
-                parent=target,
+                parent=parent.reply_target(DiscussionSettings.load().thread_depth),
                 user=user,
-                author_name=user.get_full_name() or user.get_username(),
+                author_name=display_name(user),
                 author_email=user.email.lower(),
                 body=form.cleaned_data["body"],
                 status=Status.APPROVED,
@@ -517,6 +499,7 @@ class CommentAdmin(admin.ModelAdmin):
                 and moderation.transition(action, comment.status, None) is not None
             ],
             "reply_form": ReplyForm() if can_change else None,
+            "reply_as": display_name(request.user),
             "ban_form": BanForm(comment=comment)
             if request.user.has_perm("comments.add_ban")
             else None,

@@ -4,18 +4,18 @@ reading order, its pages), how its text becomes HTML, and the lengths its
 fields allow.
 """
 
-import hashlib
 import uuid
 
 import nh3
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
+
+from comments import identity
 
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
@@ -95,6 +95,14 @@ class CommentQuerySet(models.QuerySet):
         return ordered
 
 
+def joins_parent_thread(depth: int, thread_depth: int) -> bool:
+    """
+    Whether a reply to a comment at `depth` joins that comment's parent's thread:
+    at the deepest level the rules allow, replies stop nesting, as in WordPress.
+    """
+    return depth + 1 >= thread_depth
+
+
 def page_count(comments: list["Comment"], per_page: int) -> int:
     """How many pages a thread() list fills, at per_page top-level comments each."""
     threads = comments[-1].thread_number + 1 if comments else 0
@@ -135,7 +143,7 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH, blank=True)
     author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
-    # A signed-in reader as they appeared when commenting (newsroom.accounts): kept on
+    # A signed-in reader as they appeared when commenting (comments.identity): kept on
     # the comment so a page of comments needs no query per author.
     author_provider = models.CharField(
         "signed in with",
@@ -226,31 +234,34 @@ class Comment(models.Model):
         # Redirects to the comment on the page that holds it (comments.views).
         return reverse("comments:permalink", args=[self.pk])
 
+    def reply_target(self, thread_depth: int) -> "Comment":
+        """The comment a reply to this one hangs under (see joins_parent_thread)."""
+        if joins_parent_thread(self.depth, thread_depth) and self.parent is not None:
+            return self.parent
+        return self
+
     @property
     def display_name(self) -> str:
         if self.author_name:
             return self.author_name
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return identity.display_name(self.user)
         return "Anonymous"
 
     @property
     def avatar_url(self) -> str:
-        return default_storage.url(self.author_avatar) if self.author_avatar else ""
+        return identity.avatar_url(self.author_avatar)
 
     @property
     def avatar_initials(self) -> str:
-        words = [w for w in self.display_name.split() if w[:1].isalnum()]
-        if not words:
-            return "?"
-        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-        return letters.upper()
+        return identity.initials(self.display_name)
 
     @property
     def avatar_colour(self) -> int:
         """One of eight colours, stable for the same person."""
-        key = str(self.user_id or self.author_email.lower() or self.display_name)
-        return hashlib.blake2s(key.encode(), digest_size=1).digest()[0] % 8
+        return identity.colour(
+            str(self.user_id or self.author_email.lower() or self.display_name)
+        )
 
     @property
     def body_as_html(self) -> SafeString:

@@ -7,6 +7,8 @@ discussions (DiscussionVersion).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 
+from newsroom.models import Article
+
 
 class DiscussionSettings(models.Model):
     """Moderation rules, with WordPress's defaults. There is only ever one row."""
@@ -85,12 +87,11 @@ class DiscussionSettings(models.Model):
         # Rules change what every discussion shows (depth, closing): none of the
         # cached ones may be served again, including those of articles without a
         # comment yet, which have no version row until now.
-        articles = DiscussionVersion._meta.get_field("article").related_model
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO {DiscussionVersion._meta.db_table} (article_id, version)
-                SELECT id, 1 FROM {articles._meta.db_table}
+                SELECT id, 1 FROM {Article._meta.db_table}
                 ON CONFLICT (article_id) DO UPDATE
                 SET version = {DiscussionVersion._meta.db_table}.version + 1
                 """  # noqa: S608 - table names from the models, no input

@@ -1,0 +1,70 @@
+"""
+What a guest's browser remembers of their comments, in signed cookies: the comments
+of theirs awaiting moderation (shown to them alone, marked "awaiting moderation"),
+and the name, email and website they asked to be remembered.
+
+Either cookie makes a page the reader's own: such readers never get the page every
+other reader shares (comments.discussion).
+"""
+
+import json
+
+from django.conf import settings
+
+HELD_COOKIE = "held_comments"
+HELD_COOKIE_SALT = "comments.held"
+HELD_COOKIE_LIMIT = 20
+HELD_COOKIE_AGE = 60 * 60 * 24 * 30
+AUTHOR_COOKIE = "comment_author"
+AUTHOR_COOKIE_SALT = "comments.author"
+AUTHOR_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def held_comment_ids(request) -> list[int]:
+    value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def remember_held_comment(request, response, comment_id: int) -> None:
+    ids = [*held_comment_ids(request), comment_id][-HELD_COOKIE_LIMIT:]
+    response.set_signed_cookie(
+        HELD_COOKIE,
+        ",".join(map(str, ids)),
+        salt=HELD_COOKIE_SALT,
+        max_age=HELD_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def remembered_author(request) -> dict:
+    """Name, email and website saved by "Save my name…", if the reader ticked it."""
+    raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=AUTHOR_COOKIE_SALT)
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: v
+        for k, v in value.items()
+        if k in ("name", "email", "url") and isinstance(v, str)
+    }
+
+
+def remember_author(response, data: dict) -> None:
+    """The "Save my name…" checkbox: the cookie exists only while it is ticked."""
+    if data.get("remember"):
+        response.set_signed_cookie(
+            AUTHOR_COOKIE,
+            json.dumps({k: data[k] for k in ("name", "email", "url")}),
+            salt=AUTHOR_COOKIE_SALT,
+            max_age=AUTHOR_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")

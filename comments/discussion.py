@@ -1,0 +1,213 @@
+"""
+A reader's discussion under an article: the one object that says what it is.
+
+`Discussion` gathers, once per request, everything the comment section depends on:
+the rules, whether comments are open (and until when), the version naming this
+rendering of the comments, whether this reader may be served what other readers
+share, their comments awaiting moderation, and the page of comments asked for.
+The article view and the page cache (newsroom) ask it; the templates only format
+the context it builds.
+
+Who shares what:
+- the whole page (`shares_page`, checked before any query): readers with nothing of
+  their own on it — no session, no held comment, no remembered name, no message to
+  show, not replying;
+- the comment list (`shares_list`): readers without a held comment who are not
+  editors (they see the account behind each comment) and not replying; a signed-in
+  reader with a comment awaiting moderation gets their own;
+- revalidation (`etag`): readers without a session, a held comment or a message.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from comments import moderation
+from comments.caching import cache_for_a_while, cached
+from comments.cookies import (
+    AUTHOR_COOKIE,
+    HELD_COOKIE,
+    held_comment_ids,
+    remembered_author,
+)
+from comments.drafts import draft_for
+from comments.forms import CommentForm, make_stamp
+from comments.identity import commenter
+from comments.models import (
+    Comment,
+    DiscussionSettings,
+    DiscussionVersion,
+    page_count,
+    page_of,
+)
+from comments.rendering import render_comments
+from newsroom.models import Article
+
+# django.contrib.messages keeps a message for the next page in this cookie.
+MESSAGES_COOKIE = "messages"
+
+
+def shares_page(request) -> bool:
+    """
+    Whether the reader has nothing of their own on the article page, so they may get
+    the page every such reader shares. Read from the request alone, no query.
+    """
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and "replytocom" not in request.GET
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and HELD_COOKIE not in cookies
+        and AUTHOR_COOKIE not in cookies
+        and MESSAGES_COOKIE not in cookies
+    )
+
+
+class Discussion:
+    """The discussion under `article` as the reader of `request` sees it."""
+
+    def __init__(self, request, article: Article, page: int | None = None):
+        self.request = request
+        self.article = article
+        self.page = page  # a comment page asked for; None: the default one
+        self.rules = DiscussionSettings.load()
+        self.is_open = moderation.comments_are_open(
+            comments_open=article.comments_open,
+            published_at=article.published_at,
+            close_after_days=self.rules.close_after_days,
+            now=timezone.now(),
+        )
+        self.open_until = None
+        if self.is_open and self.rules.close_after_days:
+            self.open_until = article.published_at + datetime.timedelta(
+                days=self.rules.close_after_days
+            )
+        self.version = (
+            f"{article.pk}-{DiscussionVersion.of(article)}"
+            f"-{int(article.updated_at.timestamp() * 1000)}-{int(self.is_open)}"
+        )
+        self.held_ids = held_comment_ids(request)
+        self.replying_to = request.GET.get("replytocom", "")
+
+    @property
+    def shares_page(self) -> bool:
+        return shares_page(self.request)
+
+    @property
+    def shares_list(self) -> bool:
+        return not (self.held_ids or self.request.user.is_staff or self.replying_to)
+
+    @property
+    def etag(self) -> str | None:
+        """
+        An ETag for readers with nothing of their own on the page: it changes with
+        the article, its discussion and the rules. A session may hold the reader's
+        own state (signed in, a draft kept across signing in, messages).
+        """
+        cookies = self.request.COOKIES
+        if (
+            settings.SESSION_COOKIE_NAME in cookies
+            or MESSAGES_COOKIE in cookies
+            or self.held_ids
+        ):
+            return None
+        return f'W/"{self.version}"'
+
+    def context(self, stamp: str = "") -> dict:
+        """
+        What the comment section's templates show. `stamp` is the form's stamp,
+        or a mark the shared page fills in for each reader. Raises Http404 for a
+        page of comments that doesn't exist.
+        """
+        listing, reply_to = self.listing()
+        if listing["page"] is None:
+            raise Http404("There is no such page of comments.")
+        return {
+            **commenter(self.request),
+            **listing,
+            "form": self.form(stamp or make_stamp(self.article.pk), reply_to),
+            "reply_to": reply_to,
+            "is_open": self.is_open,
+        }
+
+    def listing(self) -> tuple[dict, Comment | None]:
+        """
+        The rendered page of comments (shared with other readers where it may be,
+        from the cache), and the comment being replied to.
+        """
+        user = self.request.user
+        key = f"discussion:{self.version}:{self.page}"
+        listing = cached(key) if self.shares_list else None
+        if listing is not None and user.is_authenticated:
+            # Signed in: the shared list, unless some of theirs awaits moderation.
+            pending = Comment.Status.PENDING
+            if self.article.comments.filter(user=user, status=pending).exists():
+                listing = None
+        if listing is not None:
+            return listing, None
+        thread = Comment.objects.thread(self.article, user, self.held_ids)
+        listing = self.render(thread)
+        # A comment of theirs awaiting moderation changes the list, and its
+        # paging, for this reader only.
+        if self.shares_list and not any(c.is_pending for c in thread):
+            cache_for_a_while(key, listing)
+        reply_to = None
+        if self.replying_to.isdigit():
+            reply_to = next((c for c in thread if c.pk == int(self.replying_to)), None)
+        return listing, reply_to
+
+    def render(self, thread: list[Comment]) -> dict:
+        """
+        The page of the thread to show, rendered. When comments are paged, the page
+        asked for, else the default one; "page" is None when there is no such page.
+        """
+        rules, page = self.rules, self.page
+        comments = thread
+        listing = {
+            "approved_count": sum(1 for c in thread if c.status == "approved"),
+            "pages": 1,
+            "page": 1,
+        }
+        if rules.page_comments:
+            per_page = rules.comments_per_page
+            pages = page_count(thread, per_page)
+            if page is None:
+                page = pages if rules.newest_page_first else 1
+            listing |= {"pages": pages, "page": page if 1 <= page <= pages else None}
+            comments = [c for c in thread if page_of(c, per_page) == page]
+        elif page is not None:
+            listing["page"] = None
+        shown = listing["page"]
+        base = self.article.get_absolute_url()
+        listing["older_url"] = (
+            f"{base}comment-page-{shown - 1}/#comments" if shown and shown > 1 else ""
+        )
+        listing["newer_url"] = (
+            f"{base}comment-page-{shown + 1}/#comments"
+            if shown and shown < listing["pages"]
+            else ""
+        )
+        listing["comment_list"] = render_comments(
+            comments,
+            rules.thread_depth,
+            self.is_open,
+            editor=self.request.user.is_staff,
+        )
+        return listing
+
+    def form(self, stamp: str, reply_to: Comment | None) -> CommentForm:
+        """The empty form, with what the reader asked to be remembered."""
+        request = self.request
+        guest = not request.user.is_authenticated
+        initial = {"stamp": stamp, "parent": reply_to and reply_to.pk}
+        if guest:
+            remembered = remembered_author(request)
+            initial |= remembered | {"remember": bool(remembered)}
+        initial["body"] = draft_for(request, self.article.pk)
+        return CommentForm(
+            initial=initial,
+            guest=guest,
+            require_name_email=self.rules.require_name_email,
+        )

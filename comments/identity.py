@@ -1,0 +1,201 @@
+"""
+Who is commenting: the ways to sign in that the form offers, and how a signed-in
+reader appears on their comments.
+
+django-allauth does the signing in; the site's adapters (newsroom.accounts) build
+a `ReaderIdentity` and `remember_identity()` it when a reader signs in, and the
+comment form reads `reader_identity()` from the session, so showing who is
+commenting costs no query. Each way to sign in has one label, used by the form, the
+help pages, the comment list editors see and the moderation queue.
+
+The display rules of a person also live here, for comments and readers alike: the
+name ("full name or username"), the initials and the colour of the placeholder
+picture.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.shortcuts import render
+from django.urls import reverse
+
+IDENTITY_SESSION_KEY = "reader_identity"
+
+
+@dataclass(frozen=True)
+class SignInMethod:
+    """A way to sign in, as the form's icons, help pages and editors name it."""
+
+    id: str
+    label: str
+    icon: str
+    env_vars: tuple[str, ...] = ()
+
+    @property
+    def is_social(self) -> bool:
+        return bool(self.env_vars)
+
+    @property
+    def is_configured(self) -> bool:
+        if not self.is_social:
+            return True
+        return bool(settings.SOCIALACCOUNT_PROVIDERS.get(self.id, {}).get("APPS"))
+
+    @property
+    def is_offered(self) -> bool:
+        """Shown in the form: when it works, or in development to explain setup."""
+        return self.is_configured or settings.DEBUG
+
+
+SITE_ACCOUNT = SignInMethod("account", "Newsroom", "img/sign-in-newsroom.svg")
+# The seed page says "Twitter"; the provider is allauth's X (OAuth 2.0).
+TWITTER = SignInMethod(
+    "twitter_oauth2",
+    "Twitter",
+    "img/sign-in-twitter.svg",
+    ("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
+)
+FACEBOOK = SignInMethod(
+    "facebook",
+    "Facebook",
+    "img/sign-in-facebook.svg",
+    ("FACEBOOK_CLIENT_ID", "FACEBOOK_CLIENT_SECRET"),
+)
+METHODS = {method.id: method for method in (SITE_ACCOUNT, TWITTER, FACEBOOK)}
+
+
+def offered_methods(exclude: str = "") -> list[SignInMethod]:
+    return [m for m in METHODS.values() if m.is_offered and m.id != exclude]
+
+
+def method_of(provider: str) -> SignInMethod:
+    """The way a comment's author signed in (`Comment.author_provider`)."""
+    return METHODS.get(provider, SITE_ACCOUNT)
+
+
+# --- How a person appears ---------------------------------------------------------
+
+
+def display_name(user) -> str:
+    """A signed-in person's name on the site: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
+def initials(name: str) -> str:
+    """The letters of the placeholder picture: first and last word of the name."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def colour(key: str) -> int:
+    """One of the placeholder's eight colours, stable for the same key."""
+    return hashlib.blake2s(key.encode(), digest_size=1).digest()[0] % 8
+
+
+def avatar_url(name: str) -> str:
+    """The address of a picture stored by `copy_avatar()`."""
+    return default_storage.url(name) if name else ""
+
+
+# --- The reader's identity for this session ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderIdentity:
+    """How the signed-in reader appears: stored on their comments, shown in the form."""
+
+    provider: str  # a SignInMethod id
+    avatar: str = ""  # a file name in default_storage, or ""
+    account: str = ""  # the account behind the comments, for editors
+
+    @property
+    def method(self) -> SignInMethod:
+        return method_of(self.provider)
+
+    @property
+    def avatar_url(self) -> str:
+        return avatar_url(self.avatar)
+
+
+@dataclass(frozen=True)
+class Commenter:
+    """The signed-in reader as their next comment will show them, for the form."""
+
+    display_name: str
+    avatar_url: str
+    avatar_initials: str
+    avatar_colour: int
+
+
+def reader_identity(request) -> ReaderIdentity | None:
+    """Who is commenting, from the session: no query."""
+    if not request.user.is_authenticated:
+        return None
+    stored = request.session.get(IDENTITY_SESSION_KEY)
+    if isinstance(stored, dict) and stored.get("provider") in METHODS:
+        return ReaderIdentity(
+            provider=stored["provider"],
+            avatar=str(stored.get("avatar", "")),
+            account=str(stored.get("account", "")),
+        )
+    # Signed in some other way (the admin's login page): their site account.
+    return ReaderIdentity(SITE_ACCOUNT.id, account=request.user.get_username())
+
+
+def commenter(request) -> dict:
+    """
+    For the form: how the reader is signed in, the reader as their next comment
+    will show them (picture, or initials and colour), and the ways to sign in they
+    can still choose.
+    """
+    identity = reader_identity(request)
+    me = None
+    if identity:
+        name = display_name(request.user)
+        me = Commenter(
+            display_name=name,
+            avatar_url=identity.avatar_url,
+            avatar_initials=initials(name),
+            avatar_colour=colour(str(request.user.pk)),
+        )
+    return {
+        "identity": identity,
+        "me": me,
+        "sign_in_methods": offered_methods(
+            exclude=identity.provider if identity else ""
+        ),
+    }
+
+
+def remember_identity(request, identity: ReaderIdentity) -> None:
+    request.session[IDENTITY_SESSION_KEY] = {
+        "provider": identity.provider,
+        "avatar": identity.avatar,
+        "account": identity.account,
+    }
+
+
+def provider_not_configured(request, method: SignInMethod, return_to: str):
+    """
+    A provider without keys. In development, a page saying how to set it up; in
+    production its icon is hidden and any address of it is simply not found.
+    """
+    if not settings.DEBUG:
+        return render(
+            request,
+            "socialaccount/not_available.html",
+            {"method": method, "return_to": return_to},
+            status=404,
+        )
+    callback = request.build_absolute_uri(reverse(f"{method.id}_callback"))
+    return render(
+        request,
+        "socialaccount/not_configured.html",
+        {"method": method, "callback_url": callback, "return_to": return_to},
+        status=503,
+    )
