@@ -106,9 +106,9 @@ class DiscussionSettings(models.Model):
 class DiscussionVersion(models.Model):
     """
     A counter per article that PostgreSQL bumps on every insert, update or delete
-    of its comments (triggers in migration 0006), whatever wrote them: the form,
-    an admin action, a bulk update, a script. Cached discussions are keyed by it,
-    so a cached page can't outlive a change.
+    of its comments (triggers in migration 0004_discussion_version_triggers),
+    whatever wrote them: the form, an admin action, a bulk update, a script. Cached
+    discussions are keyed by it, so a cached page can't outlive a change.
     """
 
     article = models.OneToOneField(

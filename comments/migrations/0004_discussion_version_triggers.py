@@ -54,6 +54,6 @@ DROP FUNCTION comments_bump_discussion_versions();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0005_discussion_version")]
+    dependencies = [("comments", "0003_reply_in_same_article")]
 
     operations = [migrations.RunSQL(FUNCTION + TRIGGERS, DROP)]

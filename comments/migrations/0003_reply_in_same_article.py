@@ -2,15 +2,18 @@
 A reply belongs to the same article as its parent, enforced by PostgreSQL.
 
 A composite foreign key (parent_id, article_id) -> (id, article_id) does what a
-check constraint can't: compare a row with another row. With parent_id NULL
-(a top-level comment) it is not checked (MATCH SIMPLE).
+check constraint can't: compare a row with another row. It references the unique
+constraint comment_id_article (0002_initial). With parent_id NULL (a top-level
+comment) it is not checked (MATCH SIMPLE). Django doesn't model composite foreign
+keys, so the field Comment.parent has db_constraint=False and this is the only
+constraint on parent_id.
 """
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0001_initial")]
+    dependencies = [("comments", "0002_initial")]
 
     operations = [
         migrations.RunSQL(
