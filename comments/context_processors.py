@@ -1,0 +1,18 @@
+"""What every page may show of the discussion: the moderation queue's size."""
+
+from django.utils.functional import SimpleLazyObject
+
+from comments.models import Comment
+
+
+def moderation_queue(request) -> dict:
+    """
+    `pending_comments`: the number of comments awaiting moderation, counted only
+    when a template shows it (editors' pages), in one count over the partial index
+    of pending comments (comment_pending_idx).
+    """
+    return {
+        "pending_comments": SimpleLazyObject(
+            lambda: Comment.objects.filter(status=Comment.Status.PENDING).count()
+        )
+    }
