@@ -6,18 +6,29 @@ Without it these tests are skipped, unless NEWSROOM_REQUIRE_BROWSER=1 (CI), wher
 missing browser fails the run.
 """
 
+import contextlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Request
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Host names as urlsplit() gives them: "::1" without its brackets.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Any other host, name or address, fails to resolve without a DNS server being
+    # asked: a page that reaches for one is reported by the watcher below, and
+    # nothing leaves the machine meanwhile.
+    "--host-resolver-rules=MAP * ~NOTFOUND, "
+    + ", ".join(f"EXCLUDE {host}" for host in sorted(LOCAL_HOSTS)),
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -49,30 +60,100 @@ def browser():
         browser.close()
 
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+class PageWatcher:
+    """
+    What the browser did that no page of ours should make it do: open a dialog,
+    violate the Content Security Policy, or send a request to another host.
+
+    It listens on browser contexts rather than pages, so that a popup or a tab
+    opened from a page is watched too. Chromium reports every CSP violation as a
+    console error, with JavaScript on or off (a `securitypolicyviolation` listener
+    would need JavaScript, which several tests switch off).
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.contexts: list[BrowserContext] = []
+
+    def watch(self, context: BrowserContext) -> None:
+        context.on("request", self._on_request)
+        context.on("console", self._on_console)
+        context.on("dialog", self._on_dialog)
+        self.contexts.append(context)
+
+    def _on_request(self, request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https") and url.hostname not in LOCAL_HOSTS:
+            self.problems.append(f"request left for another host: {request.url}")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.problems.append(f"CSP violation: {message.text}")
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        # Raising in a listener takes Playwright's connection down: the test would
+        # end on "Target page, context or browser has been closed", and every later
+        # browser test with it. Dismissed, the page goes on; the test fails after.
+        self.problems.append(f"dialog opened: {dialog.message}")
+        dialog.dismiss()
+
+    def check(self) -> None:
+        """Fail, listing every problem, once the browser has told all it saw."""
+        for context in self.contexts:
+            for page in context.pages:
+                # A round trip to each page delivers the events it sent before it
+                # (a page in mid-navigation can't answer; it is not waited for).
+                with contextlib.suppress(PlaywrightError):
+                    page.evaluate("0")
+        if self.problems:
+            pytest.fail(self.report(), pytrace=False)
+
+    def report(self) -> str:
+        lines = (f"  - {problem}" for problem in self.problems)
+        return "\n".join(["The browser saw what no page of ours should cause:", *lines])
+
+
+PAGE_WATCHER = pytest.StashKey[PageWatcher]()
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def page_watcher(request) -> PageWatcher:
+    """The watcher of this test's pages, checked when the test has run (below)."""
+    watcher = PageWatcher()
+    request.node.stash[PAGE_WATCHER] = watcher
+    return watcher
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """
+    A problem the browser saw fails the test that caused it, as its own failure.
+
+    Checked in a fixture's teardown, it would be reported as an error beside a
+    passed test. A test that failed anyway keeps its failure, with the problems
+    shown under it.
+    """
+    watcher = item.stash.get(PAGE_WATCHER, None)
+    try:
+        result = yield
+    except BaseException:
+        if watcher is not None and watcher.problems:
+            item.add_report_section("call", "browser problems", watcher.report())
+        raise
+    if watcher is not None:
+        watcher.check()
+    return result
+
+
+@pytest.fixture
+def new_page(browser, live_server, page_watcher):
     """
     Open pages in fresh browser contexts (separate cookies: separate readers).
 
     Every page is watched: a dialog, a Content Security Policy violation or a
     request to another host fails the test that caused it.
     """
-    from urllib.parse import urlsplit
-
     contexts = []
-    problems: list[str] = []
-
-    def watch_request(request):
-        host = urlsplit(request.url).hostname
-        if request.url.startswith(("http:", "https:")) and host not in LOCAL_HOSTS:
-            problems.append(f"request left for another host: {request.url}")
-
-    def watch_console(message):
-        if "Content Security Policy" in message.text:
-            problems.append(f"CSP violation: {message.text}")
 
     def open_page(*, javascript: bool = True, width: int = 1280, height: int = 900):
         context = browser.new_context(
@@ -80,12 +161,9 @@ def new_page(browser, live_server):
             java_script_enabled=javascript,
             viewport={"width": width, "height": height},
         )
+        page_watcher.watch(context)
         contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "dialog", lambda dialog: pytest.fail(f"dialog opened: {dialog.message}")
-        )
-        return page
+        return context.new_page()
 
     yield open_page
     for context in contexts:
