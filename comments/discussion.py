@@ -19,6 +19,7 @@ Who shares what:
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404
@@ -165,7 +166,7 @@ class Discussion:
         """
         rules, page = self.rules, self.page
         comments = thread
-        listing = {
+        listing: dict[str, Any] = {
             "approved_count": sum(1 for c in thread if c.status == "approved"),
             "pages": 1,
             "page": 1,

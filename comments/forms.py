@@ -35,8 +35,11 @@ def make_stamp(article_id: int) -> str:
     )
 
 
-def read_stamp(stamp: str, article_id: int) -> tuple[uuid.UUID, float] | None:
-    """The form's token and when it was shown; None when forged or expired."""
+def read_stamp(stamp: str, article_id: int | None) -> tuple[uuid.UUID, float] | None:
+    """
+    The form's token and when it was shown; None when forged or expired, or when
+    the form was not told its article (no stamp is for no article).
+    """
     signer = signing.TimestampSigner(salt=STAMP_SALT)
     try:
         value = signer.unsign_object(stamp, max_age=STAMP_MAX_AGE)
@@ -162,8 +165,9 @@ class CommentForm(forms.Form):
         honeypot, and the time a person needs. The stamp's token goes with the
         cleaned data.
         """
-        cleaned = super().clean()
-        if self._errors:
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.errors:
             return cleaned  # the reader has fields to fix first
         stamp = read_stamp(cleaned.get("stamp", ""), self.article_id)
         if stamp is None:

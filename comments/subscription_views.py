@@ -60,7 +60,7 @@ def confirm(request, token: str):
             "comments/subscription_link.html",
             {"state": "confirm?", "subscriptions": subscriptions, "email": email},
         )
-    outcome, subscriptions = notifications.confirm(ids, email, signed_at)
+    outcome, concerned = notifications.confirm(ids, email, signed_at)
     if outcome == "stale":
         return bad_link(
             request,
@@ -72,7 +72,7 @@ def confirm(request, token: str):
     return render(
         request,
         "comments/subscription_link.html",
-        {"state": outcome, "subscriptions": subscriptions, "email": email},
+        {"state": outcome, "subscriptions": concerned, "email": email},
     )
 
 
@@ -97,11 +97,11 @@ def unsubscribe(request, token: str):
             "comments/subscription_link.html",
             {"state": "unsubscribe?", "subscriptions": subscriptions},
         )
-    subscriptions = notifications.unsubscribe(ids)
+    cancelled = notifications.unsubscribe(ids)
     return render(
         request,
         "comments/subscription_link.html",
-        {"state": "unsubscribed", "subscriptions": subscriptions},
+        {"state": "unsubscribed", "subscriptions": cancelled},
     )
 
 
@@ -127,13 +127,13 @@ def subscriptions(request):
                 )
         messages.success(request, "Your subscriptions are saved.")
         return HttpResponseRedirect(reverse("comments:subscriptions"))
-    mine = list(mine)
+    shown = list(mine)
     return render(
         request,
         "comments/subscriptions.html",
         {
-            "subscriptions": mine,
+            "subscriptions": shown,
             "email": email,
-            "posts_subscribed": any(s.topic == Subscription.Topic.POSTS for s in mine),
+            "posts_subscribed": any(s.topic == Subscription.Topic.POSTS for s in shown),
         },
     )

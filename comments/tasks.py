@@ -253,11 +253,17 @@ def is_still_true(subscription: Subscription, notice: Notice) -> bool:
 
 
 def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMail:
+    """
+    The digest of `notices`, which is_still_true() kept: each names a comment, or
+    an article for a subscription to new posts.
+    """
     topic = subscription.topic
     context = {"subscription": subscription, "notices": notices}
     if topic == Subscription.Topic.COMMENTS:
+        assert subscription.article is not None  # comments are on an article
         title = subscription.article.title
         first = notices[0].comment
+        assert first is not None
         if len(notices) > 1:
             subject = f"{len(notices)} new comments on “{title}”"
         elif notices[0].is_reply:
@@ -270,25 +276,30 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
             "replies": sum(n.is_reply for n in notices),
         }
         for notice in notices:
+            assert notice.comment is not None
             notice.url = tokens.absolute(notice.comment.get_absolute_url())
         template = "comments/email/new_comments"
     elif topic == Subscription.Topic.POSTS:
         if len(notices) > 1:
             subject = f"{len(notices)} new articles on Newsroom"
         else:
+            assert notices[0].article is not None
             subject = f"New on Newsroom: {notices[0].article.title}"
         for notice in notices:
+            assert notice.article is not None
             notice.url = tokens.absolute(notice.article.get_absolute_url())
         template = "comments/email/new_posts"
     else:
         if len(notices) > 1:
             subject = f"{len(notices)} comments are waiting for moderation"
         else:
+            assert notices[0].comment is not None
             subject = (
                 f"A comment on “{notices[0].comment.article.title}” is waiting for "
                 "moderation"
             )
         for notice in notices:
+            assert notice.comment is not None
             notice.url = tokens.absolute(
                 reverse("admin:comments_comment_change", args=[notice.comment.pk])
             )

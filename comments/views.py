@@ -9,6 +9,8 @@ remembered in a signed cookie so its author, in the same browser, sees it marked
 "awaiting moderation"; nobody else does.
 """
 
+import datetime
+from typing import cast
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -17,7 +19,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +136,7 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.author_email = request.user.email.lower()
         identity = Q(user=request.user)
         reader = reader_identity(request)  # picture and account, no query
+        assert reader is not None  # signed in
         comment.author_provider = reader.provider
         comment.author_avatar = reader.avatar
         comment.author_account = reader.account
@@ -227,7 +230,7 @@ def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
 def check_flood(comment: Comment, identity: Q, rules) -> None:
     if not rules.flood_interval:
         return
-    since = timezone.now() - timezone.timedelta(seconds=rules.flood_interval)
+    since = timezone.now() - datetime.timedelta(seconds=rules.flood_interval)
     recent = Comment.objects.filter(created_at__gte=since).filter(
         identity | Q(ip_address=comment.ip_address)
     )
@@ -240,7 +243,7 @@ def check_flood(comment: Comment, identity: Q, rules) -> None:
 
 def form_page(request, article: Article, form: CommentForm, status: int = 400):
     """The form again, with what was typed and what needs fixing."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a bound form's data: request.POST
     if "stamp" in form.errors or read_stamp(data.get("stamp", ""), article.pk) is None:
         data["stamp"] = make_stamp(article.pk)
         form.data = data

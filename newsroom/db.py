@@ -29,7 +29,7 @@ def database_settings(base_dir: Path) -> dict:
                 "DATABASE_URL must point to PostgreSQL (postgres://…): "
                 "Newsroom runs on PostgreSQL only."
             )
-        return config
+        return dict(config)
     pgdata = Path(os.environ.get("EMBEDDED_PGDATA", base_dir / ".pgdata"))
     return {
         "ENGINE": "django.db.backends.postgresql",

@@ -48,6 +48,10 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Not a column: the discussion's version, which newsroom.pagecache reads in the
+    # same query as the article (published_state).
+    version: int
+
     class Meta:
         ordering = ["-published_at"]
         indexes = [

@@ -7,6 +7,7 @@ production differs only by environment variables (see the table in README.md).
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -334,7 +335,7 @@ def provider_apps(client_id_var: str, secret_var: str) -> list[dict]:
     return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
 
 
-SOCIALACCOUNT_PROVIDERS = {
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
     "twitter_oauth2": {
         "APPS": provider_apps("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
         "SCOPE": ["users.read", "tweet.read"],

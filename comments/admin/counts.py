@@ -4,9 +4,11 @@ PostgreSQL's estimate.
 """
 
 import json
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from comments.models import Comment
@@ -22,6 +24,8 @@ class CappedCountPaginator(Paginator):
     Counts exactly up to COUNT_CAP rows, then uses PostgreSQL's estimate: a page
     of a 100,000-comment view never costs a full count.
     """
+
+    object_list: QuerySet[Any]  # ModelAdmin paginates querysets, never lists
 
     @cached_property
     def count(self) -> int:

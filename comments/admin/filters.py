@@ -60,13 +60,15 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         latest = list(Article.objects.published().only("id", "title")[: self.LATEST])
-        if self.value() and self.value().isdigit():
-            chosen = int(self.value())
+        value = self.value()
+        if value and value.isdigit():
+            chosen = int(value)
             if all(article.pk != chosen for article in latest):
                 latest += Article.objects.filter(pk=chosen).only("id", "title")
         return [(str(a.pk), Truncator(a.title).chars(50)) for a in latest]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(article_id=self.value())
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(article_id=value)
         return queryset

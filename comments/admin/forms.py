@@ -1,5 +1,7 @@
 """The forms of a comment's admin page: editing it, replying, banning its author."""
 
+from typing import cast
+
 from django import forms
 
 from comments.models import BODY_MAX_LENGTH, Ban, Comment
@@ -44,6 +46,7 @@ class BanForm(forms.Form):
             kinds.append((Ban.Kind.EMAIL, f"Email: {comment.author_email}"))
         if comment.ip_address:
             kinds.append((Ban.Kind.IP, f"IP address: {comment.ip_address}"))
-        self.fields["kind"].choices = kinds
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = kinds
         if kinds:
-            self.fields["kind"].initial = kinds[0][0]
+            kind.initial = kinds[0][0]

@@ -37,13 +37,15 @@ from comments.moderation import moderate
 
 def identity(comment: Comment) -> str:
     """Guest, site account, Twitter or Facebook: who stands behind a comment."""
-    if comment.user_id is None:
+    user = comment.user
+    if user is None:
         return "Guest"
-    # Prefetched by CommentAdmin.get_queryset: no query here.
-    for account in comment.user.socialaccount_set.all():
+    # Prefetched by CommentAdmin.get_queryset: no query here. allauth has no type
+    # information, so mypy can't see the reverse relation its SocialAccount adds.
+    for account in user.socialaccount_set.all():  # type: ignore[attr-defined]
         if account.provider in METHODS:
             return METHODS[account.provider].label
-    if comment.user.is_staff:
+    if user.is_staff:
         return "Staff"
     return "Site account"
 
@@ -402,7 +404,7 @@ class CommentAdmin(admin.ModelAdmin):
             messages.error(
                 request,
                 "The ban was not saved: "
-                + " ".join(m for errors in form.errors.values() for m in errors),
+                + " ".join(str(m) for errors in form.errors.values() for m in errors),
             )
             return HttpResponseRedirect(change_url)
         kind = form.cleaned_data["kind"]

@@ -176,6 +176,12 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # Not columns: set on the comments of a CommentQuerySet.thread() list, and on
+    # the same author's other comments the moderation page lists (comments.admin).
+    display_depth: int
+    thread_number: int
+    matched_by: str
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -227,7 +233,8 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_body(self.body)
-        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        parent = self.parent if self.parent_id else None
+        self.depth = parent.depth + 1 if parent else 0
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

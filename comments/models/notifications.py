@@ -138,6 +138,9 @@ class Notice(models.Model):
         related_name="notices",
     )
 
+    # Not a column: the link a digest gives for this notice (comments.tasks).
+    url: str
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
