@@ -6,6 +6,7 @@ missing or unreachable cache means rendering afresh.
 """
 
 import logging
+from typing import Any
 
 from django.core.cache import cache
 from redis.exceptions import RedisError
@@ -18,7 +19,7 @@ CACHE_SECONDS = 10 * 60
 logger = logging.getLogger(__name__)
 
 
-def cached(key: str):
+def cached(key: str) -> Any:
     """The cached value, or None, also when the cache is out of reach."""
     try:
         return cache.get(key)
@@ -27,7 +28,7 @@ def cached(key: str):
         return None
 
 
-def cache_for_a_while(key: str, value) -> None:
+def cache_for_a_while(key: str, value: Any) -> None:
     try:
         cache.set(key, value, CACHE_SECONDS)
     except (RedisError, OSError):

@@ -4,9 +4,10 @@ moderation queue know a guest by.
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """
     The reader's address. Behind TRUSTED_PROXY_COUNT proxies it is the address the
     outermost trusted proxy saw, read from X-Forwarded-For counting from the right:
@@ -21,4 +22,5 @@ def client_ip(request) -> str | None:
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    remote_addr: str | None = request.META.get("REMOTE_ADDR")
+    return remote_addr or None

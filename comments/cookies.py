@@ -8,8 +8,10 @@ other reader shares (comments.discussion).
 """
 
 import json
+from typing import Any, cast
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 
 HELD_COOKIE = "held_comments"
 HELD_COOKIE_SALT = "comments.held"
@@ -20,12 +22,17 @@ AUTHOR_COOKIE_SALT = "comments.author"
 AUTHOR_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
-def held_comment_ids(request) -> list[int]:
-    value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
+def held_comment_ids(request: HttpRequest) -> list[int]:
+    # With a default the value is a str; django-stubs says str | None regardless.
+    value = cast(
+        str, request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
+    )
     return [int(part) for part in value.split(",") if part.isdigit()]
 
 
-def remember_held_comment(request, response, comment_id: int) -> None:
+def remember_held_comment(
+    request: HttpRequest, response: HttpResponseBase, comment_id: int
+) -> None:
     ids = [*held_comment_ids(request), comment_id][-HELD_COOKIE_LIMIT:]
     response.set_signed_cookie(
         HELD_COOKIE,
@@ -38,9 +45,12 @@ def remember_held_comment(request, response, comment_id: int) -> None:
     )
 
 
-def remembered_author(request) -> dict:
+def remembered_author(request: HttpRequest) -> dict[str, str]:
     """Name, email and website saved by "Save my name…", if the reader ticked it."""
-    raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=AUTHOR_COOKIE_SALT)
+    raw = cast(
+        str,
+        request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=AUTHOR_COOKIE_SALT),
+    )
     try:
         value = json.loads(raw)
     except ValueError:
@@ -54,7 +64,7 @@ def remembered_author(request) -> dict:
     }
 
 
-def remember_author(response, data: dict) -> None:
+def remember_author(response: HttpResponseBase, data: dict[str, Any]) -> None:
     """The "Save my name…" checkbox: the cookie exists only while it is ticked."""
     if data.get("remember"):
         response.set_signed_cookie(

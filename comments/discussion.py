@@ -22,7 +22,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from comments import moderation
@@ -50,7 +50,7 @@ from newsroom.models import Article
 MESSAGES_COOKIE = "messages"
 
 
-def shares_page(request) -> bool:
+def shares_page(request: HttpRequest) -> bool:
     """
     Whether the reader has nothing of their own on the article page, so they may get
     the page every such reader shares. Read from the request alone, no query.
@@ -69,7 +69,9 @@ def shares_page(request) -> bool:
 class Discussion:
     """The discussion under `article` as the reader of `request` sees it."""
 
-    def __init__(self, request, article: Article, page: int | None = None):
+    def __init__(
+        self, request: HttpRequest, article: Article, page: int | None = None
+    ) -> None:
         self.request = request
         self.article = article
         self.page = page  # a comment page asked for; None: the default one
@@ -116,7 +118,7 @@ class Discussion:
             return None
         return f'W/"{self.version}"'
 
-    def context(self, stamp: str = "") -> dict:
+    def context(self, stamp: str = "") -> dict[str, Any]:
         """
         What the comment section's templates show. `stamp` is the form's stamp,
         or a mark the shared page fills in for each reader. Raises Http404 for a
@@ -133,7 +135,7 @@ class Discussion:
             "is_open": self.is_open,
         }
 
-    def listing(self) -> tuple[dict, Comment | None]:
+    def listing(self) -> tuple[dict[str, Any], Comment | None]:
         """
         The rendered page of comments (shared with other readers where it may be,
         from the cache), and the comment being replied to.
@@ -159,7 +161,7 @@ class Discussion:
             reply_to = next((c for c in thread if c.pk == int(self.replying_to)), None)
         return listing, reply_to
 
-    def render(self, thread: list[Comment]) -> dict:
+    def render(self, thread: list[Comment]) -> dict[str, Any]:
         """
         The page of the thread to show, rendered. When comments are paged, the page
         asked for, else the default one; "page" is None when there is no such page.

@@ -9,7 +9,10 @@ the form until that reader's comment on the article is posted: reading it change
 nothing, so a HEAD request, a prefetch or a second tab can't use it up.
 """
 
+from typing import Any, cast
+
 from allauth.account.adapter import get_adapter as get_account_adapter
+from django.http import HttpRequest
 from django.urls import reverse
 
 from comments.models import BODY_MAX_LENGTH
@@ -19,7 +22,7 @@ DRAFT_SESSION_KEY = "comment_draft"
 RETURN_SESSION_KEY = "sign_in_return_to"
 
 
-def stash_draft(request, article: Article) -> str:
+def stash_draft(request: HttpRequest, article: Article) -> str:
     """
     Keep the comment being typed (from the posted form) for the return, and answer
     the address of the form to come back to.
@@ -33,7 +36,7 @@ def stash_draft(request, article: Article) -> str:
     return url
 
 
-def draft_for(request, article_id: int) -> str:
+def draft_for(request: HttpRequest, article_id: int) -> str:
     """The comment typed before signing in, on the article it was typed for."""
     if not hasattr(request, "session"):
         return ""
@@ -43,7 +46,7 @@ def draft_for(request, article_id: int) -> str:
     return str(draft.get("body", ""))
 
 
-def discard_draft(request, article_id: int) -> None:
+def discard_draft(request: HttpRequest, article_id: int) -> None:
     """The reader's comment on this article was posted: its draft is done with."""
     if draft_for(request, article_id):
         del request.session[DRAFT_SESSION_KEY]
@@ -54,7 +57,7 @@ def article_form_url(article: Article, parent: int | None = None) -> str:
     return f"{article.get_absolute_url()}{query}#respond"
 
 
-def return_url(request, state: dict | None = None) -> str:
+def return_url(request: HttpRequest, state: dict[str, Any] | None = None) -> str:
     """Where a failed sign-in leads back to: the article, else the front page."""
     adapter = get_account_adapter(request)
     for candidate in (
@@ -62,5 +65,5 @@ def return_url(request, state: dict | None = None) -> str:
         request.session.get(RETURN_SESSION_KEY),
     ):
         if candidate and adapter.is_safe_url(candidate):
-            return candidate
+            return cast(str, candidate)  # read from the session or allauth's state
     return reverse("home")

@@ -15,9 +15,12 @@ picture.
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -78,7 +81,7 @@ def method_of(provider: str) -> SignInMethod:
 # --- How a person appears ---------------------------------------------------------
 
 
-def display_name(user) -> str:
+def display_name(user: AbstractUser) -> str:
     """A signed-in person's name on the site: their full name, else their username."""
     return user.get_full_name() or user.get_username()
 
@@ -132,7 +135,7 @@ class Commenter:
     avatar_colour: int
 
 
-def reader_identity(request) -> ReaderIdentity | None:
+def reader_identity(request: HttpRequest) -> ReaderIdentity | None:
     """Who is commenting, from the session: no query."""
     if not request.user.is_authenticated:
         return None
@@ -147,7 +150,7 @@ def reader_identity(request) -> ReaderIdentity | None:
     return ReaderIdentity(SITE_ACCOUNT.id, account=request.user.get_username())
 
 
-def commenter(request) -> dict:
+def commenter(request: HttpRequest) -> dict[str, Any]:
     """
     For the form: how the reader is signed in, the reader as their next comment
     will show them (picture, or initials and colour), and the ways to sign in they
@@ -156,6 +159,7 @@ def commenter(request) -> dict:
     identity = reader_identity(request)
     me = None
     if identity:
+        assert request.user.is_authenticated  # an identity is a signed-in reader's
         name = display_name(request.user)
         me = Commenter(
             display_name=name,
@@ -172,7 +176,7 @@ def commenter(request) -> dict:
     }
 
 
-def remember_identity(request, identity: ReaderIdentity) -> None:
+def remember_identity(request: HttpRequest, identity: ReaderIdentity) -> None:
     request.session[IDENTITY_SESSION_KEY] = {
         "provider": identity.provider,
         "avatar": identity.avatar,
@@ -180,7 +184,9 @@ def remember_identity(request, identity: ReaderIdentity) -> None:
     }
 
 
-def provider_not_configured(request, method: SignInMethod, return_to: str):
+def provider_not_configured(
+    request: HttpRequest, method: SignInMethod, return_to: str
+) -> HttpResponse:
     """
     A provider without keys. In development, a page saying how to set it up; in
     production its icon is hidden and any address of it is simply not found.

@@ -251,7 +251,7 @@ class Comment(models.Model):
     def display_name(self) -> str:
         if self.author_name:
             return self.author_name
-        if self.user_id:
+        if self.user is not None:
             return identity.display_name(self.user)
         return "Anonymous"
 
