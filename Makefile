@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check format install migrate bench profile load editor clean
+.PHONY: run test lint types migrations-check format install migrate bench profile load editor clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -37,6 +37,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs (settings in pyproject.toml). Its Django plugin loads the
+# settings, which start the embedded PostgreSQL when DATABASE_URL is unset.
+types: install
+	DEBUG=1 $(BIN)/mypy
+
 # Fails when a model changed without its migration, as in djangoproject.com's CI.
 # Loading the settings starts the embedded PostgreSQL when DATABASE_URL is unset.
 migrations-check: install
@@ -65,4 +70,4 @@ editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
