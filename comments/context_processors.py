@@ -1,11 +1,14 @@
 """What every page may show of the discussion: the moderation queue's size."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from comments.models import Comment
 
 
-def moderation_queue(request) -> dict:
+def moderation_queue(request: HttpRequest) -> dict[str, Any]:
     """
     `pending_comments`: the number of comments awaiting moderation, counted only
     when a template shows it (editors' pages), in one count over the partial index
