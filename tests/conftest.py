@@ -49,3 +49,14 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """
+    A hasher that takes microseconds, as Django's testing docs advise. The real one
+    is slow on purpose and was most of the time of every test that makes a user
+    with a password or signs in (test_sign_in_to_comment: 97 s, now 42 s). No test
+    is about the hasher; processes the tests start keep the production settings.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
