@@ -183,6 +183,7 @@ def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
     assert "Newsroom account: <a" in article_page(client, article)
 
 
+@pytest.mark.slow  # the client gives up on a Redis that isn't there
 def test_pages_are_served_while_the_shared_cache_is_down(client, article, settings):
     """The cache speeds pages up; its outage must not take them down."""
     settings.CACHES = {
@@ -202,6 +203,7 @@ def test_pages_are_served_while_the_shared_cache_is_down(client, article, settin
     assert "Still readable" in article_page(client, article)
 
 
+@pytest.mark.slow  # manage.py in a process of its own, waiting on a silent Redis
 def test_a_redis_that_stops_answering_costs_a_second_not_a_hung_worker():
     """Production settings (REDIS_URL), a server that accepts and never answers."""
     import socket

@@ -111,6 +111,7 @@ CASES = (
 )
 
 
+@pytest.mark.slow  # hundreds of posts; test_stored_payloads_keep_their_text stays fast
 @pytest.mark.parametrize("signed_in", [False, True], ids=["guest", "signed-in"])
 def test_every_payload_is_refused_or_shown_inert(
     client, article, open_rules, signed_in

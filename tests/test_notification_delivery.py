@@ -16,7 +16,12 @@ from tests import factories
 from tests.factories import post_comment
 from tests.mailserver import run_worker, running_workers, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rules")]
+# Every test runs the mail worker in processes of its own.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rules"),
+]
 
 
 def subscriber(article, email="sub@example.com"):

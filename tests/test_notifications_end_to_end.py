@@ -17,7 +17,11 @@ from tests import factories
 from tests.factories import bulk_action, post_comment
 from tests.mailserver import run_worker
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rules")]
+pytestmark = [
+    pytest.mark.slow,  # the worker runs six times, each in a process of its own
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rules"),
+]
 
 
 def text_of(message) -> str:

@@ -118,6 +118,7 @@ def test_conditional_get_on_the_shared_page(discussed):
     assert "Later words" in answer.content.decode()
 
 
+@pytest.mark.slow  # waits 2.5 s for the moment comments close
 def test_comments_closing_with_age_close_the_cached_page(db):
     rules = DiscussionSettings.load()
     rules.close_after_days = 1

@@ -96,6 +96,7 @@ def test_site_account_icon_goes_to_login_keeping_the_draft(client, article):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_sign_up_verify_and_comment_with_a_site_account(
     client, article, rules, smtp_server
 ):
@@ -141,6 +142,7 @@ def test_sign_up_verify_and_comment_with_a_site_account(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_sign_up_with_an_address_that_has_an_account_creates_nothing(
     client, article, smtp_server
 ):
@@ -189,6 +191,7 @@ def test_unverified_site_account_cannot_log_in(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_password_reset_mails_a_link(client, smtp_server):
     user = make_user(email="forgot@example.com")
     user.emailaddress_set.create(
@@ -401,6 +404,7 @@ def test_sign_in_buttons_need_the_forms_csrf_token(article, view):
     assert client.get(reverse(view, args=[article.pk])).status_code == 405
 
 
+@pytest.mark.slow  # loads the settings in a process of its own
 def test_facebook_endpoints_come_from_the_environment_when_settings_load():
     """allauth reads them once at import, so a fake is chosen before start-up."""
     import os

@@ -360,6 +360,7 @@ def test_provider_email_matching_case_insensitively_is_also_stopped(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_x_reader_can_add_and_verify_an_email_on_their_account_page(
     client, article, fake, smtp_server
 ):
