@@ -28,7 +28,7 @@ def test_second_anonymous_view_comes_from_the_cache(
         assert "Original words" in article_page(client, article)
 
 
-def test_a_new_comment_invalidates(client, article, cached, rules):
+def test_a_new_comment_invalidates(client, article, cached):
     make_comment(article, body="A newcomer")
     assert "A newcomer" in article_page(client, article)
 
