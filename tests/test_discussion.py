@@ -25,6 +25,7 @@ def test_heading_counts_approved_comments(client, article):
     make_comment(article)
     make_comment(article, status="pending")
     make_comment(article, status="spam")
+    # The first page is cached: without the insert trigger it would still say One.
     assert "2 thoughts on “" + article.title + "”" in article_page(client, article)
 
 

@@ -30,6 +30,9 @@ def test_second_anonymous_view_comes_from_the_cache(
 
 def test_a_new_comment_invalidates(client, article, cached):
     make_comment(article, body="A newcomer")
+    # Without the insert trigger (migration 0004) the cached page would still
+    # lack it: this assertion would fail. (No `rules` here: saving them bumps
+    # every version, which would hide a missing trigger.)
     assert "A newcomer" in article_page(client, article)
 
 
@@ -37,6 +40,7 @@ def test_moderation_by_bulk_update_invalidates(client, article, cached):
     held = make_comment(article, status="pending", body="Held words")
     assert "Held words" not in article_page(client, article)
     Comment.objects.filter(pk=held.pk).update(status="approved")  # as admin actions do
+    # Without the update trigger the cached page would still lack it: this fails.
     assert "Held words" in article_page(client, article)
 
 
@@ -44,16 +48,19 @@ def test_an_edit_invalidates(client, article, cached):
     cached.body = "Edited words"
     cached.save()
     html = article_page(client, article)
+    # Without the update trigger the cached page would show the old text: fails.
     assert "Edited words" in html and "Original words" not in html
 
 
 def test_removal_invalidates(client, article, cached):
     Comment.objects.filter(pk=cached.pk).update(status="removed")
+    # Without the update trigger the cached page would still show it: this fails.
     assert "Original words" not in article_page(client, article)
 
 
 def test_deletion_invalidates(client, article, cached):
     cached.delete()
+    # Without the delete trigger the cached page would still show it: this fails.
     assert "Original words" not in article_page(client, article)
 
 
@@ -64,12 +71,16 @@ def test_settings_that_change_what_is_shown_invalidate(client, article, cached):
     rules.thread_depth = 1
     rules.save()
     html = article_page(client, article)
+    # Without DiscussionSettings.save() bumping every version, the cached page
+    # would keep its reply links: this assertion would fail.
     assert f'href="?replytocom={reply.pk}#respond"' not in html
 
 
 def test_closing_comments_on_the_article_invalidates(client, article, cached):
     article.comments_open = False
     article.save()
+    # Without the article's last edit in the cache keys the cached page would
+    # still offer the form: this assertion would fail.
     assert "Comments are closed." in article_page(client, article)
 
 
@@ -84,6 +95,8 @@ def test_conditional_get_answers_304_then_200_after_a_new_comment(client, articl
 
     make_comment(article, body="Something new")
     after = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    # The ETag names the discussion version: without the insert trigger this
+    # would still be a 304.
     assert after.status_code == 200
     assert "Something new" in after.content.decode()
     assert after["ETag"] != etag
@@ -126,6 +139,8 @@ def test_invalidation_holds_with_the_shared_redis_cache(client, article, setting
     comment = make_comment(article, body="Shared words")
     assert "Shared words" in article_page(client, article)
     Comment.objects.filter(pk=comment.pk).update(status="spam")
+    # Without the update trigger another app server would serve the cached page
+    # with the spam in it: this assertion would fail.
     assert "Shared words" not in article_page(Client(), article)
 
 
@@ -134,6 +149,8 @@ def test_rules_change_the_cached_page_of_an_article_without_comments(client, art
     rules = DiscussionSettings.load()
     rules.require_name_email = False
     rules.save()
+    # Without DiscussionSettings.save() making a version for articles that have
+    # none yet, the cached form would still ask for it: this assertion would fail.
     assert "Email (required)" not in article_page(client, article)
 
 

@@ -27,6 +27,7 @@ def test_bulk_approve_publishes_comments_and_records_who(
 
     assert response.status_code == 302
     assert statuses(*held) == ["approved"] * 3
+    # The page was cached without them: without the update trigger it still would be.
     page = article_page(Client(), article)
     assert all(f"Held thought {i}." in page for i in range(3))
     records = ModerationAction.objects.filter(comment__in=held)
@@ -71,6 +72,7 @@ def test_not_spam_and_restore_return_to_the_status_before(editor_client, article
     assert "Was fine." not in article_page(Client(), article)
     bulk_action(editor_client, "restore", comment)
     assert statuses(comment) == ["approved"]
+    # Cached without it a moment ago: without the update trigger this would fail.
     assert "Was fine." in article_page(Client(), article)
 
     history = list(

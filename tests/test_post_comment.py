@@ -26,6 +26,8 @@ def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article
         "grace@example.com",
     )
     assert comment.ip_address == "127.0.0.1"
+    # Taking the form cached the page: without the insert trigger the comment
+    # would be missing from it and these assertions would fail.
     page = article_page(client, article)
     assert f'id="comment-{comment.pk}"' in page
     assert "Well said." in page

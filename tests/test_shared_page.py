@@ -114,6 +114,7 @@ def test_conditional_get_on_the_shared_page(discussed):
     assert Client().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     make_comment(discussed, body="Later words")
     answer = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    # Without the insert trigger the version, so the ETag, would be the same: 304.
     assert answer.status_code == 200
     assert "Later words" in answer.content.decode()
 
@@ -133,6 +134,8 @@ def test_comments_closing_with_age_close_the_cached_page(db):
     time.sleep(2.5)
 
     html = article_page(Client(), article)
+    # Nothing changed in the database: without the entry knowing until when comments
+    # are open (SharedPage.is_current), the cached page would still offer the form.
     assert "Comments are closed." in html
     assert "Post Comment" not in html
 
@@ -172,5 +175,7 @@ def test_the_cached_page_offers_the_sign_in_methods_configured_now(discussed, se
     assert 'value="facebook"' not in article_page(Client(), discussed)
     settings.SOCIALACCOUNT_PROVIDERS = providers_settings()  # keys set, restarted
     html = article_page(Client(), discussed)
+    # Without the sign-in methods in the page's cache key the page cached above,
+    # without Facebook, would be served again: this assertion would fail.
     assert 'value="facebook"' in html
     assert 'value="twitter_oauth2"' in html
