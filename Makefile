@@ -33,6 +33,12 @@ run: migrate
 test: install
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The inner loop: the suite without the browser tests and those marked slow (they
+# start processes, stop servers or wait on the clock). `make test` runs them all.
+.PHONY: test-fast
+test-fast: install
+	DEBUG=1 $(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

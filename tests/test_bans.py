@@ -7,23 +7,9 @@ from django.utils import timezone
 
 from comments.models import Ban, Comment, ModerationAction
 from tests import factories
+from tests.factories import article_page, post_comment
 
 QUEUE = "/admin/comments/comment/"
-
-
-@pytest.fixture
-def moderator_client(client, db):
-    client.force_login(
-        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
-    )
-    return client
-
-
-def post_as_guest(client, article, **fields):
-    return client.post(
-        f"/comments/post/{article.pk}/",
-        factories.comment_form(client, article, **fields),
-    )
 
 
 @pytest.mark.parametrize(
@@ -36,16 +22,16 @@ def test_banned_guest_comment_goes_straight_to_spam(
     field = "email" if kind == "email" else "ip_address"
     Ban.objects.create(kind=kind, reason="abusive", **{field: value})
 
-    post_as_guest(client, article, email="troll@example.com", body="Me again.")
+    post_comment(client, article, email="troll@example.com", body="Me again.")
 
     comment = Comment.objects.get(body="Me again.")
     assert (comment.status, comment.moderation_reason) == ("spam", "banned")
-    assert "Me again." not in client.get(article.get_absolute_url()).content.decode()
+    assert "Me again." not in article_page(client, article)
 
 
 def test_ban_matches_email_whatever_its_case(client, article, rules):
     Ban.objects.create(kind="email", email="Troll@Example.com", reason="abusive")
-    post_as_guest(client, article, email="troll@example.com", body="Case test.")
+    post_comment(client, article, email="troll@example.com", body="Case test.")
     assert Comment.objects.get(body="Case test.").status == "spam"
 
 
@@ -53,10 +39,7 @@ def test_banned_account_goes_to_spam(client, article, rules):
     reader = factories.make_user(password=None)
     Ban.objects.create(kind="account", user=reader, reason="spam links")
     client.force_login(reader)
-    client.post(
-        f"/comments/post/{article.pk}/",
-        factories.comment_form(client, article, body="Signed in and banned."),
-    )
+    post_comment(client, article, body="Signed in and banned.")
     assert Comment.objects.get(body="Signed in and banned.").status == "spam"
 
 
@@ -68,13 +51,13 @@ def test_expired_ban_no_longer_applies(client, article, rules):
         reason="cooling off",
         expires_at=timezone.now() - datetime.timedelta(minutes=1),
     )
-    post_as_guest(client, article, email="back@example.com", body="I'm back.")
+    post_comment(client, article, email="back@example.com", body="I'm back.")
     assert Comment.objects.get(body="I'm back.").status == "approved"
 
 
 def test_other_people_are_not_affected(client, article, rules):
     Ban.objects.create(kind="email", email="troll@example.com", reason="abusive")
-    post_as_guest(client, article, email="nice@example.com", body="Hello.")
+    post_comment(client, article, email="nice@example.com", body="Hello.")
     assert Comment.objects.get(body="Hello.").moderation_reason != "banned"
 
 
@@ -118,7 +101,7 @@ def test_moderator_bans_from_the_comment_page(moderator_client, client, article,
     assert "Insults" in page and "Banned the author" in page
 
     moderator_client.logout()
-    post_as_guest(client, article, email="pest@example.com", body="Again!")
+    post_comment(client, article, email="pest@example.com", body="Again!")
     assert Comment.objects.get(body="Again!").moderation_reason == "banned"
 
 

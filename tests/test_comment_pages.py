@@ -1,9 +1,11 @@
 """Paging for huge threads, WordPress-compatible: /<permalink>/comment-page-<n>/."""
 
+import re
+
 import pytest
 
 from comments.models import Comment
-from tests.factories import comment_form, make_comment
+from tests.factories import article_page, make_comment, post_comment
 
 
 @pytest.fixture
@@ -22,28 +24,26 @@ def threads(article):
     return tops, reply
 
 
-def ids_on(client, url) -> list[str]:
-    import re
-
-    return re.findall(r'<li id="comment-(\d+)"', client.get(url).content.decode())
+def ids_on(page: str) -> list[str]:
+    """The comments on a page, in order, by their id."""
+    return re.findall(r'<li id="comment-(\d+)"', page)
 
 
 def test_each_page_holds_its_threads_with_their_replies(
     client, article, paged, threads
 ):
     tops, reply = threads
-    base = article.get_absolute_url()
-    assert ids_on(client, f"{base}comment-page-1/") == [
+    assert ids_on(article_page(client, article, comment_page=1)) == [
         str(tops[0].pk),
         str(reply.pk),
         str(tops[1].pk),
     ]
-    assert ids_on(client, f"{base}comment-page-3/") == [str(tops[4].pk)]
+    assert ids_on(article_page(client, article, comment_page=3)) == [str(tops[4].pk)]
 
 
 def test_the_newest_page_is_shown_first_by_default(client, article, paged, threads):
     tops, _ = threads
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert f'id="comment-{tops[4].pk}"' in page
     assert f'id="comment-{tops[0].pk}"' not in page
     assert "Page 3 of 3" in page
@@ -55,7 +55,7 @@ def test_oldest_page_first_when_chosen(client, article, paged, threads):
     paged.newest_page_first = False
     paged.save()
     tops, _ = threads
-    assert str(tops[0].pk) in ids_on(client, article.get_absolute_url())
+    assert str(tops[0].pk) in ids_on(article_page(client, article))
 
 
 def test_pages_beyond_the_last_are_not_found(client, article, paged, threads):
@@ -85,10 +85,7 @@ def test_permalink_of_a_hidden_comment_is_not_found(client, article, paged):
 
 def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
     tops, _ = threads
-    response = client.post(
-        f"/comments/post/{article.pk}/",
-        comment_form(client, article, body="late reply", parent=tops[1].pk),
-    )
+    response = post_comment(client, article, body="late reply", parent=tops[1].pk)
     comment = Comment.objects.get(body="late reply")
     assert response["Location"] == (
         f"{article.get_absolute_url()}comment-page-1/#comment-{comment.pk}"

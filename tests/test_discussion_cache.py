@@ -9,18 +9,14 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import comment_form, make_comment
-
-
-def page(client, article) -> str:
-    return client.get(article.get_absolute_url()).content.decode()
+from tests.factories import article_page, make_comment, post_comment
 
 
 @pytest.fixture
 def cached(client, article):
     """An article whose discussion is in the cache, with one approved comment."""
     comment = make_comment(article, body="Original words")
-    assert "Original words" in page(client, article)
+    assert "Original words" in article_page(client, article)
     return comment
 
 
@@ -29,52 +25,63 @@ def test_second_anonymous_view_comes_from_the_cache(
 ):
     # The article and its discussion version, joined: the page itself is cached.
     with django_assert_num_queries(1):
-        assert "Original words" in page(client, article)
+        assert "Original words" in article_page(client, article)
 
 
-def test_a_new_comment_invalidates(client, article, cached, rules):
+def test_a_new_comment_invalidates(client, article, cached):
     make_comment(article, body="A newcomer")
-    assert "A newcomer" in page(client, article)
+    # Without the insert trigger (migration 0004) the cached page would still
+    # lack it: this assertion would fail. (No `rules` here: saving them bumps
+    # every version, which would hide a missing trigger.)
+    assert "A newcomer" in article_page(client, article)
 
 
 def test_moderation_by_bulk_update_invalidates(client, article, cached):
     held = make_comment(article, status="pending", body="Held words")
-    assert "Held words" not in page(client, article)
+    assert "Held words" not in article_page(client, article)
     Comment.objects.filter(pk=held.pk).update(status="approved")  # as admin actions do
-    assert "Held words" in page(client, article)
+    # Without the update trigger the cached page would still lack it: this fails.
+    assert "Held words" in article_page(client, article)
 
 
 def test_an_edit_invalidates(client, article, cached):
     cached.body = "Edited words"
     cached.save()
-    html = page(client, article)
+    html = article_page(client, article)
+    # Without the update trigger the cached page would show the old text: fails.
     assert "Edited words" in html and "Original words" not in html
 
 
 def test_removal_invalidates(client, article, cached):
     Comment.objects.filter(pk=cached.pk).update(status="removed")
-    assert "Original words" not in page(client, article)
+    # Without the update trigger the cached page would still show it: this fails.
+    assert "Original words" not in article_page(client, article)
 
 
 def test_deletion_invalidates(client, article, cached):
     cached.delete()
-    assert "Original words" not in page(client, article)
+    # Without the delete trigger the cached page would still show it: this fails.
+    assert "Original words" not in article_page(client, article)
 
 
 def test_settings_that_change_what_is_shown_invalidate(client, article, cached):
     reply = make_comment(article, parent=cached)
-    assert f'href="?replytocom={reply.pk}#respond"' in page(client, article)
+    assert f'href="?replytocom={reply.pk}#respond"' in article_page(client, article)
     rules = DiscussionSettings.load()
     rules.thread_depth = 1
     rules.save()
-    html = page(client, article)
+    html = article_page(client, article)
+    # Without DiscussionSettings.save() bumping every version, the cached page
+    # would keep its reply links: this assertion would fail.
     assert f'href="?replytocom={reply.pk}#respond"' not in html
 
 
 def test_closing_comments_on_the_article_invalidates(client, article, cached):
     article.comments_open = False
     article.save()
-    assert "Comments are closed." in page(client, article)
+    # Without the article's last edit in the cache keys the cached page would
+    # still offer the form: this assertion would fail.
+    assert "Comments are closed." in article_page(client, article)
 
 
 def test_conditional_get_answers_304_then_200_after_a_new_comment(client, article):
@@ -88,6 +95,8 @@ def test_conditional_get_answers_304_then_200_after_a_new_comment(client, articl
 
     make_comment(article, body="Something new")
     after = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    # The ETag names the discussion version: without the insert trigger this
+    # would still be a 304.
     assert after.status_code == 200
     assert "Something new" in after.content.decode()
     assert after["ETag"] != etag
@@ -95,16 +104,13 @@ def test_conditional_get_answers_304_then_200_after_a_new_comment(client, articl
 
 def test_held_comment_author_sees_it_while_the_cached_page_does_not(article, rules):
     anonymous, author = Client(), Client()
-    assert "Leave a Reply" in page(anonymous, article)  # cached now
+    assert "Leave a Reply" in article_page(anonymous, article)  # cached now
 
-    author.post(
-        f"/comments/post/{article.pk}/",
-        comment_form(author, article, body="Waiting for an editor"),
-    )
+    post_comment(author, article, body="Waiting for an editor")
 
-    assert "Waiting for an editor" in page(author, article)
-    assert "Your comment is awaiting moderation." in page(author, article)
-    assert "Waiting for an editor" not in page(anonymous, article)
+    assert "Waiting for an editor" in article_page(author, article)
+    assert "Your comment is awaiting moderation." in article_page(author, article)
+    assert "Waiting for an editor" not in article_page(anonymous, article)
     assert "ETag" not in author.get(article.get_absolute_url())
 
 
@@ -131,17 +137,21 @@ def test_invalidation_holds_with_the_shared_redis_cache(client, article, setting
         }
     }
     comment = make_comment(article, body="Shared words")
-    assert "Shared words" in page(client, article)
+    assert "Shared words" in article_page(client, article)
     Comment.objects.filter(pk=comment.pk).update(status="spam")
-    assert "Shared words" not in page(Client(), article)
+    # Without the update trigger another app server would serve the cached page
+    # with the spam in it: this assertion would fail.
+    assert "Shared words" not in article_page(Client(), article)
 
 
 def test_rules_change_the_cached_page_of_an_article_without_comments(client, article):
-    assert "Email (required)" in page(client, article)  # cached, no version yet
+    assert "Email (required)" in article_page(client, article)  # cached, no version yet
     rules = DiscussionSettings.load()
     rules.require_name_email = False
     rules.save()
-    assert "Email (required)" not in page(client, article)
+    # Without DiscussionSettings.save() making a version for articles that have
+    # none yet, the cached form would still ask for it: this assertion would fail.
+    assert "Email (required)" not in article_page(client, article)
 
 
 def test_signed_in_readers_share_the_cached_comment_list(client, article, cached):
@@ -152,7 +162,7 @@ def test_signed_in_readers_share_the_cached_comment_list(client, article, cached
 
     client.force_login(make_user())
     with CaptureQueriesContext(connection) as queries:
-        assert "Original words" in page(client, article)
+        assert "Original words" in article_page(client, article)
     # The article, the rules, the session, the reader, and whether any of their
     # comments awaits moderation; the comments themselves come from the cache.
     assert len(queries) == 5
@@ -169,14 +179,14 @@ def test_a_signed_in_readers_held_comment_is_theirs_alone(client, article, cache
     author, other = make_user(), make_user()
     make_comment(article, user=author, status="pending", body="Mine, held")
     client.force_login(author)
-    assert "Mine, held" in page(client, article)
-    assert "Your comment is awaiting moderation." in page(client, article)
+    assert "Mine, held" in article_page(client, article)
+    assert "Your comment is awaiting moderation." in article_page(client, article)
 
     client.force_login(other)
-    assert "Mine, held" not in page(client, article)
-    assert "Mine, held" not in page(Client(), article)
+    assert "Mine, held" not in article_page(client, article)
+    assert "Mine, held" not in article_page(Client(), article)
     client.force_login(author)
-    assert "Mine, held" in page(client, article)
+    assert "Mine, held" in article_page(client, article)
 
 
 def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
@@ -184,11 +194,13 @@ def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
 
     reader = make_user(username="ada")
     make_comment(article, user=reader, body="Signed words")
-    assert "Signed words" in page(Client(), article)  # the shared list is cached
+    # The shared list is cached now.
+    assert "Signed words" in article_page(Client(), article)
     client.force_login(make_user(is_staff=True))
-    assert "Newsroom account: <a" in page(client, article)
+    assert "Newsroom account: <a" in article_page(client, article)
 
 
+@pytest.mark.slow  # the client gives up on a Redis that isn't there
 def test_pages_are_served_while_the_shared_cache_is_down(client, article, settings):
     """The cache speeds pages up; its outage must not take them down."""
     settings.CACHES = {
@@ -205,9 +217,10 @@ def test_pages_are_served_while_the_shared_cache_is_down(client, article, settin
     from tests.factories import make_user
 
     client.force_login(make_user())
-    assert "Still readable" in page(client, article)
+    assert "Still readable" in article_page(client, article)
 
 
+@pytest.mark.slow  # manage.py in a process of its own, waiting on a silent Redis
 def test_a_redis_that_stops_answering_costs_a_second_not_a_hung_worker():
     """Production settings (REDIS_URL), a server that accepts and never answers."""
     import socket

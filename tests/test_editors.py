@@ -5,7 +5,7 @@ from tests import factories
 
 
 def test_editors_group_can_edit_articles_but_not_users_or_groups(client, db):
-    editor = factories.make_user(groups=("Editors",), is_staff=True)
+    editor = factories.make_staff("Editors")
     article = Article.objects.get()
     client.force_login(editor)
 
@@ -45,7 +45,7 @@ def test_editors_group_exists_with_article_permissions_only(db):
 
 
 def test_editor_can_unpublish_an_article_with_the_admin_action(client, db):
-    editor = factories.make_user(groups=("Editors",), is_staff=True)
+    editor = factories.make_staff("Editors")
     article = factories.make_article()
     client.force_login(editor)
 

@@ -5,7 +5,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # a PostgreSQL server started in new processes
 
 
 def in_new_process(pgdata: Path, code: str) -> str:

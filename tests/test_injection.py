@@ -14,6 +14,7 @@ from django.test import Client
 from comments.forms import make_stamp
 from comments.models import Comment
 from tests import factories
+from tests.factories import article_page, post_comment
 from tests.injection_corpus import INJECTIONS, WEBSITES
 
 CLEAR_MESSAGES = (
@@ -65,10 +66,15 @@ def audit(page: str) -> list[str]:
     return parser.problems
 
 
-def post_payload(client: Client, article, field: str, payload: str, *, signed_in: bool):
+def post_payload(client: Client, article, field: str, payload: str) -> str:
+    """
+    Post `payload` in `field` from an address of its own (no flood limit), and say
+    whether it was "stored" or "refused" with one of the CLEAR_MESSAGES.
+
+    The form's fields as the page renders them; the stamp is made as the page makes
+    it, without rendering an ever longer page for each of hundreds of posts.
+    """
     n = next(_addresses)
-    # The form's fields as the page renders them; the stamp is made as the page
-    # makes it, without rendering an ever longer page for each of hundreds of posts.
     data = {
         "body": f"Body for payload {n}",
         "name": f"Poster {n}",
@@ -79,10 +85,8 @@ def post_payload(client: Client, article, field: str, payload: str, *, signed_in
         "stamp": make_stamp(article.pk),
     }
     data["url" if field == "website" else field] = payload
-    response = client.post(
-        f"/comments/post/{article.pk}/",
-        data,
-        REMOTE_ADDR=f"10.9.{n // 250}.{n % 250}",
+    response = post_comment(
+        client, article, data, remote_addr=f"10.9.{n // 250}.{n % 250}"
     )
     if response.status_code == 302:
         return "stored"
@@ -107,6 +111,7 @@ CASES = (
 )
 
 
+@pytest.mark.slow  # hundreds of posts; test_stored_payloads_keep_their_text stays fast
 @pytest.mark.parametrize("signed_in", [False, True], ids=["guest", "signed-in"])
 def test_every_payload_is_refused_or_shown_inert(
     client, article, open_rules, signed_in
@@ -117,11 +122,9 @@ def test_every_payload_is_refused_or_shown_inert(
     for field, payload in CASES:
         if signed_in and field != "body":
             continue  # a signed-in reader's name and website come from the account
-        outcomes[
-            post_payload(client, article, field, payload, signed_in=signed_in)
-        ] += 1
+        outcomes[post_payload(client, article, field, payload)] += 1
 
-    page = Client().get(article.get_absolute_url()).content.decode()
+    page = article_page(Client(), article)
     assert audit(page) == []
     scripts = re.findall(r"<script[^>]*>", page, re.I)
     assert scripts and all('src="/static/js/' in tag for tag in scripts), scripts
@@ -135,8 +138,8 @@ def test_the_corpus_is_big_enough():
 
 def test_stored_payloads_keep_their_text(client, article, open_rules):
     payload = '<img src=x onerror="window.__pwned=1">'
-    post_payload(client, article, "body", payload, signed_in=False)
+    post_payload(client, article, "body", payload)
     comment = Comment.objects.get()
     assert comment.body == payload  # stored as typed, escaped only when shown
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "&lt;img src=x onerror=" in page

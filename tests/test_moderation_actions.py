@@ -1,39 +1,13 @@
 """Editors' actions on comments, in bulk and one at a time, and what readers see."""
 
 import pytest
+from django.test import Client
 
 from comments.models import Comment, DiscussionSettings, ModerationAction
 from tests import factories
+from tests.factories import article_page, bulk_action
 
 QUEUE = "/admin/comments/comment/"
-
-
-@pytest.fixture
-def editor(db):
-    return factories.make_user(
-        password=None,
-        groups=("Editors",),
-        is_staff=True,
-        first_name="Eddie",
-        last_name="Editor",
-    )
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def public_page(client, article) -> str:
-    return client.get(article.get_absolute_url()).content.decode()
-
-
-def bulk(client, action: str, *comments, **filters):
-    return client.post(
-        QUEUE + ("?status=all" if not filters else ""),
-        {"action": action, "_selected_action": [c.pk for c in comments]},
-    )
 
 
 def statuses(*comments) -> list[str]:
@@ -47,24 +21,19 @@ def test_bulk_approve_publishes_comments_and_records_who(
         factories.make_comment(article, status="pending", body=f"Held thought {i}.")
         for i in range(3)
     ]
-    assert "Held thought" not in public_page(factories_client(), article)
+    assert "Held thought" not in article_page(Client(), article)
 
-    response = bulk(editor_client, "approve", *held)
+    response = bulk_action(editor_client, "approve", *held)
 
     assert response.status_code == 302
     assert statuses(*held) == ["approved"] * 3
-    page = public_page(factories_client(), article)
+    # The page was cached without them: without the update trigger it still would be.
+    page = article_page(Client(), article)
     assert all(f"Held thought {i}." in page for i in range(3))
     records = ModerationAction.objects.filter(comment__in=held)
     assert {(r.actor_id, r.from_status, r.to_status) for r in records} == {
         (editor.pk, "pending", "approved")
     }
-
-
-def factories_client():
-    from django.test import Client
-
-    return Client()
 
 
 @pytest.mark.parametrize(
@@ -85,25 +54,26 @@ def test_each_bulk_action_and_its_effect_on_the_public_page(
 ):
     comment = factories.make_comment(article, status=start, body="Watch this text.")
 
-    bulk(editor_client, action, comment)
+    bulk_action(editor_client, action, comment)
 
     assert statuses(comment) == [end]
-    assert ("Watch this text." in public_page(factories_client(), article)) is visible
+    assert ("Watch this text." in article_page(Client(), article)) is visible
     assert Comment.objects.filter(pk=comment.pk).exists()  # never deleted
 
 
 def test_not_spam_and_restore_return_to_the_status_before(editor_client, article):
     comment = factories.make_comment(article, status="approved", body="Was fine.")
 
-    bulk(editor_client, "mark_spam", comment)
-    bulk(editor_client, "mark_not_spam", comment)
+    bulk_action(editor_client, "mark_spam", comment)
+    bulk_action(editor_client, "mark_not_spam", comment)
     assert statuses(comment) == ["approved"]
 
-    bulk(editor_client, "remove", comment)
-    assert "Was fine." not in public_page(factories_client(), article)
-    bulk(editor_client, "restore", comment)
+    bulk_action(editor_client, "remove", comment)
+    assert "Was fine." not in article_page(Client(), article)
+    bulk_action(editor_client, "restore", comment)
     assert statuses(comment) == ["approved"]
-    assert "Was fine." in public_page(factories_client(), article)
+    # Cached without it a moment ago: without the update trigger this would fail.
+    assert "Was fine." in article_page(Client(), article)
 
     history = list(
         ModerationAction.objects.filter(comment=comment)
@@ -122,7 +92,7 @@ def test_action_that_does_not_apply_skips_the_comment(editor_client, article):
     approved = factories.make_comment(article, status="approved")
     pending = factories.make_comment(article, status="pending")
 
-    response = bulk(editor_client, "unapprove", approved, pending)
+    response = bulk_action(editor_client, "unapprove", approved, pending)
 
     assert statuses(approved, pending) == ["pending", "pending"]
     assert ModerationAction.objects.count() == 1
@@ -139,9 +109,9 @@ def test_bulk_action_takes_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
-        bulk(editor_client, "approve", *few)
+        bulk_action(editor_client, "approve", *few)
     with CaptureQueriesContext(connection) as large:
-        bulk(editor_client, "approve", *many)
+        bulk_action(editor_client, "approve", *many)
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
@@ -165,7 +135,7 @@ def test_one_comment_buttons_moderate_it(editor_client, article):
     assert response.status_code == 302
     assert response["Location"].endswith(change)
     assert statuses(comment) == ["approved"]
-    assert "One at a time." in public_page(factories_client(), article)
+    assert "One at a time." in article_page(Client(), article)
 
 
 def test_quick_buttons_on_the_list_post_to_the_comment(editor_client, article):
@@ -204,7 +174,7 @@ def test_editing_text_rerenders_and_is_recorded(editor_client, editor, article):
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.body_html == "<p>Visit [link removed] now</p>"
-    page = public_page(factories_client(), article)
+    page = article_page(Client(), article)
     assert "spam.example" not in page and "[link removed]" in page
     record = ModerationAction.objects.get(comment=comment)
     assert record.action == "edit" and record.actor == editor
@@ -244,7 +214,7 @@ def test_editor_replies_from_the_admin(editor_client, editor, article):
         "Eddie Editor",
     )
     assert statuses(question) == ["approved"]  # replying approves the question
-    page = public_page(factories_client(), article)
+    page = article_page(Client(), article)
     assert page.index("Is it true?") < page.index("Yes, we checked.")
     assert 'class="comment depth-1"' in page
     assert ModerationAction.objects.filter(comment=question, action="reply").exists()
@@ -275,7 +245,7 @@ def test_comment_page_shows_history_and_live_link(editor_client, editor, article
         status="pending",
         moderation_reason="held: first comment from this author",
     )
-    bulk(editor_client, "approve", comment)
+    bulk_action(editor_client, "approve", comment)
 
     html = editor_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
 

@@ -37,35 +37,30 @@ def test_editors_have_article_and_moderation_permissions(db):
 
 @pytest.mark.parametrize("group", ["Moderators", "Editors"])
 def test_both_groups_clear_the_queue(client, article, group):
-    client.force_login(
-        factories.make_user(password=None, groups=(group,), is_staff=True)
-    )
+    client.force_login(factories.make_staff(group))
     comment = factories.make_comment(article, status="pending")
 
     assert client.get(QUEUE).status_code == 200
     assert client.get("/admin/comments/ban/add/").status_code == 200
     assert client.get("/admin/comments/discussionsettings/1/change/").status_code == 200
-    client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]})
+    factories.bulk_action(client, "approve", comment)
 
     comment.refresh_from_db()
     assert comment.status == "approved"
 
 
-def test_moderators_cannot_touch_articles_users_or_groups(client, article):
-    client.force_login(
-        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
-    )
+def test_moderators_cannot_touch_articles_users_or_groups(moderator_client, article):
     for url in [
         "/admin/newsroom/article/",
         f"/admin/newsroom/article/{article.pk}/change/",
         "/admin/auth/user/",
         "/admin/auth/group/",
     ]:
-        assert client.get(url).status_code == 403, url
+        assert moderator_client.get(url).status_code == 403, url
 
 
 def test_staff_without_comment_permissions_cannot_moderate(client, article):
-    client.force_login(factories.make_user(password=None, is_staff=True))
+    client.force_login(factories.make_staff())
     comment = factories.make_comment(article, status="pending")
     assert client.get(QUEUE).status_code == 403
     response = client.post(QUEUE + f"{comment.pk}/moderate/", {"moderate": "approve"})
@@ -79,7 +74,7 @@ def test_staff_without_comment_permissions_cannot_moderate(client, article):
 def test_view_only_staff_cannot_ban(client, article):
     from django.contrib.auth.models import Permission
 
-    user = factories.make_user(password=None, is_staff=True)
+    user = factories.make_staff()
     user.user_permissions.add(
         Permission.objects.get(codename="view_comment"),
         Permission.objects.get(codename="change_comment"),

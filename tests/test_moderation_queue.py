@@ -14,17 +14,6 @@ from tests import factories
 QUEUE = "/admin/comments/comment/"
 
 
-@pytest.fixture
-def editor(db):
-    return factories.make_user(password=None, groups=("Editors",), is_staff=True)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def rows(html: str) -> list[int]:
     return [
         int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', html)

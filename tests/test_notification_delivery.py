@@ -13,10 +13,15 @@ from django_tasks_db.models import DBTaskResult
 from comments import notifications, tasks
 from comments.models import Comment, OutboundMail
 from tests import factories
-from tests.factories import comment_form
+from tests.factories import post_comment
 from tests.mailserver import run_worker, running_workers, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rules")]
+# Every test runs the mail worker in processes of its own.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rules"),
+]
 
 
 def subscriber(article, email="sub@example.com"):
@@ -84,15 +89,12 @@ def test_no_mail_for_held_spam_or_the_subscribers_own_comments(
     subscriber(article, "sub@example.com")
     rules.disallowed_words = "casino"
     rules.save()
-    url = f"/comments/post/{article.pk}/"
     # A first-time guest is held; a spammer goes to spam.
-    client.post(url, comment_form(client, article, email="new@example.com"))
-    client.post(
-        url, comment_form(client, article, body="casino!", email="spam@example.com")
-    )
+    post_comment(client, article, email="new@example.com")
+    post_comment(client, article, body="casino!", email="spam@example.com")
     # The subscriber's own comment, approved.
     factories.make_comment(article, author_email="sub@example.com")
-    client.post(url, comment_form(client, article, email="sub@example.com"))
+    post_comment(client, article, email="sub@example.com")
     assert sorted(Comment.objects.values_list("status", flat=True)) == [
         "approved",
         "approved",

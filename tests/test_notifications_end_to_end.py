@@ -14,16 +14,14 @@ from django.test import Client
 from comments.models import Comment, OutboundMail, Subscription
 from newsroom.models import Article
 from tests import factories
-from tests.factories import comment_form
+from tests.factories import bulk_action, post_comment
 from tests.mailserver import run_worker
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rules")]
-
-
-def post(client, article, **fields):
-    return client.post(
-        f"/comments/post/{article.pk}/", comment_form(client, article, **fields)
-    )
+pytestmark = [
+    pytest.mark.slow,  # the worker runs six times, each in a process of its own
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rules"),
+]
 
 
 def text_of(message) -> str:
@@ -41,11 +39,7 @@ def link(message, kind: str) -> str:
 
 
 def approve(editor_client, *comments):
-    response = editor_client.post(
-        "/admin/comments/comment/",
-        {"action": "approve", "_selected_action": [c.pk for c in comments]},
-    )
-    assert response.status_code == 302
+    assert bulk_action(editor_client, "approve", *comments).status_code == 302
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +59,7 @@ def test_subscribe_confirm_notify_unsubscribe(smtp_server):
     # Grace comments for the first time, ticking both boxes: held, and subscribed
     # pending confirmation. Nothing is sent in the request.
     grace = Client()
-    response = post(
+    response = post_comment(
         grace,
         article,
         body="Will the ferry run on Sundays?",
@@ -113,7 +107,9 @@ def test_subscribe_confirm_notify_unsubscribe(smtp_server):
 
     # An editor approves Grace's comment and Ann's: Grace hears of Ann's only.
     ann = Client()
-    post(ann, article, body="Only in summer, I heard.", name="Ann", email="ann@ex.org")
+    post_comment(
+        ann, article, body="Only in summer, I heard.", name="Ann", email="ann@ex.org"
+    )
     ann_comment = Comment.objects.get(author_email="ann@ex.org")
     approve(editor_client, grace_comment, ann_comment)
     run_worker(EMAIL_URL=smtp_server.url)
@@ -137,7 +133,7 @@ def test_subscribe_confirm_notify_unsubscribe(smtp_server):
     assert "<img" not in html_of(new_comment)
 
     # Ann replies to Grace: Grace is told it is a reply to her.
-    post(
+    post_comment(
         ann,
         article,
         body="Sundays from June, says the timetable.",
@@ -181,7 +177,7 @@ def test_subscribe_confirm_notify_unsubscribe(smtp_server):
     assert comments_subscription.status == "unsubscribed"
 
     # No further mail about this article.
-    post(ann, article, body="And on holidays.", name="Ann", email="ann@ex.org")
+    post_comment(ann, article, body="And on holidays.", name="Ann", email="ann@ex.org")
     assert Comment.objects.latest("pk").status == "approved"
     run_worker(EMAIL_URL=smtp_server.url)
     assert len(smtp_server.messages(to="grace@example.com")) == 4

@@ -3,17 +3,15 @@
 import re
 
 from tests import factories
+from tests.factories import article_page
 
 
-def test_editor_sees_pending_count_linking_to_the_queue(client, article):
+def test_editor_sees_pending_count_linking_to_the_queue(moderator_client, article):
     factories.make_comment(article, status="pending")
     factories.make_comment(article, status="pending")
     factories.make_comment(article, status="approved")
-    client.force_login(
-        factories.make_user(password=None, groups=("Moderators",), is_staff=True)
-    )
 
-    html = client.get("/").content.decode()
+    html = moderator_client.get("/").content.decode()
 
     assert re.search(
         r'<a class="pending-link" href="/admin/comments/comment/">Comments to moderate '
@@ -34,14 +32,11 @@ def test_readers_see_no_count_and_pay_no_query_for_it(
 
 
 def test_editors_article_page_stays_within_six_queries(
-    client, article, django_assert_max_num_queries
+    editor_client, article, django_assert_max_num_queries
 ):
     factories.make_comment(article, status="pending")
-    client.force_login(
-        factories.make_user(password=None, groups=("Editors",), is_staff=True)
-    )
     with django_assert_max_num_queries(6):
-        html = client.get(article.get_absolute_url()).content.decode()
+        html = article_page(editor_client, article)
     assert 'Comments to moderate <span class="pending-link__count">1</span>' in html
 
 

@@ -3,22 +3,19 @@
 import time
 
 import pytest
+from django.test import Client
 
 from comments.models import Comment
 from tests import factories
-from tests.factories import comment_form, make_comment
+from tests.factories import article_page, comment_form, make_comment, post_comment
 
 pytestmark = pytest.mark.usefixtures("rules")
-
-
-def post(client, article, data, **extra):
-    return client.post(f"/comments/post/{article.pk}/", data, **extra)
 
 
 def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article):
     make_comment(article, author_email="grace@example.com")
 
-    response = post(client, article, comment_form(client, article, body="Well said."))
+    response = post_comment(client, article, body="Well said.")
 
     comment = Comment.objects.latest("id")
     assert response.status_code == 302
@@ -29,13 +26,15 @@ def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article
         "grace@example.com",
     )
     assert comment.ip_address == "127.0.0.1"
-    page = client.get(article.get_absolute_url()).content.decode()
+    # Taking the form cached the page: without the insert trigger the comment
+    # would be missing from it and these assertions would fail.
+    page = article_page(client, article)
     assert f'id="comment-{comment.pk}"' in page
     assert "Well said." in page
 
 
 def test_first_time_guest_is_held_and_sees_it_only_in_their_browser(client, article):
-    response = post(client, article, comment_form(client, article, body="First!"))
+    response = post_comment(client, article, body="First!")
 
     comment = Comment.objects.get()
     assert (comment.status, comment.moderation_reason) == (
@@ -46,26 +45,20 @@ def test_first_time_guest_is_held_and_sees_it_only_in_their_browser(client, arti
     assert "First!" in own_page
     assert "Your comment is awaiting moderation." in own_page
 
-    other_page = factories_client().get(article.get_absolute_url()).content.decode()
+    other_page = article_page(Client(), article)
     assert "First!" not in other_page
-
-
-def factories_client():
-    from django.test import Client
-
-    return Client()
 
 
 def test_spam_is_shown_to_nobody(client, article, rules):
     rules.disallowed_words = "casino"
     rules.save()
 
-    post(client, article, comment_form(client, article, body="Best CASINO here"))
+    post_comment(client, article, body="Best CASINO here")
 
     comment = Comment.objects.get()
     assert comment.status == "spam"
     assert comment.moderation_reason == "spam: disallowed word “casino” in body"
-    assert "Best CASINO" not in client.get(article.get_absolute_url()).content.decode()
+    assert "Best CASINO" not in article_page(client, article)
 
 
 def test_closed_article_refuses_comments(client, article):
@@ -73,7 +66,7 @@ def test_closed_article_refuses_comments(client, article):
     article.comments_open = False
     article.save()
 
-    response = post(client, article, data)
+    response = post_comment(client, article, data)
 
     assert response.status_code == 403
     assert "Comments are closed on this article." in response.content.decode()
@@ -91,9 +84,9 @@ def test_article_past_the_age_limit_refuses_comments(client, rules):
     data = comment_form(client, old)
     rules.close_after_days = 30
     rules.save()
-    response = post(client, old, data)
+    response = post_comment(client, old, data)
     assert response.status_code == 403
-    assert "Comments are closed" in client.get(old.get_absolute_url()).content.decode()
+    assert "Comments are closed" in article_page(client, old)
 
 
 def test_unpublished_article_refuses_comments(client, article):
@@ -101,7 +94,7 @@ def test_unpublished_article_refuses_comments(client, article):
     article.status = "draft"
     article.save()
 
-    response = post(client, article, data)
+    response = post_comment(client, article, data)
 
     assert response.status_code == 404
     assert "doesn&#x27;t exist or isn&#x27;t published" in response.content.decode()
@@ -116,7 +109,7 @@ def test_missing_article_refuses_comments(client, db):
 def test_reply_to_a_comment_that_is_not_visible_is_refused(client, article):
     hidden = make_comment(article, status="spam")
 
-    response = post(client, article, comment_form(client, article, parent=hidden.pk))
+    response = post_comment(client, article, parent=hidden.pk)
 
     assert response.status_code == 400
     assert (
@@ -128,7 +121,7 @@ def test_reply_to_a_comment_that_is_not_visible_is_refused(client, article):
 
 def test_reply_to_a_comment_of_another_article_is_refused(client, article):
     elsewhere = make_comment(factories.make_article())
-    response = post(client, article, comment_form(client, article, parent=elsewhere.pk))
+    response = post_comment(client, article, parent=elsewhere.pk)
     assert response.status_code == 400
     assert Comment.objects.count() == 1
 
@@ -157,7 +150,7 @@ def test_bad_input_gets_a_clear_message_and_keeps_the_text(
 ):
     data = comment_form(client, article, body="Keep this text, please.") | fields
 
-    response = post(client, article, data)
+    response = post_comment(client, article, data)
 
     page = response.content.decode()
     assert response.status_code == 400
@@ -168,9 +161,7 @@ def test_bad_input_gets_a_clear_message_and_keeps_the_text(
 
 
 def test_honeypot_refuses_robots(client, article):
-    response = post(
-        client, article, comment_form(client, article, homepage="http://spam")
-    )
+    response = post_comment(client, article, homepage="http://spam")
     assert response.status_code == 400
     assert "looks automated" in response.content.decode()
     assert not Comment.objects.exists()
@@ -183,20 +174,18 @@ def test_posting_faster_than_a_person_can_write_is_refused_then_accepted(
     rules.save()
     data = comment_form(client, article, body="Quick thought")
 
-    first = post(client, article, data)
+    first = post_comment(client, article, data)
     assert first.status_code == 400
     assert "That was quick!" in first.content.decode()
     assert "Quick thought" in first.content.decode()
 
     time.sleep(1.1)
-    assert post(client, article, data).status_code == 302
+    assert post_comment(client, article, data).status_code == 302
     assert Comment.objects.count() == 1
 
 
 def test_forged_stamp_is_refused(client, article):
-    response = post(
-        client, article, comment_form(client, article, stamp="forged:1:abc")
-    )
+    response = post_comment(client, article, stamp="forged:1:abc")
     assert response.status_code == 400
     assert "expired or was changed" in response.content.decode()
 
@@ -204,7 +193,7 @@ def test_forged_stamp_is_refused(client, article):
 def test_stamp_from_another_article_is_refused(client, article):
     other = factories.make_article()
     data = comment_form(client, other)
-    response = post(client, article, data)
+    response = post_comment(client, article, data)
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
@@ -212,39 +201,24 @@ def test_stamp_from_another_article_is_refused(client, article):
 def test_flood_limit_per_ip_and_per_email(client, article, rules):
     rules.flood_interval = 15
     rules.save()
-    assert (
-        post(client, article, comment_form(client, article, body="one")).status_code
-        == 302
-    )
+    assert post_comment(client, article, body="one").status_code == 302
 
-    same_ip = post(
-        client,
-        article,
-        comment_form(client, article, body="two", email="x@example.com"),
-    )
-    same_email = post(
-        client,
-        article,
-        comment_form(client, article, body="three"),
-        REMOTE_ADDR="198.51.100.7",
-    )
+    same_ip = post_comment(client, article, body="two", email="x@example.com")
+    same_email = post_comment(client, article, body="three", remote_addr="198.51.100.7")
 
     for response in (same_ip, same_email):
         assert response.status_code == 400
         assert "You are posting comments too quickly." in response.content.decode()
-    other = post(
-        client,
-        article,
-        comment_form(client, article, body="four", email="y@example.com"),
-        REMOTE_ADDR="198.51.100.8",
+    other = post_comment(
+        client, article, body="four", email="y@example.com", remote_addr="198.51.100.8"
     )
     assert other.status_code == 302
     assert Comment.objects.count() == 2
 
 
 def test_duplicate_comment_is_detected(client, article):
-    post(client, article, comment_form(client, article, body="Same words"))
-    response = post(client, article, comment_form(client, article, body="Same words"))
+    post_comment(client, article, body="Same words")
+    response = post_comment(client, article, body="Same words")
     assert response.status_code == 400
     assert (
         "Duplicate comment detected; it looks as though you’ve already said that!"
@@ -255,17 +229,15 @@ def test_duplicate_comment_is_detected(client, article):
 
 def test_double_submission_of_one_form_creates_one_comment(client, article):
     data = comment_form(client, article, body="Clicked twice")
-    first = post(client, article, data)
-    second = post(client, article, data)
+    first = post_comment(client, article, data)
+    second = post_comment(client, article, data)
     assert first["Location"] == second["Location"]
     assert Comment.objects.count() == 1
 
 
 def test_reply_is_threaded_under_its_parent(client, article):
     parent = make_comment(article)
-    post(
-        client, article, comment_form(client, article, parent=parent.pk, body="A reply")
-    )
+    post_comment(client, article, parent=parent.pk, body="A reply")
     reply = Comment.objects.get(body="A reply")
     assert (reply.parent, reply.depth) == (parent, 1)
 
@@ -277,9 +249,7 @@ def test_reply_at_the_deepest_level_joins_the_parents_thread(client, article, ru
     middle = make_comment(article, parent=top)
     deepest = make_comment(article, parent=middle)
 
-    post(
-        client, article, comment_form(client, article, parent=deepest.pk, body="Deeper")
-    )
+    post_comment(client, article, parent=deepest.pk, body="Deeper")
 
     reply = Comment.objects.get(body="Deeper")
     assert (reply.parent, reply.depth) == (middle, 2)
@@ -301,31 +271,31 @@ def test_database_refuses_an_unknown_status(article):
 
 
 def test_remember_me_sets_the_cookie_only_when_ticked(client, article):
-    post(client, article, comment_form(client, article, body="no cookie"))
+    post_comment(client, article, body="no cookie")
     assert (
         "comment_author" not in client.cookies
         or not client.cookies["comment_author"].value
     )
 
     client.cookies.clear()
-    post(
+    post_comment(
         client,
         article,
-        comment_form(
-            client, article, body="with cookie", remember="on", email="r@example.com"
-        ),
-        REMOTE_ADDR="198.51.100.9",
+        body="with cookie",
+        remember="on",
+        email="r@example.com",
+        remote_addr="198.51.100.9",
     )
     assert client.cookies["comment_author"].value
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert 'value="r@example.com"' in page
     assert 'value="Grace Guest"' in page
 
 
 def test_a_form_kept_in_the_browser_serves_the_next_comment_too(client, article):
     data = comment_form(client, article, body="First thought")
-    post(client, article, data)
-    post(client, article, data | {"body": "Second thought, same page"})
+    post_comment(client, article, data)
+    post_comment(client, article, data, body="Second thought, same page")
     assert Comment.objects.count() == 2
 
 
@@ -340,7 +310,7 @@ def test_a_forms_age_counts_from_the_moment_it_was_shown(article):
 
 
 def test_the_form_shown_again_still_offers_signing_in(client, article, rules):
-    response = post(client, article, comment_form(client, article, body=""))
+    response = post_comment(client, article, body="")
     html = response.content.decode()
     assert response.status_code == 400
     assert "Please type your comment." in html
@@ -350,7 +320,7 @@ def test_the_form_shown_again_still_offers_signing_in(client, article, rules):
 def test_the_form_shown_again_still_shows_who_is_commenting(client, article, rules):
     reader = factories.make_verified_user(first_name="Ada", last_name="Lovelace")
     client.force_login(reader)
-    response = post(client, article, comment_form(client, article, body=""))
+    response = post_comment(client, article, body="")
     html = response.content.decode()
     assert response.status_code == 400
     assert "You are commenting using your Newsroom account." in html
@@ -358,6 +328,5 @@ def test_the_form_shown_again_still_shows_who_is_commenting(client, article, rul
 
 
 def test_a_bad_website_is_explained_once(client, article):
-    data = comment_form(client, article, url="javascript:alert(1)")
-    page = post(client, article, data).content.decode()
+    page = post_comment(client, article, url="javascript:alert(1)").content.decode()
     assert page.count("Enter a web address starting with http://") == 1

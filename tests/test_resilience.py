@@ -14,6 +14,8 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow  # gunicorn workers, PostgreSQL stopped mid-run
+
 
 def test_posts_survive_a_database_outage_and_the_site_recovers(tmp_path):
     output = tmp_path / "load.json"

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # each test starts manage.py in a process of its own
 
 PRODUCTION = {
     "DEBUG": "0",

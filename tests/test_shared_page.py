@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import make_article, make_comment
+from tests.factories import article_page, make_article, make_comment, post_comment
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STAMP = re.compile(r'name="stamp" value="([^"]+)"')
@@ -36,10 +36,9 @@ def discussed(article):
 
 
 def test_each_reader_gets_their_own_token_and_stamp(discussed):
-    url = discussed.get_absolute_url()
-    rendered = Client().get(url).content.decode()  # renders and caches the page
-    first = Client().get(url).content.decode()
-    second = Client().get(url).content.decode()
+    rendered = article_page(Client(), discussed)  # renders and caches the page
+    first = article_page(Client(), discussed)
+    second = article_page(Client(), discussed)
 
     assert personal_values(first)[0] != personal_values(second)[0]
     assert personal_values(first)[1] != personal_values(second)[1]
@@ -55,8 +54,9 @@ def test_a_comment_posted_from_the_shared_page_is_accepted(discussed, rules):
     html = reader.get(discussed.get_absolute_url()).content.decode()
     token, stamp = personal_values(html)
 
-    answer = reader.post(
-        f"/comments/post/{discussed.pk}/",
+    answer = post_comment(
+        reader,
+        discussed,
         {
             "csrfmiddlewaretoken": token,
             "stamp": stamp,
@@ -114,10 +114,12 @@ def test_conditional_get_on_the_shared_page(discussed):
     assert Client().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     make_comment(discussed, body="Later words")
     answer = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    # Without the insert trigger the version, so the ETag, would be the same: 304.
     assert answer.status_code == 200
     assert "Later words" in answer.content.decode()
 
 
+@pytest.mark.slow  # waits 2.5 s for the moment comments close
 def test_comments_closing_with_age_close_the_cached_page(db):
     rules = DiscussionSettings.load()
     rules.close_after_days = 1
@@ -127,12 +129,13 @@ def test_comments_closing_with_age_close_the_cached_page(db):
         - datetime.timedelta(days=1)
         + datetime.timedelta(seconds=2)
     )
-    url = article.get_absolute_url()
-    assert "Post Comment" in Client().get(url).content.decode()
+    assert "Post Comment" in article_page(Client(), article)
 
     time.sleep(2.5)
 
-    html = Client().get(url).content.decode()
+    html = article_page(Client(), article)
+    # Nothing changed in the database: without the entry knowing until when comments
+    # are open (SharedPage.is_current), the cached page would still offer the form.
     assert "Comments are closed." in html
     assert "Post Comment" not in html
 
@@ -142,18 +145,19 @@ def test_readers_with_their_own_state_get_their_own_rendering(discussed, rules):
     Client().get(url)
     reader = Client()
     reader.get(url)
-    reader.post(
-        f"/comments/post/{discussed.pk}/",
+    post_comment(
+        reader,
+        discussed,
         {
-            "stamp": personal_values(reader.get(url).content.decode())[1],
+            "stamp": personal_values(article_page(reader, discussed))[1],
             "body": "Remember me, please.",
             "name": "Ada Remembered",
             "email": "ada@example.com",
             "remember": "on",
         },
     )
-    assert 'value="Ada Remembered"' in reader.get(url).content.decode()
-    assert 'value="Ada Remembered"' not in Client().get(url).content.decode()
+    assert 'value="Ada Remembered"' in article_page(reader, discussed)
+    assert 'value="Ada Remembered"' not in article_page(Client(), discussed)
 
 
 def test_a_reply_link_without_javascript_is_not_served_the_shared_page(discussed):
@@ -168,9 +172,10 @@ def test_the_cached_page_offers_the_sign_in_methods_configured_now(discussed, se
     from tests.fake_providers import providers_settings
 
     settings.DEBUG = False  # in development, unconfigured providers are shown too
-    url = discussed.get_absolute_url()
-    assert 'value="facebook"' not in Client().get(url).content.decode()
+    assert 'value="facebook"' not in article_page(Client(), discussed)
     settings.SOCIALACCOUNT_PROVIDERS = providers_settings()  # keys set, restarted
-    html = Client().get(url).content.decode()
+    html = article_page(Client(), discussed)
+    # Without the sign-in methods in the page's cache key the page cached above,
+    # without Facebook, would be served again: this assertion would fail.
     assert 'value="facebook"' in html
     assert 'value="twitter_oauth2"' in html

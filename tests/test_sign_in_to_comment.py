@@ -11,7 +11,13 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import comment_form, make_user
+from tests.factories import (
+    article_page,
+    comment_form,
+    make_user,
+    post_comment,
+    textarea,
+)
 from tests.fake_providers import FakeProviders, providers_settings
 from tests.mailserver import deliver_queued_mail
 
@@ -22,10 +28,6 @@ User = get_user_model()
 def fresh(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
-
-
-def textarea(page: str) -> str:
-    return re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1).strip()
 
 
 def sign_up(client, next_url, email="reader@example.com", name="Rita Reader"):
@@ -50,7 +52,7 @@ def confirmation_link(message) -> str:
 def test_guest_sees_three_icons_as_buttons_of_the_form(client, article, settings):
     settings.SOCIALACCOUNT_PROVIDERS = providers_settings()
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
 
     form = page.split('id="commentform"')[1].split("</form>")[0]
     icons = re.findall(r'<button type="submit" class="sign-in__icon"[^>]*>', form)
@@ -94,6 +96,7 @@ def test_site_account_icon_goes_to_login_keeping_the_draft(client, article):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_sign_up_verify_and_comment_with_a_site_account(
     client, article, rules, smtp_server
 ):
@@ -123,14 +126,11 @@ def test_sign_up_verify_and_comment_with_a_site_account(
     assert confirmed.status_code == 302
     assert confirmed["Location"] == next_url
     assert client.session["_auth_user_id"] == str(user.pk)
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Newsroom account." in page
     assert textarea(page) == "Waiting for my account."
 
-    client.post(
-        reverse("comments:post", args=[article.pk]),
-        comment_form(client, article, body="My first comment as Rita."),
-    )
+    post_comment(client, article, body="My first comment as Rita.")
     comment = Comment.objects.get()
     assert (comment.user, comment.author_name, comment.author_email) == (
         user,
@@ -142,6 +142,7 @@ def test_sign_up_verify_and_comment_with_a_site_account(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_sign_up_with_an_address_that_has_an_account_creates_nothing(
     client, article, smtp_server
 ):
@@ -171,7 +172,7 @@ def test_site_account_login_and_identity(client, article):
     )
 
     assert response["Location"] == f"{article.get_absolute_url()}#respond"
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Newsroom account." in page
     assert '<span class="avatar c' in page  # initials: no picture
     assert re.search(r'<span class="avatar[^>]*>K</span>', page)
@@ -190,6 +191,7 @@ def test_unverified_site_account_cannot_log_in(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_password_reset_mails_a_link(client, smtp_server):
     user = make_user(email="forgot@example.com")
     user.emailaddress_set.create(
@@ -229,7 +231,7 @@ def test_logout_is_a_post_that_returns_to_the_form_with_the_draft(client, articl
 
     assert response["Location"] == f"{article.get_absolute_url()}#respond"
     assert "_auth_user_id" not in client.session
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "Fill in your details below or click an icon to log in:" in page
     assert textarea(page) == "Not finished."
 
@@ -245,15 +247,12 @@ def test_the_draft_stays_until_its_comment_is_posted(client, article, rules):
 
     assert client.head(url).status_code == 200
     client.get(url, headers={"Sec-Purpose": "prefetch"})
-    assert textarea(client.get(url).content.decode()) == "Typed before leaving."
-    assert textarea(client.get(url).content.decode()) == "Typed before leaving."
+    assert textarea(article_page(client, article)) == "Typed before leaving."
+    assert textarea(article_page(client, article)) == "Typed before leaving."
 
-    posted = client.post(
-        reverse("comments:post", args=[article.pk]),
-        comment_form(client, article, body="Typed before leaving."),
-    )
+    posted = post_comment(client, article, body="Typed before leaving.")
     assert posted.status_code == 302
-    assert textarea(client.get(url).content.decode()) == ""
+    assert textarea(article_page(client, article)) == ""
 
 
 def test_change_offers_the_other_ways_to_sign_in(client, article, settings):
@@ -265,7 +264,7 @@ def test_change_offers_the_other_ways_to_sign_in(client, article, settings):
         {"login": user.email, "password": "a-Long-passw0rd"},
     )
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
 
     change = page.split('id="sign-in-change"')[1].split("</ul>")[0]
     assert re.findall(r'name="provider" value="(\w+)"', change) == [
@@ -289,7 +288,7 @@ def test_change_from_a_site_account_to_x(client, article, rules, settings, monke
     assert "_auth_user_id" not in client.session  # signed out before leaving
     client.get(fake.grant("twitter_oauth2", authorize))
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Twitter account." in page
     assert textarea(page) == "Switching accounts."
     assert client.session["_auth_user_id"] != str(site_user.pk)
@@ -329,7 +328,7 @@ def test_sign_in_for_an_unpublished_article_is_not_found(client, article):
 def test_without_keys_in_debug_the_icon_explains_the_setup(client, article, settings):
     settings.DEBUG = True
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "Log in with Twitter (not set up yet)" in page
     response = client.post(
         reverse("comment_sign_in", args=[article.pk]),
@@ -369,7 +368,7 @@ def test_provider_addresses_without_keys_are_never_a_500(
 def test_without_keys_in_production_the_icons_are_hidden(client, article, settings):
     settings.DEBUG = False
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
 
     assert re.findall(r'name="provider" value="(\w+)"', page) == ["account"]
     response = client.post(
@@ -405,6 +404,7 @@ def test_sign_in_buttons_need_the_forms_csrf_token(article, view):
     assert client.get(reverse(view, args=[article.pk])).status_code == 405
 
 
+@pytest.mark.slow  # loads the settings in a process of its own
 def test_facebook_endpoints_come_from_the_environment_when_settings_load():
     """allauth reads them once at import, so a fake is chosen before start-up."""
     import os

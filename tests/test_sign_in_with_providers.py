@@ -14,7 +14,14 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import comment_form, make_comment, make_user
+from tests.factories import (
+    article_page,
+    comment_form,
+    make_comment,
+    make_user,
+    post_comment,
+    textarea,
+)
 from tests.fake_providers import (
     CLIENT,
     PNG,
@@ -56,10 +63,6 @@ def sign_in(client, fake, article, provider, body="My thoughts, typed first."):
     return client.get(fake.grant(provider, authorize))
 
 
-def textarea(page: str) -> str:
-    return re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1).strip()
-
-
 def test_x_sign_in_creates_the_reader_and_brings_them_back_to_the_form(
     client, article, rules, fake, media
 ):
@@ -91,7 +94,7 @@ def test_x_sign_in_creates_the_reader_and_brings_them_back_to_the_form(
     token_call = next(c for c in fake.calls if c["path"] == "/2/oauth2/token")
     assert token_call["form"]["code_verifier"]  # checked against the challenge
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Twitter account." in page
     assert "Log Out" in page and "Change" in page
     assert textarea(page) == "My thoughts, typed first."
@@ -104,10 +107,7 @@ def test_x_sign_in_creates_the_reader_and_brings_them_back_to_the_form(
 def test_x_reader_comments_with_name_and_picture(client, article, rules, fake):
     sign_in(client, fake, article, "twitter_oauth2")
 
-    response = client.post(
-        reverse("comments:post", args=[article.pk]),
-        comment_form(client, article, body="Signed in and commenting."),
-    )
+    response = post_comment(client, article, body="Signed in and commenting.")
 
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -117,7 +117,7 @@ def test_x_reader_comments_with_name_and_picture(client, article, rules, fake):
     assert comment.author_provider == "twitter_oauth2"
     assert comment.author_account == "@ada (X id 2244994945)"
     assert comment.author_avatar.startswith("avatars/")
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     card = page.split(f'id="comment-{comment.pk}"')[1].split("</li>")[0]
     assert "Ada Lovelace" in card
     assert f'src="/media/{comment.author_avatar}"' in card
@@ -150,7 +150,7 @@ def test_facebook_sign_in_creates_the_reader_with_their_unverified_email(
     assert profile_call["query"]["appsecret_proof"]
     assert "picture.type(large)" in profile_call["query"]["fields"]
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Facebook account." in page
     assert textarea(page) == "My thoughts, typed first."
     avatar = re.search(r'<img class="avatar" src="/media/(avatars/\w+\.png)"', page)
@@ -166,7 +166,7 @@ def test_returning_reader_signs_in_to_the_same_account(client, article, rules, f
 
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 1
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Twitter account." in page
 
 
@@ -176,7 +176,7 @@ def test_a_picture_that_is_not_an_image_is_not_kept(client, article, rules, fake
     response = sign_in(client, fake, article, "twitter_oauth2")
 
     assert response.status_code == 302
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "You are commenting using your Twitter account." in page
     assert '<img class="avatar"' not in page
     assert '<span class="avatar c' in page  # initials instead
@@ -201,19 +201,16 @@ def test_reply_target_and_draft_survive_the_round_trip(client, article, rules, f
 
 def test_editors_see_the_account_behind_a_comment(client, article, rules, fake):
     sign_in(client, fake, article, "twitter_oauth2")
-    client.post(
-        reverse("comments:post", args=[article.pk]),
-        comment_form(client, article, body="Who am I?"),
-    )
+    post_comment(client, article, body="Who am I?")
     comment = Comment.objects.get()
     comment.status = "approved"
     comment.save()
 
     editor = make_user(is_staff=True)
     client.force_login(editor)
-    staff_page = client.get(article.get_absolute_url()).content.decode()
+    staff_page = article_page(client, article)
     client.logout()
-    public_page = client.get(article.get_absolute_url()).content.decode()
+    public_page = article_page(client, article)
 
     assert "Twitter: <a href=" in staff_page
     assert "@ada (X id 2244994945)" in staff_page
@@ -239,7 +236,7 @@ def test_page_with_signed_in_readers_comments_costs_no_query_per_comment(
 
     # Signed in: + the session and the user; the identity comes from the session.
     with django_assert_num_queries(5):
-        page = client.get(article.get_absolute_url()).content.decode()
+        page = article_page(client, article)
     assert page.count('src="/media/avatars/abc.png"') == 30
     client.logout()
     # Page state, article, rules: the comment list is the one the signed-in
@@ -363,6 +360,7 @@ def test_provider_email_matching_case_insensitively_is_also_stopped(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # the mail worker runs in a process of its own
 def test_x_reader_can_add_and_verify_an_email_on_their_account_page(
     client, article, fake, smtp_server
 ):

@@ -14,15 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from comments import notifications, tokens
 from comments.models import Comment, OutboundMail, Subscription
 from tests import factories
-from tests.factories import comment_form
+from tests.factories import article_page, comment_form, post_comment
 
 pytestmark = pytest.mark.usefixtures("rules")
-
-
-def post(client, article, **fields):
-    return client.post(
-        f"/comments/post/{article.pk}/", comment_form(client, article, **fields)
-    )
 
 
 def queued(task_name: str) -> int:
@@ -32,7 +26,7 @@ def queued(task_name: str) -> int:
 
 
 def test_form_offers_both_notifications_with_real_labels(client, article):
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert (
         '<label for="id_notify_comments">Notify me of new comments via email.' in page
     )
@@ -40,13 +34,13 @@ def test_form_offers_both_notifications_with_real_labels(client, article):
     assert 'type="checkbox" name="notify_comments"' in page
 
     client.force_login(factories.make_user())
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = article_page(client, article)
     assert "Notify me of new comments via email." in page
     assert "Notify me of new posts via email." in page
 
 
 def test_ticking_the_boxes_asks_for_confirmation_and_sends_nothing_yet(client, article):
-    post(client, article, notify_comments="on", notify_posts="on")
+    post_comment(client, article, notify_comments="on", notify_posts="on")
 
     subscriptions = Subscription.objects.order_by("topic")
     assert [(s.topic, s.status, s.email) for s in subscriptions] == [
@@ -60,7 +54,7 @@ def test_ticking_the_boxes_asks_for_confirmation_and_sends_nothing_yet(client, a
 
 
 def test_unticked_boxes_subscribe_nobody(client, article):
-    post(client, article)
+    post_comment(client, article)
     assert not Subscription.objects.exists()
     assert not OutboundMail.objects.exists()
 
@@ -77,7 +71,7 @@ def test_a_hung_mail_server_does_not_slow_posting(client, article, settings):
         }
         data = comment_form(client, article, notify_comments="on")
         started = time.perf_counter()
-        response = client.post(f"/comments/post/{article.pk}/", data)
+        response = post_comment(client, article, data)
         elapsed = time.perf_counter() - started
         blackhole.setblocking(False)
         with pytest.raises(BlockingIOError):
@@ -91,7 +85,9 @@ def test_a_hung_mail_server_does_not_slow_posting(client, article, settings):
 def test_spam_subscribes_nobody_and_alerts_nobody(client, article, rules):
     rules.disallowed_words = "casino"
     rules.save()
-    post(client, article, body="casino", notify_comments="on", notify_posts="on")
+    post_comment(
+        client, article, body="casino", notify_comments="on", notify_posts="on"
+    )
     assert Comment.objects.get().status == "spam"
     assert not Subscription.objects.exists()
     assert not DBTaskResult.objects.filter(
@@ -100,16 +96,16 @@ def test_spam_subscribes_nobody_and_alerts_nobody(client, article, rules):
 
 
 def test_held_comment_alerts_moderators_and_approved_one_notifies(client, article):
-    post(client, article, body="First time here.")
+    post_comment(client, article, body="First time here.")
     assert queued("comment_held") == 1 and queued("comment_published") == 0
     factories.make_comment(article, author_email="ann@example.com")
-    post(client, article, body="Known reader.", email="ann@example.com")
+    post_comment(client, article, body="Known reader.", email="ann@example.com")
     assert queued("comment_published") == 1
 
 
 def test_signed_in_reader_with_verified_address_is_subscribed_at_once(client, article):
     client.force_login(factories.make_verified_user(email="Reader@Example.com"))
-    post(client, article, notify_comments="on")
+    post_comment(client, article, notify_comments="on")
 
     subscription = Subscription.objects.get()
     assert (subscription.status, subscription.email) == (
@@ -121,7 +117,7 @@ def test_signed_in_reader_with_verified_address_is_subscribed_at_once(client, ar
 
 def test_signed_in_reader_without_an_address_is_not_subscribed(client, article):
     client.force_login(factories.make_user(email=""))
-    post(client, article, notify_comments="on")
+    post_comment(client, article, notify_comments="on")
     assert not Subscription.objects.exists()
 
 
@@ -264,7 +260,7 @@ def test_ticking_the_box_again_after_unsubscribing_asks_again(client, article):
             )
         ]
     )
-    post(client, article, notify_comments="on")
+    post_comment(client, article, notify_comments="on")
     assert Subscription.objects.get().status == "pending"
     assert OutboundMail.objects.filter(kind="confirm").count() == 1
 
