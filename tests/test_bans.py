@@ -211,3 +211,21 @@ def test_admin_explains_a_ban_with_the_wrong_identity(moderator_client, db):
     assert response.status_code == 200
     assert "A ban names one identity" in response.content.decode()
     assert not Ban.objects.exists()
+
+
+def test_a_ban_by_email_is_added_by_hand(moderator_client, db):
+    response = moderator_client.post(
+        "/admin/comments/ban/add/",
+        {
+            "kind": "email",
+            "user": "",
+            "email": "Pest@Example.com",
+            "ip_address": "",
+            "reason": "insults",
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
+    )
+    assert response.status_code == 302
+    ban = Ban.objects.get()
+    assert (ban.kind, ban.email, ban.ip_address) == ("email", "pest@example.com", None)

@@ -8,6 +8,7 @@ import uuid
 
 import nh3
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Concat, Upper
@@ -50,6 +51,12 @@ def search_document() -> Upper:
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.APPROVED)
+
+    def authors(self) -> models.QuerySet:
+        """The accounts that wrote any of these comments (guests have none)."""
+        return get_user_model().objects.filter(
+            models.Exists(self.filter(user=models.OuterRef("pk")))
+        )
 
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
         """Approved comments, plus the viewer's own comments awaiting moderation."""
