@@ -58,7 +58,7 @@ def render_comments(
                 f"{escape(comment.author_account or str(comment.user_id))}</a></span>"
             )
         when = timezone.localtime(comment.created_at)
-        pending = comment.is_pending
+        pending = comment.is_shown_as_held
         parts.append(
             f'<li id="comment-{comment.pk}" class="comment depth-{depth}'
             f'{" pending" if pending else ""}"><article><header>'

@@ -6,7 +6,8 @@ Posting is post/redirect/get, in one transaction: the form validates (robot chec
 included), the view gathers the author's history, lets `moderation.decide()` choose
 the status, saves, and redirects to the comment's permalink. A held comment is
 remembered in a signed cookie so its author, in the same browser, sees it marked
-"awaiting moderation"; nobody else does.
+"awaiting moderation"; nobody else does. A comment sent to spam (a ban, a
+disallowed word) is treated exactly alike on the author's side: they are not told.
 """
 
 from urllib.parse import urlencode
@@ -76,10 +77,9 @@ def post_comment(request, article_id: int):
 
     discard_draft(request, article.pk)
     response = HttpResponseRedirect(comment_location(request, comment, rules))
-    if comment.status == Comment.Status.PENDING:
+    if comment.is_shown_as_held:
+        # Spam included: its author sees it as held, exactly (Comment.SHOWN_AS_HELD).
         remember_held_comment(request, response, comment.pk)
-    elif comment.status == Comment.Status.SPAM:
-        messages.info(request, "Thank you, your comment has been received.")
     if form.guest:
         remember_author(response, form.cleaned_data)
     return response

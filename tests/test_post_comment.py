@@ -56,7 +56,9 @@ def factories_client():
     return Client()
 
 
-def test_spam_is_shown_to_nobody(client, article, rules):
+def test_spam_is_shown_to_nobody_but_its_author_who_sees_it_held(
+    client, article, rules
+):
     rules.disallowed_words = "casino"
     rules.save()
 
@@ -65,7 +67,11 @@ def test_spam_is_shown_to_nobody(client, article, rules):
     comment = Comment.objects.get()
     assert comment.status == "spam"
     assert comment.moderation_reason == "spam: disallowed word “casino” in body"
-    assert "Best CASINO" not in client.get(article.get_absolute_url()).content.decode()
+    own_page = client.get(article.get_absolute_url()).content.decode()
+    assert "Best CASINO" in own_page
+    assert "Your comment is awaiting moderation." in own_page
+    other_page = factories_client().get(article.get_absolute_url()).content.decode()
+    assert "Best CASINO" not in other_page
 
 
 def test_closed_article_refuses_comments(client, article):

@@ -88,12 +88,16 @@ def test_a_hung_mail_server_does_not_slow_posting(client, article, settings):
     assert OutboundMail.objects.get().status == "queued"
 
 
-def test_spam_subscribes_nobody_and_alerts_nobody(client, article, rules):
+def test_spam_alerts_nobody_and_asks_its_author_to_confirm_as_if_held(
+    client, article, rules
+):
+    """Its author is not told it is spam: the same confirmation mail as when held."""
     rules.disallowed_words = "casino"
     rules.save()
     post(client, article, body="casino", notify_comments="on", notify_posts="on")
     assert Comment.objects.get().status == "spam"
-    assert not Subscription.objects.exists()
+    assert set(Subscription.objects.values_list("status", flat=True)) == {"pending"}
+    assert OutboundMail.objects.get().kind == "confirm"
     assert not DBTaskResult.objects.filter(
         task_path__startswith="comments.tasks.comment_"
     ).exists()

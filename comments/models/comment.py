@@ -59,13 +59,16 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
-        """Approved comments, plus the viewer's own comments awaiting moderation."""
+        """
+        Approved comments, plus the viewer's own comments that look held to them
+        (pending or spam: see Comment.SHOWN_AS_HELD).
+        """
         own = models.Q(pk__in=list(held_ids))
         if user.is_authenticated:
             own |= models.Q(user=user)
         return self.filter(
             models.Q(status=Comment.Status.APPROVED)
-            | (models.Q(status=Comment.Status.PENDING) & own)
+            | (models.Q(status__in=Comment.SHOWN_AS_HELD) & own)
         )
 
     def thread(self, article, user, held_ids=()) -> list["Comment"]:
@@ -126,6 +129,12 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+
+    # What a comment readers don't see looks like to its author: "awaiting
+    # moderation", whether it is held or was sent to spam (by a ban or a disallowed
+    # word). Nobody is told their comment was judged spam, so a banned author
+    # doesn't simply come back under another name, and nobody can probe the rules.
+    SHOWN_AS_HELD = (Status.PENDING, Status.SPAM)
 
     article = models.ForeignKey(
         "newsroom.Article", on_delete=models.CASCADE, related_name="comments"
@@ -276,8 +285,9 @@ class Comment(models.Model):
         return mark_safe(self.body_html)  # noqa: S308
 
     @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
+    def is_shown_as_held(self) -> bool:
+        """Marked "awaiting moderation": only its author is ever shown it."""
+        return self.status in self.SHOWN_AS_HELD
 
 
 def render_body(text: str) -> SafeString:
