@@ -132,7 +132,7 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.user = request.user
         comment.author_name = display_name(request.user)
         comment.author_email = request.user.email.lower()
-        identity = Q(user=request.user)
+        identity = known_author = Q(user=request.user)
         reader = reader_identity(request)  # picture and account, no query
         comment.author_provider = reader.provider
         comment.author_avatar = reader.avatar
@@ -145,6 +145,15 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             Q(author_email=data["email"], user=None)
             if data["email"]
             else Q(author_name=data["name"], author_email="", user=None)
+        )
+        # Prior approval: the same name AND email as an approved comment, as in
+        # WordPress's check_comment(). Neither is proof (README, Security): the
+        # email alone would let anyone who knows it in under any name, and a name
+        # alone is on the page for all to copy.
+        known_author = (
+            Q(author_name=data["name"], author_email=data["email"], user=None)
+            if data["name"] and data["email"]
+            else None
         )
 
     if data.get("parent"):
@@ -173,8 +182,9 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
                 "said that!"
             )
         history = moderation.History(
-            has_approved_comment=Comment.objects.filter(
-                identity, status=Comment.Status.APPROVED
+            has_approved_comment=known_author is not None
+            and Comment.objects.filter(
+                known_author, status=Comment.Status.APPROVED
             ).exists(),
             is_trusted=request.user.is_authenticated and request.user.is_staff,
             # Bans: one query on account, email and IP.

@@ -63,7 +63,9 @@ def test_banned_account_goes_to_spam(client, article, rules):
 
 
 def test_expired_ban_no_longer_applies(client, article, rules):
-    factories.make_comment(article, author_email="back@example.com")  # known author
+    factories.make_comment(  # known author
+        article, author_name="Grace Guest", author_email="back@example.com"
+    )
     Ban.objects.create(
         kind="email",
         email="back@example.com",

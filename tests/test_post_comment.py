@@ -16,7 +16,7 @@ def post(client, article, data, **extra):
 
 
 def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article):
-    make_comment(article, author_email="grace@example.com")
+    make_comment(article, author_name="Grace Guest", author_email="grace@example.com")
 
     response = post(client, article, comment_form(client, article, body="Well said."))
 

@@ -106,7 +106,9 @@ def test_spam_alerts_nobody_and_asks_its_author_to_confirm_as_if_held(
 def test_held_comment_alerts_moderators_and_approved_one_notifies(client, article):
     post(client, article, body="First time here.")
     assert queued("comment_held") == 1 and queued("comment_published") == 0
-    factories.make_comment(article, author_email="ann@example.com")
+    factories.make_comment(
+        article, author_name="Grace Guest", author_email="ann@example.com"
+    )
     post(client, article, body="Known reader.", email="ann@example.com")
     assert queued("comment_published") == 1
 
