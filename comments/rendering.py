@@ -39,6 +39,10 @@ def render_comments(
             if comment.author_url
             else name
         )
+        if comment.author_is_staff:
+            # Markup beside the escaped name, from a column only the server sets:
+            # a reader can type "Staff" into their name, never this.
+            author += ' <span class="staff-mark">Staff</span>'
         avatar = (
             f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
             'width="40" height="40" loading="lazy">'

@@ -363,6 +363,7 @@ class CommentAdmin(admin.ModelAdmin):
                 article=parent.article,
                 parent=parent.reply_target(DiscussionSettings.load().thread_depth),
                 user=user,
+                author_is_staff=user.is_staff,
                 author_name=display_name(user),
                 author_email=user.email.lower(),
                 body=form.cleaned_data["body"],

@@ -173,6 +173,15 @@ class Comment(models.Model):
     author_avatar = models.CharField(
         "picture", max_length=100, blank=True, help_text="A file in MEDIA_ROOT."
     )
+    # Set by the server only, from the account at posting time: the "Staff" mark
+    # beside the name, which nothing a reader types can produce.
+    author_is_staff = models.BooleanField(
+        "posted by staff",
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The comment shows a Staff mark.",
+    )
 
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False)
