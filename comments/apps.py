@@ -6,10 +6,13 @@ class CommentsConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self):
+        from django.core import checks as system_checks
         from django.db.models.signals import post_save, pre_save
 
-        from comments import notifications
+        from comments import checks, notifications
         from newsroom.models import Article
+
+        system_checks.register(checks.trusted_proxies, system_checks.Tags.security)
 
         # The moment an article is published is only visible to comments as a save.
         pre_save.connect(notifications.article_saving, sender=Article)

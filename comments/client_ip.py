@@ -1,7 +1,15 @@
 """
 The address of the reader behind a request: what flood limits, IP bans and the
 moderation queue know a guest by.
+
+Behind proxies, TRUSTED_PROXY_COUNT must say how many append to X-Forwarded-For,
+and the app's port must be reachable only through them: with 0 every reader has
+the proxy's address, and with a count the header is believed, so a reader who
+reaches the app directly could name any address. `comments.checks` warns about
+the first case; /healthz shows the address the site derives, to try the second.
 """
+
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -11,16 +19,21 @@ def client_ip(request: HttpRequest) -> str | None:
     """
     The reader's address. Behind TRUSTED_PROXY_COUNT proxies it is the address the
     outermost trusted proxy saw, read from X-Forwarded-For counting from the right:
-    entries further left were written by the client and can't be believed.
+    entries further left were written by the client and can't be believed. An
+    entry that is no address (a count set too high reads one the client wrote)
+    is not taken for one.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
+    if proxies > 0:
         forwarded = [
             part.strip()
             for part in request.headers.get("X-Forwarded-For", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(forwarded[-proxies]))
+            except ValueError:
+                pass
     remote_addr: str | None = request.META.get("REMOTE_ADDR")
     return remote_addr or None

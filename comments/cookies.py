@@ -1,6 +1,7 @@
 """
 What a guest's browser remembers of their comments, in signed cookies: the comments
-of theirs awaiting moderation (shown to them alone, marked "awaiting moderation"),
+of theirs awaiting moderation, or sent to spam, which its author isn't told (shown
+to them alone, marked "awaiting moderation"),
 and the name, email and website they asked to be remembered.
 
 Either cookie makes a page the reader's own: such readers never get the page every

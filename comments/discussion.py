@@ -144,9 +144,10 @@ class Discussion:
         key = f"discussion:{self.version}:{self.page}"
         listing = cached(key) if self.shares_list else None
         if listing is not None and user.is_authenticated:
-            # Signed in: the shared list, unless some of theirs awaits moderation.
-            pending = Comment.Status.PENDING
-            if self.article.comments.filter(user=user, status=pending).exists():
+            # Signed in: the shared list, unless some of theirs awaits moderation
+            # (or looks so to them: Comment.SHOWN_AS_HELD).
+            held = Comment.SHOWN_AS_HELD
+            if self.article.comments.filter(user=user, status__in=held).exists():
                 listing = None
         if listing is not None:
             return listing, None
@@ -154,7 +155,7 @@ class Discussion:
         listing = self.render(thread)
         # A comment of theirs awaiting moderation changes the list, and its
         # paging, for this reader only.
-        if self.shares_list and not any(c.is_pending for c in thread):
+        if self.shares_list and not any(c.is_shown_as_held for c in thread):
             cache_for_a_while(key, listing)
         reply_to = None
         if self.replying_to.isdigit():

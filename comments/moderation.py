@@ -8,9 +8,10 @@ limit 2"). The reason is stored with the comment and shown in the admin. Nothing
 here reads or writes the database or looks at a request; views gather the values.
 
 The rules run in WordPress's order, so editors' expectations carry over:
-disallowed words send a comment to spam; then "manually approve everything", the
-link limit and moderation words hold it; then a first-time author is held until an
-editor has approved one of their comments.
+disallowed words send a comment to spam; then a name that looks like a staff
+member's, "manually approve everything", the link limit and moderation words hold
+it; then a first-time author is held until an editor has approved one of their
+comments.
 
 Editors' actions follow the table `TRANSITIONS`, read by the pure `transition()`;
 `moderate()` applies an action to comments and records it, and is the one way the
@@ -20,6 +21,7 @@ admin changes a comment's status.
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,6 +29,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comments import notifications
+from comments.lookalikes import looks_like_any
 from comments.models import Comment, ModerationAction
 
 URL_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
@@ -59,12 +62,17 @@ class Verdict:
     reason: str
 
 
-def decide(comment: Submission, rules, history: History) -> Verdict:
+def decide(
+    comment: Submission, rules, history: History, staff_names: Collection[str] = ()
+) -> Verdict:
     """
     The status of a new comment and the rule that decided it.
 
     `rules` is anything with DiscussionSettings' attributes (manual_approval,
     require_prior_approval, link_limit, moderation_words, disallowed_words).
+    `staff_names` are the names staff members appear under: anyone else signing
+    with a name that looks like one of them (the same, or with look-alike letters
+    of another script) is held, whatever their history.
     """
     if history.ban_reason:
         return Verdict("spam", "banned")
@@ -74,6 +82,9 @@ def decide(comment: Submission, rules, history: History) -> Verdict:
     word, field = _find_word(comment, rules.disallowed_words)
     if word:
         return Verdict("spam", f"spam: disallowed word “{word}” in {field}")
+
+    if looks_like_any(comment.name, staff_names):
+        return Verdict("pending", "held: name looks like a staff member's")
 
     if rules.manual_approval:
         return Verdict("pending", "held: every comment is approved by hand")

@@ -49,9 +49,12 @@ def verified_email(user) -> str | None:
 def comment_posted(
     request, comment: Comment, *, notify_comments: bool, notify_posts: bool
 ) -> None:
-    """A comment was just saved (inside save_comment's transaction)."""
-    if comment.status == Comment.Status.SPAM:
-        return  # no subscription, no alert: spam is silently kept away
+    """
+    A comment was just saved (inside save_comment's transaction). The author's
+    boxes are honoured whatever its status, spam included: a confirmation mail
+    that came only for held comments would tell a banned author they are banned.
+    Spam alerts nobody and announces nothing.
+    """
     if notify_comments or notify_posts:
         user = request.user if request.user.is_authenticated else None
         email = verified_email(user) if user else comment.author_email

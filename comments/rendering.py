@@ -43,6 +43,10 @@ def render_comments(
             if comment.author_url
             else name
         )
+        if comment.author_is_staff:
+            # Markup beside the escaped name, from a column only the server sets:
+            # a reader can type "Staff" into their name, never this.
+            author += ' <span class="staff-mark">Staff</span>'
         avatar = (
             f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
             'width="40" height="40" loading="lazy">'
@@ -62,7 +66,7 @@ def render_comments(
                 f"{escape(comment.author_account or str(comment.user_id))}</a></span>"
             )
         when = timezone.localtime(comment.created_at)
-        pending = comment.is_pending
+        pending = comment.is_shown_as_held
         parts.append(
             f'<li id="comment-{comment.pk}" class="comment depth-{depth}'
             f'{" pending" if pending else ""}"><article><header>'

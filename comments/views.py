@@ -6,7 +6,8 @@ Posting is post/redirect/get, in one transaction: the form validates (robot chec
 included), the view gathers the author's history, lets `moderation.decide()` choose
 the status, saves, and redirects to the comment's permalink. A held comment is
 remembered in a signed cookie so its author, in the same browser, sees it marked
-"awaiting moderation"; nobody else does.
+"awaiting moderation"; nobody else does. A comment sent to spam (a ban, a
+disallowed word) is treated exactly alike on the author's side: they are not told.
 """
 
 import datetime
@@ -36,6 +37,7 @@ from comments.identity import (
     display_name,
     provider_not_configured,
     reader_identity,
+    staff_names,
 )
 from comments.models import Ban, Comment, DiscussionSettings, page_of
 from newsroom.models import Article
@@ -78,10 +80,9 @@ def post_comment(request, article_id: int):
 
     discard_draft(request, article.pk)
     response = HttpResponseRedirect(comment_location(request, comment, rules))
-    if comment.status == Comment.Status.PENDING:
+    if comment.is_shown_as_held:
+        # Spam included: its author sees it as held, exactly (Comment.SHOWN_AS_HELD).
         remember_held_comment(request, response, comment.pk)
-    elif comment.status == Comment.Status.SPAM:
-        messages.info(request, "Thank you, your comment has been received.")
     if form.guest:
         remember_author(response, form.cleaned_data)
     return response
@@ -132,9 +133,10 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
     )
     if request.user.is_authenticated:
         comment.user = request.user
+        comment.author_is_staff = request.user.is_staff
         comment.author_name = display_name(request.user)
         comment.author_email = request.user.email.lower()
-        identity = Q(user=request.user)
+        identity = known_author = Q(user=request.user)
         reader = reader_identity(request)  # picture and account, no query
         assert reader is not None  # signed in
         comment.author_provider = reader.provider
@@ -148,6 +150,15 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             Q(author_email=data["email"], user=None)
             if data["email"]
             else Q(author_name=data["name"], author_email="", user=None)
+        )
+        # Prior approval: the same name AND email as an approved comment, as in
+        # WordPress's check_comment(). Neither is proof (README, Security): the
+        # email alone would let anyone who knows it in under any name, and a name
+        # alone is on the page for all to copy.
+        known_author = (
+            Q(author_name=data["name"], author_email=data["email"], user=None)
+            if data["name"] and data["email"]
+            else None
         )
 
     if data.get("parent"):
@@ -176,8 +187,9 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
                 "said that!"
             )
         history = moderation.History(
-            has_approved_comment=Comment.objects.filter(
-                identity, status=Comment.Status.APPROVED
+            has_approved_comment=known_author is not None
+            and Comment.objects.filter(
+                known_author, status=Comment.Status.APPROVED
             ).exists(),
             is_trusted=request.user.is_authenticated and request.user.is_staff,
             # Bans: one query on account, email and IP.
@@ -198,6 +210,8 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             ),
             rules,
             history,
+            # One query; staff themselves are approved before names are compared.
+            staff_names=[] if history.is_trusted else staff_names(),
         )
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from comments.client_ip import client_ip
 from comments.discussion import Discussion, shares_page
 from newsroom import pagecache
 from newsroom.models import Article
@@ -81,7 +82,15 @@ def article_at(request, slug: str) -> Article:
 
 @never_cache
 def healthz(request):
-    """For load balancers: answers 200 when the app and its database are up."""
+    """
+    For load balancers: answers 200 when the app and its database are up. The body
+    starts with "ok" and then names the client's address as the site derives it
+    (comments.client_ip), so an operator can see from their own browser or curl
+    whether the proxy setup gives readers their own address: the proxy's address
+    means TRUSTED_PROXY_COUNT is too low, an address made up in X-Forwarded-For
+    means it is too high or the app's port is reachable without the proxy. A reader
+    learns only what the site thinks their address is.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -89,7 +98,9 @@ def healthz(request):
         return HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
-    return HttpResponse("ok\n", content_type="text/plain")
+    return HttpResponse(
+        f"ok\nclient: {client_ip(request) or 'unknown'}\n", content_type="text/plain"
+    )
 
 
 OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)

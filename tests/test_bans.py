@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from comments.models import Ban, Comment, ModerationAction
@@ -26,7 +27,8 @@ def test_banned_guest_comment_goes_straight_to_spam(
 
     comment = Comment.objects.get(body="Me again.")
     assert (comment.status, comment.moderation_reason) == ("spam", "banned")
-    assert "Me again." not in article_page(client, article)
+    # Shown to its author as held (they are not told), to nobody else.
+    assert "Me again." not in article_page(Client(), article)
 
 
 def test_ban_matches_email_whatever_its_case(client, article, rules):
@@ -44,7 +46,9 @@ def test_banned_account_goes_to_spam(client, article, rules):
 
 
 def test_expired_ban_no_longer_applies(client, article, rules):
-    factories.make_comment(article, author_email="back@example.com")  # known author
+    factories.make_comment(  # known author
+        article, author_name="Grace Guest", author_email="back@example.com"
+    )
     Ban.objects.create(
         kind="email",
         email="back@example.com",
@@ -194,3 +198,21 @@ def test_admin_explains_a_ban_with_the_wrong_identity(moderator_client, db):
     assert response.status_code == 200
     assert "A ban names one identity" in response.content.decode()
     assert not Ban.objects.exists()
+
+
+def test_a_ban_by_email_is_added_by_hand(moderator_client, db):
+    response = moderator_client.post(
+        "/admin/comments/ban/add/",
+        {
+            "kind": "email",
+            "user": "",
+            "email": "Pest@Example.com",
+            "ip_address": "",
+            "reason": "insults",
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
+    )
+    assert response.status_code == 302
+    ban = Ban.objects.get()
+    assert (ban.kind, ban.email, ban.ip_address) == ("email", "pest@example.com", None)

@@ -155,3 +155,39 @@ def test_comments_close_by_flag_and_by_age(open_flag, age_days, limit, expected)
         )
         is expected
     )
+
+
+STAFF = ["Eddie Editor"]
+
+
+def test_a_name_that_looks_like_staff_is_held_whatever_the_history():
+    verdict = decide(
+        Submission(body="Hi", name="\u0395ddie Editor"), rules(), KNOWN, STAFF
+    )
+    assert (verdict.status, verdict.reason) == (
+        "pending",
+        "held: name looks like a staff member's",
+    )
+
+
+def test_a_staff_lookalike_still_goes_to_spam_when_banned_or_disallowed():
+    lookalike = Submission(body="cheap pills", name="Eddie Editor")
+    banned = History(True, ban_reason="troll")
+    assert decide(lookalike, rules(), banned, STAFF).reason == "banned"
+    verdict = decide(lookalike, rules(disallowed_words="pills"), KNOWN, STAFF)
+    assert verdict.status == "spam"
+
+
+def test_staff_under_their_own_name_are_approved():
+    verdict = decide(
+        Submission(body="Hi", name="Eddie Editor"),
+        rules(),
+        History(is_trusted=True),
+        STAFF,
+    )
+    assert verdict.status == "approved"
+
+
+def test_names_unlike_any_staff_members_pass_that_rule():
+    verdict = decide(Submission(body="Hi", name="Grace Guest"), rules(), KNOWN, STAFF)
+    assert verdict.status == "approved"

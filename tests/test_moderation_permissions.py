@@ -104,3 +104,52 @@ def test_social_login_readers_never_reach_the_admin(client, db):
     SocialAccount.objects.create(user=reader, provider="facebook", uid="123")
     client.force_login(reader)
     assert client.get(QUEUE).status_code == 302
+
+
+@pytest.fixture
+def ban_only_client(client, db):
+    """Staff who may ban and read comments, but not change them."""
+    from django.contrib.auth.models import Permission
+
+    user = factories.make_user(password=None, is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "add_ban"])
+    )
+    client.force_login(user)
+    return client
+
+
+def test_banning_cannot_mark_spam_without_the_right_to_change_comments(
+    ban_only_client, article
+):
+    from comments.models import Ban
+
+    comment = factories.make_comment(article, status="pending")
+
+    response = ban_only_client.post(
+        QUEUE + f"{comment.pk}/ban/",
+        {"kind": "ip", "reason": "flood", "expires_in": "", "spam": "on"},
+    )
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    assert not Ban.objects.exists()  # the whole request is refused
+
+
+def test_staff_who_may_only_ban_are_offered_the_ban_alone(ban_only_client, article):
+    from comments.models import Ban
+
+    comment = factories.make_comment(article, status="pending")
+
+    page = ban_only_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
+    assert "Ban this author" in page
+    assert "Also mark this comment as spam" not in page
+    response = ban_only_client.post(
+        QUEUE + f"{comment.pk}/ban/", {"kind": "ip", "reason": "flood"}
+    )
+
+    assert response.status_code == 302
+    assert Ban.objects.get().ip_address == comment.ip_address
+    comment.refresh_from_db()
+    assert comment.status == "pending"

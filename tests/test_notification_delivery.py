@@ -93,7 +93,9 @@ def test_no_mail_for_held_spam_or_the_subscribers_own_comments(
     post_comment(client, article, email="new@example.com")
     post_comment(client, article, body="casino!", email="spam@example.com")
     # The subscriber's own comment, approved.
-    factories.make_comment(article, author_email="sub@example.com")
+    factories.make_comment(
+        article, author_name="Grace Guest", author_email="sub@example.com"
+    )
     post_comment(client, article, email="sub@example.com")
     assert sorted(Comment.objects.values_list("status", flat=True)) == [
         "approved",

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("rules")
 
 
 def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article):
-    make_comment(article, author_email="grace@example.com")
+    make_comment(article, author_name="Grace Guest", author_email="grace@example.com")
 
     response = post_comment(client, article, body="Well said.")
 
@@ -49,7 +49,9 @@ def test_first_time_guest_is_held_and_sees_it_only_in_their_browser(client, arti
     assert "First!" not in other_page
 
 
-def test_spam_is_shown_to_nobody(client, article, rules):
+def test_spam_is_shown_to_nobody_but_its_author_who_sees_it_held(
+    client, article, rules
+):
     rules.disallowed_words = "casino"
     rules.save()
 
@@ -58,7 +60,10 @@ def test_spam_is_shown_to_nobody(client, article, rules):
     comment = Comment.objects.get()
     assert comment.status == "spam"
     assert comment.moderation_reason == "spam: disallowed word “casino” in body"
-    assert "Best CASINO" not in article_page(client, article)
+    own_page = article_page(client, article)
+    assert "Best CASINO" in own_page
+    assert "Your comment is awaiting moderation." in own_page
+    assert "Best CASINO" not in article_page(Client(), article)
 
 
 def test_closed_article_refuses_comments(client, article):

@@ -18,6 +18,7 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://news.example.com",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/newsroom_unused",
     "SECURE_PROXY_SSL_HEADER": "1",
+    "TRUSTED_PROXY_COUNT": "1",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
     "EMAIL_URL": "smtp://newsroom:secret@mail.example.com:587?tls=1",
@@ -56,6 +57,11 @@ def test_check_deploy_flags_production_without_a_mail_server():
     result = manage("check", "--deploy", env=PRODUCTION | {"EMAIL_URL": ""})
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_check_warns_behind_a_proxy_that_gives_everyone_its_address():
+    result = manage("check", env=PRODUCTION | {"TRUSTED_PROXY_COUNT": "0"})
+    assert "comments.W001" in result.stderr
 
 
 def test_non_postgresql_database_url_is_refused():

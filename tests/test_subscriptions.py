@@ -82,14 +82,18 @@ def test_a_hung_mail_server_does_not_slow_posting(client, article, settings):
     assert OutboundMail.objects.get().status == "queued"
 
 
-def test_spam_subscribes_nobody_and_alerts_nobody(client, article, rules):
+def test_spam_alerts_nobody_and_asks_its_author_to_confirm_as_if_held(
+    client, article, rules
+):
+    """Its author is not told it is spam: the same confirmation mail as when held."""
     rules.disallowed_words = "casino"
     rules.save()
     post_comment(
         client, article, body="casino", notify_comments="on", notify_posts="on"
     )
     assert Comment.objects.get().status == "spam"
-    assert not Subscription.objects.exists()
+    assert set(Subscription.objects.values_list("status", flat=True)) == {"pending"}
+    assert OutboundMail.objects.get().kind == "confirm"
     assert not DBTaskResult.objects.filter(
         task_path__startswith="comments.tasks.comment_"
     ).exists()
@@ -98,7 +102,9 @@ def test_spam_subscribes_nobody_and_alerts_nobody(client, article, rules):
 def test_held_comment_alerts_moderators_and_approved_one_notifies(client, article):
     post_comment(client, article, body="First time here.")
     assert queued("comment_held") == 1 and queued("comment_published") == 0
-    factories.make_comment(article, author_email="ann@example.com")
+    factories.make_comment(
+        article, author_name="Grace Guest", author_email="ann@example.com"
+    )
     post_comment(client, article, body="Known reader.", email="ann@example.com")
     assert queued("comment_published") == 1
 

@@ -51,7 +51,10 @@ class StatusFilter(admin.SimpleListFilter):
 class ArticleFilter(admin.SimpleListFilter):
     """
     The latest articles (not all of them: a newsroom has thousands); any article's
-    queue is reachable from its admin page or the article column.
+    queue is reachable from its admin page or the article column. The article
+    chosen in the address is named too, if the moderator may read it: a draft's
+    title only to those who may view articles (Editors), or `?article=<id>` would
+    read every draft's title to Moderators.
     """
 
     title = "article"
@@ -64,7 +67,13 @@ class ArticleFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             chosen = int(value)
             if all(article.pk != chosen for article in latest):
-                latest += Article.objects.filter(pk=chosen).only("id", "title")
+                articles = model_admin.admin_site.get_model_admin(Article)
+                readable = (
+                    Article.objects.all()
+                    if articles.has_view_permission(request)
+                    else Article.objects.published()
+                )
+                latest += readable.filter(pk=chosen).only("id", "title")
         return [(str(a.pk), Truncator(a.title).chars(50)) for a in latest]
 
     def queryset(self, request, queryset):

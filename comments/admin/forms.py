@@ -37,8 +37,10 @@ class BanForm(forms.Form):
         label="Also mark this comment as spam", required=False, initial=True
     )
 
-    def __init__(self, *args, comment: Comment, **kwargs):
+    def __init__(self, *args, comment: Comment, may_mark_spam: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_mark_spam:
+            del self.fields["spam"]  # moderating the comment: change_comment
         kinds = []
         if comment.user_id:
             kinds.append((Ban.Kind.ACCOUNT, f"Account: {comment.user}"))

@@ -365,6 +365,7 @@ class CommentAdmin(admin.ModelAdmin):
                 article=parent.article,
                 parent=parent.reply_target(DiscussionSettings.load().thread_depth),
                 user=user,
+                author_is_staff=user.is_staff,
                 author_name=display_name(user),
                 author_email=user.email.lower(),
                 body=form.cleaned_data["body"],
@@ -398,8 +399,14 @@ class CommentAdmin(admin.ModelAdmin):
         )
         if not request.user.has_perm("comments.add_ban"):
             raise PermissionDenied
+        # Marking the comment as spam is moderating it. The box is shown only to
+        # those who may; a request asking for it without the right is refused
+        # whole, rather than half done behind the moderator's back.
+        may_moderate = self.has_change_permission(request, comment)
+        if request.POST.get("spam") and not may_moderate:
+            raise PermissionDenied
         change_url = reverse("admin:comments_comment_change", args=[comment_id])
-        form = BanForm(request.POST, comment=comment)
+        form = BanForm(request.POST, comment=comment, may_mark_spam=may_moderate)
         if not form.is_valid():
             messages.error(
                 request,
@@ -431,7 +438,7 @@ class CommentAdmin(admin.ModelAdmin):
                 actor=request.user,
                 note=f"{ban}: {ban.reason}"[:255],
             )
-            if form.cleaned_data["spam"]:
+            if form.cleaned_data.get("spam"):
                 moderate(
                     Comment.objects.filter(pk=comment.pk), Action.SPAM, request.user
                 )
@@ -502,7 +509,7 @@ class CommentAdmin(admin.ModelAdmin):
             ],
             "reply_form": ReplyForm() if can_change else None,
             "reply_as": display_name(request.user),
-            "ban_form": BanForm(comment=comment)
+            "ban_form": BanForm(comment=comment, may_mark_spam=can_change)
             if request.user.has_perm("comments.add_ban")
             else None,
         }

@@ -114,6 +114,12 @@ class Ban(models.Model):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # A form's empty address is "", and the constraint wants NULL: without
+        # this, no ban by account or email could be added by hand in the admin.
+        if not self.ip_address:
+            self.ip_address = None
+
     @property
     def target(self) -> str:
         if self.kind == self.Kind.ACCOUNT:

@@ -8,6 +8,7 @@ import uuid
 
 import nh3
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Concat, Upper
@@ -51,14 +52,23 @@ class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.APPROVED)
 
+    def authors(self) -> models.QuerySet:
+        """The accounts that wrote any of these comments (guests have none)."""
+        return get_user_model().objects.filter(
+            models.Exists(self.filter(user=models.OuterRef("pk")))
+        )
+
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
-        """Approved comments, plus the viewer's own comments awaiting moderation."""
+        """
+        Approved comments, plus the viewer's own comments that look held to them
+        (pending or spam: see Comment.SHOWN_AS_HELD).
+        """
         own = models.Q(pk__in=list(held_ids))
         if user.is_authenticated:
             own |= models.Q(user=user)
         return self.filter(
             models.Q(status=Comment.Status.APPROVED)
-            | (models.Q(status=Comment.Status.PENDING) & own)
+            | (models.Q(status__in=Comment.SHOWN_AS_HELD) & own)
         )
 
     def thread(self, article, user, held_ids=()) -> list["Comment"]:
@@ -120,6 +130,12 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    # What a comment readers don't see looks like to its author: "awaiting
+    # moderation", whether it is held or was sent to spam (by a ban or a disallowed
+    # word). Nobody is told their comment was judged spam, so a banned author
+    # doesn't simply come back under another name, and nobody can probe the rules.
+    SHOWN_AS_HELD = (Status.PENDING, Status.SPAM)
+
     article = models.ForeignKey(
         "newsroom.Article", on_delete=models.CASCADE, related_name="comments"
     )
@@ -156,6 +172,15 @@ class Comment(models.Model):
     )
     author_avatar = models.CharField(
         "picture", max_length=100, blank=True, help_text="A file in MEDIA_ROOT."
+    )
+    # Set by the server only, from the account at posting time: the "Staff" mark
+    # beside the name, which nothing a reader types can produce.
+    author_is_staff = models.BooleanField(
+        "posted by staff",
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The comment shows a Staff mark.",
     )
 
     body = models.TextField(max_length=BODY_MAX_LENGTH)
@@ -276,8 +301,9 @@ class Comment(models.Model):
         return mark_safe(self.body_html)  # noqa: S308
 
     @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
+    def is_shown_as_held(self) -> bool:
+        """Marked "awaiting moderation": only its author is ever shown it."""
+        return self.status in self.SHOWN_AS_HELD
 
 
 def render_body(text: str) -> SafeString:

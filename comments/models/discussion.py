@@ -19,7 +19,9 @@ class DiscussionSettings(models.Model):
     require_prior_approval = models.BooleanField(
         "author must have a previously approved comment",
         default=True,
-        help_text="Guests are known by their email, signed-in readers by account.",
+        help_text="Guests are known by the same name and email (both given), "
+        "signed-in readers by their account. A guest's name and email are not "
+        "proof of who they are: anyone who knows both passes.",
     )
     link_limit = models.PositiveSmallIntegerField(
         "hold a comment with this many links or more",

@@ -61,7 +61,9 @@ def test_guest_is_held_editor_approves_and_another_reader_sees_it(
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript):
     parent = factories.make_comment(story, author_name="Ada", body="Top-level thought.")
-    factories.make_comment(story, author_email="grace@example.com")  # Grace is known
+    factories.make_comment(  # Grace is known
+        story, author_name="Grace Guest", author_email="grace@example.com"
+    )
     page = new_page(javascript=javascript)
     page.goto(story.get_absolute_url())
 
