@@ -136,7 +136,8 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.author_is_staff = request.user.is_staff
         comment.author_name = display_name(request.user)
         comment.author_email = request.user.email.lower()
-        identity = known_author = Q(user=request.user)
+        identity = Q(user=request.user)
+        known_author: Q | None = identity
         reader = reader_identity(request)  # picture and account, no query
         assert reader is not None  # signed in
         comment.author_provider = reader.provider
