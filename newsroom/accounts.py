@@ -10,7 +10,8 @@ OAuth 2.0 with PKCE, Facebook through its OAuth 2.0 redirect flow). Here:
   picture copied from the provider to our own storage;
 - a provider without keys shows a helpful page (DEBUG) or a 404, never a 500;
 - every failure of a social sign-in ends on a page that leads back to the article;
-- a provider's email address never signs anyone into an existing account.
+- a provider's email address never signs anyone into an existing account, and is
+  never kept on a new one (see "Account pre-hijacking" below).
 
 The comment form's sign-in buttons and the draft they keep belong to the discussion
 (comments.views, comments.drafts).
@@ -28,9 +29,10 @@ from allauth.socialaccount.adapter import (
 from allauth.socialaccount.adapter import (
     get_adapter as get_social_adapter,
 )
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base import AuthError
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.files.base import ContentFile
@@ -133,6 +135,59 @@ def email_has_account(email: str) -> bool:
     )
 
 
+# --- Account pre-hijacking ----------------------------------------------------------
+#
+# The attack (Sudhodanan & Paverd, 2022): someone who can't read Victor's mail
+# prepares an account holding his address, unconfirmed, with a way in of their own
+# (here a Facebook or X login). Victor later signs up, is told the account exists,
+# resets its password through his mailbox, confirms the address and uses the
+# account, while the attacker's login still opens it. Three rules close it:
+#
+# 1. A new social account keeps no address its provider didn't vouch for
+#    (`SocialAccountAdapter.save_user`): Facebook's arrive unverified, so Victor's
+#    sign-up makes his own account.
+# 2. A password reset on an account with no confirmed address proves a mailbox
+#    nobody had proved before: its social logins, connected by whoever made the
+#    account, are disconnected (`disconnect_unproven_social_logins`). The new
+#    password also ends every session of the account.
+# 3. On an account with social logins and no confirmed address, an address is
+#    confirmed only by someone signed in to it (`AccountAdapter.confirm_email`), so
+#    a stranger's click can't confirm it for the attacker's login to keep.
+#
+# Rules 2 and 3 also cover accounts made before rule 1, and an address the
+# attacker adds on the account page.
+
+
+def has_confirmed_address(user) -> bool:
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def disconnect_unproven_social_logins(sender, request, user, **kwargs) -> None:
+    """
+    Rule 2 above. allauth tells of a finished password reset only by its
+    `password_reset` signal (connected in apps.py).
+    """
+    if has_confirmed_address(user):
+        return  # the account's owner had proved a mailbox before: nothing new
+    accounts = SocialAccount.objects.filter(user=user)
+    providers = set(accounts.values_list("provider", flat=True))
+    if not providers:
+        return
+    accounts.delete()
+    labels = " and ".join(sorted(method_of(provider).label for provider in providers))
+    log.warning(
+        "Password reset on account %s with no confirmed address: disconnected %s",
+        user.pk,
+        labels,
+    )
+    messages.warning(
+        request,
+        f"The {labels} sign-in of this account was disconnected, because its "
+        "email address had never been confirmed. If it was yours, connect it again "
+        "under “Connected accounts” once you are signed in.",
+    )
+
+
 # --- allauth's adapters -----------------------------------------------------------
 
 
@@ -187,6 +242,33 @@ class AccountAdapter(DefaultAccountAdapter):
             dict(message.extra_headers),
         )
 
+    def confirm_email(self, request, email_address) -> bool:
+        """
+        An address on an account that signs in with X or Facebook and has no
+        confirmed address yet is confirmed only by someone signed in to that
+        account (rule 3 under "Account pre-hijacking"). Anyone else gets a page
+        saying so, and nothing changes.
+        """
+        user = email_address.user
+        if (
+            request.user.pk != user.pk
+            and not has_confirmed_address(user)
+            and SocialAccount.objects.filter(user=user).exists()
+        ):
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "account/email_confirm_signed_in_only.html",
+                    {
+                        "email": email_address.email,
+                        "login_url": reverse("account_login"),
+                        "next": request.path,
+                    },
+                    status=403,
+                )
+            )
+        return super().confirm_email(request, email_address)
+
     def post_login(self, request, user, **kwargs):
         """Remember how the reader signed in, copying their picture from a provider."""
         sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
@@ -210,6 +292,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(
                 provider_not_configured(request, method, return_url(request))
             ) from None
+
+    def save_user(self, request, sociallogin, form=None):
+        """
+        A new social account keeps only the addresses its provider vouched for,
+        which neither Facebook's nor X's are (rule 1 under "Account
+        pre-hijacking"). Readers add and confirm an address on their account page.
+        """
+        sociallogin.email_addresses = [
+            address for address in sociallogin.email_addresses if address.verified
+        ]
+        user = sociallogin.user
+        if user.email.lower() not in {
+            address.email.lower() for address in sociallogin.email_addresses
+        }:
+            user.email = ""
+        return super().save_user(request, sociallogin, form)
 
     def pre_social_login(self, request, sociallogin) -> None:
         """

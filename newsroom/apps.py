@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Articles"
+
+    def ready(self):
+        from allauth.account.signals import password_reset
+
+        from newsroom import accounts
+
+        password_reset.connect(accounts.disconnect_unproven_social_logins)
