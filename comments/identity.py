@@ -25,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from comments import tokens
+
 IDENTITY_SESSION_KEY = "reader_identity"
 
 
@@ -212,7 +214,7 @@ def provider_not_configured(
             {"method": method, "return_to": return_to},
             status=404,
         )
-    callback = request.build_absolute_uri(reverse(f"{method.id}_callback"))
+    callback = tokens.absolute(reverse(f"{method.id}_callback"))
     return render(
         request,
         "socialaccount/not_configured.html",

@@ -29,6 +29,11 @@ class ExpiredToken(BadToken):
 
 
 def absolute(path: str) -> str:
+    """
+    The full address of a path on this site, for mail and for pages: from
+    SITE_URL, never from a request's Host header, which the client chooses (the
+    site imports it for the same reason).
+    """
     return f"{settings.SITE_URL}{path}"
 
 

@@ -11,7 +11,9 @@ OAuth 2.0 with PKCE, Facebook through its OAuth 2.0 redirect flow). Here:
 - a provider without keys shows a helpful page (DEBUG) or a 404, never a 500;
 - every failure of a social sign-in ends on a page that leads back to the article;
 - a provider's email address never signs anyone into an existing account, and is
-  never kept on a new one (see "Account pre-hijacking" below).
+  never kept on a new one (see "Account pre-hijacking" below);
+- every absolute address allauth would build from the request's Host header (links
+  in account mail, the provider's callback address) comes from SITE_URL instead.
 
 The comment form's sign-in buttons and the draft they keep belong to the discussion
 (comments.views, comments.drafts).
@@ -19,6 +21,8 @@ The comment form's sign-in buttons and the draft they keep belong to the discuss
 
 import hashlib
 import logging
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
@@ -31,14 +35,19 @@ from allauth.socialaccount.adapter import (
 )
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base import AuthError
+from allauth.socialaccount.providers.facebook.views import FacebookOAuth2Adapter
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.twitter_oauth2.views import (
+    TwitterOAuth2Adapter,
+)
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 
 from comments import tasks
 from comments.drafts import return_url
@@ -51,6 +60,7 @@ from comments.identity import (
     provider_not_configured,
     remember_identity,
 )
+from comments.tokens import absolute
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +198,68 @@ def disconnect_unproven_social_logins(sender, request, user, **kwargs) -> None:
     )
 
 
+# --- Addresses: from SITE_URL, never from the request's Host header ---------------
+#
+# Django checks the Host header against ALLOWED_HOSTS but ignores its port, and the
+# client chooses it: an address built from it could send a reset link to another
+# port or host, or a reader back from X to an address nobody registered.
+
+
+@dataclass(frozen=True)
+class Site:
+    """`current_site` in allauth's mail ("Hello from …!")."""
+
+    domain: str
+    name: str
+
+
+def mail_site() -> Site:
+    domain = urlsplit(settings.SITE_URL).netloc
+    return Site(domain=domain, name=domain)
+
+
+class SiteCallback:
+    """
+    A provider's OAuth 2.0 steps with the callback address (the `redirect_uri`)
+    from SITE_URL: it must be the one registered with X or Facebook.
+    """
+
+    provider_id: str
+
+    def get_callback_url(self, request, app) -> str:
+        return absolute(reverse(f"{self.provider_id}_callback"))
+
+
+class SiteFacebookOAuth2Adapter(SiteCallback, FacebookOAuth2Adapter):
+    pass
+
+
+class SiteTwitterOAuth2Adapter(SiteCallback, TwitterOAuth2Adapter):
+    pass
+
+
+OAUTH2_ADAPTERS = {
+    adapter.provider_id: adapter
+    for adapter in (SiteFacebookOAuth2Adapter, SiteTwitterOAuth2Adapter)
+}
+
+
+def callback_urlpatterns() -> list:
+    """
+    allauth's callback views with the adapters above, listed before allauth's own
+    URLs: the code is exchanged with the same callback address the reader was sent
+    off with (the provider compares them).
+    """
+    return [
+        path(
+            f"accounts/{provider_id}/login/callback/",
+            OAuth2CallbackView.adapter_view(adapter),
+            name=f"{provider_id}_callback",
+        )
+        for provider_id, adapter in OAUTH2_ADAPTERS.items()
+    ]
+
+
 # --- allauth's adapters -----------------------------------------------------------
 
 
@@ -210,14 +282,39 @@ class SignupForm(forms.Form):
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render allauth's message here; `deliver_mail()` sends it."""
-        request = self.request
+        """
+        Render allauth's message here; `deliver_mail()` sends it. The site's name
+        and every link in it come from SITE_URL: allauth would take them from the
+        Host header of the request that asked for the mail.
+        """
         ctx = {
-            "request": request,
+            "request": self.request,
             "email": email,
-            "current_site": get_current_site(request),
+            "current_site": mail_site(),
         } | context
+        if "signup_url" in ctx:  # the "unknown account" mail has no hook for it
+            ctx["signup_url"] = absolute(reverse("account_signup"))
         self.deliver_mail(self.render_mail(template_prefix, email, ctx))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # As allauth builds it: the opaque key fills "<uidb36>-<key>".
+        path = reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}
+        )
+        return absolute(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": absolute(reverse("account_signup")),
+                "password_reset_url": absolute(reverse("account_reset_password")),
+            },
+        )
 
     def deliver_mail(self, message) -> None:
         """
@@ -292,6 +389,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(
                 provider_not_configured(request, method, return_url(request))
             ) from None
+
+    def get_provider(self, request, provider, client_id=None):
+        """The provider, whose OAuth steps use our adapters (`OAUTH2_ADAPTERS`)."""
+        instance = super().get_provider(request, provider, client_id=client_id)
+        if instance.id in OAUTH2_ADAPTERS:
+            instance.oauth2_adapter_class = OAUTH2_ADAPTERS[instance.id]
+        return instance
 
     def save_user(self, request, sociallogin, form=None):
         """

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from comments import views as comment_views
-from newsroom import views
+from newsroom import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +31,8 @@ urlpatterns = [
         comment_views.sign_out,
         name="comment_sign_out",
     ),
+    # allauth's provider callbacks, with the callback address from SITE_URL.
+    *accounts.callback_urlpatterns(),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -14,6 +14,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, shares_page
+from comments.tokens import absolute
 from newsroom import pagecache
 from newsroom.models import Article
 
@@ -36,7 +37,9 @@ def article(
     def render_page(article, discussion, marks: dict[str, str] | None = None):
         context = {
             "article": article,
-            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            # From SITE_URL: the Host header is the client's, and this page may be
+            # cached for every reader.
+            "canonical_url": absolute(article.get_absolute_url()),
             **discussion.context(stamp=marks["stamp"] if marks else ""),
         }
         if marks:

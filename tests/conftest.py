@@ -3,6 +3,15 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """
+    Absolute addresses (canonical links, mail, provider callbacks) come from
+    SITE_URL: the test client's host, as the worker's (tests/mailserver.py).
+    """
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def article(db):
     return factories.make_article()

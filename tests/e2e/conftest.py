@@ -146,13 +146,15 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture
-def new_page(browser, live_server, page_watcher):
+def new_page(browser, live_server, page_watcher, settings):
     """
     Open pages in fresh browser contexts (separate cookies: separate readers).
 
     Every page is watched: a dialog, a Content Security Policy violation or a
-    request to another host fails the test that caused it.
+    request to another host fails the test that caused it. The site's address is
+    the live server's, so links and provider callbacks lead back to it.
     """
+    settings.SITE_URL = live_server.url
     contexts = []
 
     def open_page(*, javascript: bool = True, width: int = 1280, height: int = 900):
