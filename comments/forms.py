@@ -22,6 +22,7 @@ from comments.models import (
     NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
+from comments.text import single_line
 
 STAMP_SALT = "comments.form-stamp"
 STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
@@ -156,8 +157,7 @@ class CommentForm(forms.Form):
         return self.cleaned_data.get("email", "").lower()
 
     def clean_name(self):
-        name = self.cleaned_data.get("name", "")
-        return "".join(ch for ch in name if ch.isprintable()).strip()
+        return single_line(self.cleaned_data.get("name", ""))
 
     def clean(self):
         """

@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from comments import tokens
+from comments.text import single_line
 
 IDENTITY_SESSION_KEY = "reader_identity"
 
@@ -85,8 +86,11 @@ def method_of(provider: str) -> SignInMethod:
 
 
 def display_name(user: AbstractUser) -> str:
-    """A signed-in person's name on the site: their full name, else their username."""
-    return user.get_full_name() or user.get_username()
+    """
+    A signed-in person's name on the site: their full name, else their username.
+    On one line (comments.text), whatever was stored before names were cleaned.
+    """
+    return single_line(user.get_full_name()) or user.get_username()
 
 
 def staff_names() -> list[str]:

@@ -38,6 +38,7 @@ from django_tasks_db import DatabaseBackend
 
 from comments import tokens
 from comments.models import Comment, Notice, OutboundMail, Subscription
+from comments.text import single_line
 from newsroom.models import Article
 
 logger = logging.getLogger(__name__)
@@ -437,7 +438,9 @@ class Message(EmailMultiAlternatives):
 def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     message = Message(
-        subject=mail.subject,
+        # One line, whatever a name or title held when the subject was made: a
+        # line break would make the email package refuse the message.
+        subject=single_line(mail.subject),
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=mail.to,

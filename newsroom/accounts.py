@@ -60,6 +60,7 @@ from comments.identity import (
     provider_not_configured,
     remember_identity,
 )
+from comments.text import single_line
 from comments.tokens import absolute
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,8 @@ def identity_from_social_login(sociallogin) -> ReaderIdentity:
         label = f"@{handle} (X id {account.uid})" if handle else f"X id {account.uid}"
         picture = data.get("profile_image_url") or ""
     else:
-        label = f"{data.get('name') or 'Facebook user'} (Facebook id {account.uid})"
+        name = single_line(data.get("name") or "") or "Facebook user"
+        label = f"{name} (Facebook id {account.uid})"
         picture = ((data.get("picture") or {}).get("data") or {}).get("url") or ""
         if ((data.get("picture") or {}).get("data") or {}).get("is_silhouette"):
             picture = ""  # Facebook's grey placeholder: our initials look better
@@ -275,8 +277,17 @@ class SignupForm(forms.Form):
 
     field_order = ["name", "email", "password1", "password2"]
 
+    def clean_name(self) -> str:
+        """One line of visible text (comments.text), as every name on the site."""
+        name = single_line(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(
+                self.fields["name"].error_messages["required"], code="required"
+            )
+        return name
+
     def signup(self, request, user) -> None:
-        user.first_name = self.cleaned_data["name"].strip()
+        user.first_name = self.cleaned_data["name"]
         user.save(update_fields=["first_name"])
 
 
@@ -412,6 +423,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         }:
             user.email = ""
         return super().save_user(request, sociallogin, form)
+
+    def populate_user(self, request, sociallogin, data):
+        """The provider's name, on one line (comments.text), as every name."""
+        user = super().populate_user(request, sociallogin, data)
+        user.first_name = single_line(user.first_name)
+        user.last_name = single_line(user.last_name)
+        return user
 
     def pre_social_login(self, request, sociallogin) -> None:
         """

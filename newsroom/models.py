@@ -1,9 +1,12 @@
 """The article: what the site publishes and what each discussion hangs from."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+
+from comments.text import single_line
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -82,6 +85,12 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self) -> None:
+        # One line of visible text: the title goes into mail subjects.
+        self.title = single_line(self.title)
+        if not self.title:
+            raise ValidationError({"title": "Please give the article a title."})
 
     @property
     def paragraphs(self) -> list[str]:
