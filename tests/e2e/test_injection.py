@@ -34,10 +34,10 @@ def test_no_payload_runs_or_appears_on_the_article_or_in_the_admin(new_page, rul
     guest, reader = Client(), Client()
     reader.force_login(factories.make_user())
     for field, payload in CASES:
-        post_payload(guest, article, field, payload, signed_in=False)
+        post_payload(guest, article, field, payload)
     for field, payload in CASES:
         if field == "body":
-            post_payload(reader, article, field, payload, signed_in=True)
+            post_payload(reader, article, field, payload)
     factories.make_user(username="editor", is_staff=True, is_superuser=True)
 
     page = new_page()
