@@ -23,7 +23,6 @@ import logging
 import random
 import smtplib
 from datetime import timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -424,14 +423,13 @@ class Message(EmailMultiAlternatives):
 
 
 def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     message = Message(
         subject=mail.subject,
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=mail.to,
         # Fixed per row: a resend is the same message to clients that deduplicate.
-        headers=mail.headers | {"Message-ID": f"<{mail.pk}@{domain}>"},
+        headers=mail.headers | {"Message-ID": mail.message_id},
     )
     if mail.html:
         message.attach_alternative(mail.html, "text/html")
