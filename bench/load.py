@@ -21,6 +21,7 @@ bench/results/load.json.
 
 import argparse
 import json
+import queue
 import re
 import threading
 import time
@@ -156,6 +157,27 @@ class Poster:
                 return response
             time.sleep(0.25)
         return response
+
+
+def post_all(posters: list[Poster], numbers) -> list[dict]:
+    """
+    Post comment after comment from as many threads as posters, each post taking a
+    poster that is free: one browser never posts two comments at once (its first
+    two pages would set two different CSRF cookies, and one post would fail).
+    """
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for poster in posters:
+        free.put(poster)
+
+    def post(n: int) -> dict:
+        poster = free.get()
+        try:
+            return poster.post(n)
+        finally:
+            free.put(poster)
+
+    with ThreadPoolExecutor(len(posters)) as pool:
+        return list(pool.map(post, numbers))
 
 
 def status_of(response: requests.Response) -> str:
@@ -307,10 +329,7 @@ def run(
         started = time.monotonic()
         if fault_thread:
             fault_thread.start()
-        with ThreadPoolExecutor(clients) as pool:
-            results = list(
-                pool.map(lambda n: posters[n % clients].post(n), range(posts))
-            )
+        results = post_all(posters, range(posts))
         if fault_thread:
             fault_thread.join()
             # Keep watching until the site answers again (logins, for Redis).
