@@ -16,6 +16,11 @@ it); the worker then:
 
 `send_email_message` is the generic entry point for other code (the account
 adapter) that wants a message sent by the worker instead of in the request.
+
+Every task here is safe to run again, even beside a run of itself: notices are
+unique, digests and deliveries lock their row and take only what is still to do.
+That is what lets a starting worker requeue the tasks a killed worker left running
+(comments/management/commands/db_worker.py). A new task must keep it so.
 """
 
 import email.policy
