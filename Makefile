@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint types migrations-check format install migrate bench profile load editor clean
+.PHONY: run test lint types migrations-check format install migrate bench profile load faults editor clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -67,10 +67,22 @@ profile: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.profile
 
+# Comments under load, with PostgreSQL stopped, with Redis restarted (the harness
+# runs its own redis-server for that, never the machine's), then the mail faults.
+# See bench/README.md, "Load and faults".
 load: install
-	$(BIN)/python -m bench.load --posts 2000 --clients 16
+	@command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server; }
+	$(BIN)/python -m bench.load --posts 10000 --clients 32
 	$(BIN)/python -m bench.load --posts 2000 --clients 16 --outage 10 \
 		--output bench/results/load-outage.json
+	$(BIN)/python -m bench.load --posts 2000 --clients 16 --outage 5 --fault redis \
+		--output bench/results/load-redis.json
+	$(MAKE) faults
+
+# Notification mail with the SMTP server down for 60 s, and with the worker killed
+# mid-send.
+faults: install
+	$(BIN)/python -m bench.faults
 
 editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor

@@ -1,7 +1,8 @@
 """
 The site as production runs it, on this machine: a private PostgreSQL that the
-harness can stop and start, migrations, collected static files, and gunicorn with
-several workers and production settings. Used by the load test and the benchmark.
+harness can stop and start, optionally a private Redis it can restart, migrations,
+collected static files, and gunicorn with several workers and production settings.
+Used by the load test, the fault scenarios and the benchmark.
 """
 
 import contextlib
@@ -60,13 +61,71 @@ class Database:
             return conn.execute(query).fetchall()
 
 
+class Redis:
+    """
+    A redis-server of the harness's own on a free loopback port, without
+    persistence, which can be stopped and started again on the same port. Never
+    the machine's shared Redis: restarting that would disturb everyone using it.
+    """
+
+    def __init__(self, folder: Path):
+        self.executable = shutil.which("redis-server")
+        if self.executable is None:
+            raise RuntimeError("redis-server not found: apt-get install redis-server")
+        self.folder = folder / "redis"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.executable,
+                "--bind", "127.0.0.1",
+                "--port", str(self.port),
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock,
+            ):
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not come up")
+
+    def stop(self) -> None:
+        """SIGTERM: Redis closes every connection and exits (nothing is saved)."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
 class Site:
     """gunicorn serving Newsroom with production settings on a loopback port."""
 
-    def __init__(self, *, workers: int = 4, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        workers: int = 4,
+        env: dict[str, str] | None = None,
+        redis: bool = False,
+    ):
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         os.chmod(self.folder, 0o755)
         self.database = Database(self.folder)
+        # The site's own Redis, when asked for: REDIS_URL points at it.
+        self.redis = Redis(self.folder) if redis else None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -81,6 +140,7 @@ class Site:
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "LOG_LEVEL": "WARNING",
+            **({"REDIS_URL": self.redis.url} if self.redis else {}),
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
@@ -104,6 +164,8 @@ class Site:
         return self.manage("shell", "--no-imports", "-c", code)
 
     def start(self) -> "Site":
+        if self.redis:
+            self.redis.start()
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
         self.process = subprocess.Popen(
@@ -141,12 +203,18 @@ class Site:
         if self.process:
             self.process.terminate()
             self.process.wait(timeout=30)
+        if self.redis:
+            self.redis.stop()
         with contextlib.suppress(Exception):
             self.database.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> "Site":
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # no PostgreSQL or Redis left running
+            raise
 
     def __exit__(self, *exc) -> None:
         self.stop()

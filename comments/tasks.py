@@ -16,6 +16,11 @@ it); the worker then:
 
 `send_email_message` is the generic entry point for other code (the account
 adapter) that wants a message sent by the worker instead of in the request.
+
+Every task here is safe to run again, even beside a run of itself: notices are
+unique, digests and deliveries lock their row and take only what is still to do.
+That is what lets a starting worker requeue the tasks a killed worker left running
+(comments/management/commands/db_worker.py). A new task must keep it so.
 """
 
 import email.policy
@@ -23,7 +28,6 @@ import logging
 import random
 import smtplib
 from datetime import timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -436,7 +440,6 @@ class Message(EmailMultiAlternatives):
 
 
 def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     message = Message(
         # One line, whatever a name or title held when the subject was made: a
         # line break would make the email package refuse the message.
@@ -445,7 +448,7 @@ def email_message(mail: OutboundMail) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=mail.to,
         # Fixed per row: a resend is the same message to clients that deduplicate.
-        headers=mail.headers | {"Message-ID": f"<{mail.pk}@{domain}>"},
+        headers=mail.headers | {"Message-ID": mail.message_id},
     )
     if mail.html:
         message.attach_alternative(mail.html, "text/html")

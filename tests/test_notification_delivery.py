@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from comments import notifications, tasks
@@ -174,6 +175,26 @@ def test_a_send_interrupted_after_claiming_is_not_repeated(client, smtp_server):
     assert len(smtp_server.received) == 1
     mail.refresh_from_db()
     assert mail.status == "sent"
+
+
+def test_the_admin_shows_the_message_id_the_mail_server_received(
+    client, smtp_server, settings
+):
+    """Before sending an interrupted mail again, an editor looks for its
+    Message-ID in the mail server's log: the admin shows the one the server got."""
+    settings.DEFAULT_FROM_EMAIL = "Newsroom <news@newsroom.test>"  # as the worker's
+    article = factories.make_article()
+    subscriber(article)
+    approved_comment(article)
+    run_worker(EMAIL_URL=smtp_server.url)
+    [message] = smtp_server.messages()
+    mail = OutboundMail.objects.get()
+
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/comments/outboundmail/{mail.pk}/change/")
+
+    assert message["Message-ID"] == mail.message_id == f"<{mail.pk}@newsroom.test>"
+    assert escape(mail.message_id) in page.content.decode()
 
 
 def test_other_code_can_enqueue_any_message(smtp_server):

@@ -20,19 +20,25 @@ class SubscriptionAdmin(admin.ModelAdmin):
 @admin.register(OutboundMail)
 class OutboundMailAdmin(admin.ModelAdmin):
     """The mail log. A row left in "sending" was interrupted after it was claimed:
-    it may or may not have arrived, so it is never resent on its own."""
+    it may or may not have arrived, so it is never resent on its own. Its
+    Message-ID, shown here, tells from the mail server's log whether it did."""
 
     list_display = ["subject", "recipients", "kind", "status", "attempts", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["subject"]
     actions = ["send_again"]
     readonly_fields = [
-        f.name for f in OutboundMail._meta.fields if f.name not in ("id",)
+        "message_id",
+        *(f.name for f in OutboundMail._meta.fields if f.name not in ("id",)),
     ]
 
     @admin.display(description="To")
     def recipients(self, mail):
         return ", ".join(mail.to)
+
+    @admin.display(description="Message-ID")
+    def message_id(self, mail):
+        return mail.message_id
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ The logic lives in comments/notifications.py (who gets what) and comments/tasks.
 """
 
 import uuid
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import models
@@ -223,3 +224,13 @@ class OutboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """
+        The Message-ID every send of this row carries: the row's id at the domain
+        of DEFAULT_FROM_EMAIL. What to look for in the mail server's log before
+        sending an interrupted mail again.
+        """
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+        return f"<{self.pk}@{domain or 'localhost'}>"
