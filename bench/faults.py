@@ -496,7 +496,9 @@ def worker_kills(args) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("scenarios", nargs="*", default=["smtp-outage", "worker-kill"])
+    parser.add_argument(
+        "scenarios", nargs="*", default=["smtp-outage", "worker-kill", "worker-kills"]
+    )
     parser.add_argument("--comments", type=int, default=None)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--articles", type=int, default=None)

@@ -13,8 +13,12 @@ mail whose send had begun stays "sending": `deliver` never sends it again.)
 Which workers are alive, PostgreSQL knows: each worker holds an advisory lock named
 after its id, on a connection of its own, for as long as it lives, and the lock
 goes with the process however it dies. A RUNNING task whose worker's lock is free
-is an orphan. This command overrides django-tasks-db's of the same name because
-`comments` comes before `django_tasks_db` in INSTALLED_APPS.
+is an orphan. (Should that connection drop while its worker lives on, say through a
+PostgreSQL restart, a starting worker may run its task a second time beside it:
+harmless, for the same reason.)
+
+This command overrides django-tasks-db's of the same name because `comments` comes
+before `django_tasks_db` in INSTALLED_APPS.
 """
 
 import logging
