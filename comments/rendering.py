@@ -68,10 +68,10 @@ def render_comments(
         when = timezone.localtime(comment.created_at)
         pending = comment.is_shown_as_held
         parts.append(
-            f'<li id="comment-{comment.pk}" class="comment depth-{depth}'
+            f'<li id="c-{comment.pk}" class="comment depth-{depth}'
             f'{" pending" if pending else ""}"><article><header>'
             f"{avatar}<b>{author}</b>{account} "
-            f'<a href="#comment-{comment.pk}"><time datetime="'
+            f'<a href="#c-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
             f"at {when.hour % 12 or 12}:{when:%M} {'am' if when.hour < 12 else 'pm'}"
             "</time></a></header>"

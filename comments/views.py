@@ -114,7 +114,7 @@ def comment_location(request, comment: Comment, rules) -> str:
         shown = next((c for c in thread if c.pk == comment.pk), None)
         if shown is not None:
             url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
-    return f"{url}#comment-{comment.pk}"
+    return f"{url}#c-{comment.pk}"
 
 
 def save_comment(request, article: Article, rules, data: dict) -> Comment:

@@ -51,6 +51,7 @@ _BASE = [
     '<marquee onstart="window.__pwned=1">',
     '<p id="pwn">an element with our id</p>',
     '<a id="comment-1" href="#">fake permalink</a>',
+    '<a id="c-1" href="#">fake permalink</a>',
     '"><script>alert(1)</script>',
     "'><script>alert(1)</script>",
     '" onmouseover="window.__pwned=1" x="',

@@ -26,7 +26,7 @@ def threads(article):
 
 def ids_on(page: str) -> list[str]:
     """The comments on a page, in order, by their id."""
-    return re.findall(r'<li id="comment-(\d+)"', page)
+    return re.findall(r'<li id="c-(\d+)"', page)
 
 
 def test_each_page_holds_its_threads_with_their_replies(
@@ -44,8 +44,8 @@ def test_each_page_holds_its_threads_with_their_replies(
 def test_the_newest_page_is_shown_first_by_default(client, article, paged, threads):
     tops, _ = threads
     page = article_page(client, article)
-    assert f'id="comment-{tops[4].pk}"' in page
-    assert f'id="comment-{tops[0].pk}"' not in page
+    assert f'id="c-{tops[4].pk}"' in page
+    assert f'id="c-{tops[0].pk}"' not in page
     assert "Page 3 of 3" in page
     assert f'href="{article.get_absolute_url()}comment-page-2/#comments"' in page
     assert "6 thoughts on" in page  # the heading counts every page
@@ -74,7 +74,7 @@ def test_permalink_lands_on_the_page_that_holds_the_comment(
     response = client.get(reply.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == (
-        f"{article.get_absolute_url()}comment-page-1/#comment-{reply.pk}"
+        f"{article.get_absolute_url()}comment-page-1/#c-{reply.pk}"
     )
 
 
@@ -88,7 +88,7 @@ def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
     response = post_comment(client, article, body="late reply", parent=tops[1].pk)
     comment = Comment.objects.get(body="late reply")
     assert response["Location"] == (
-        f"{article.get_absolute_url()}comment-page-1/#comment-{comment.pk}"
+        f"{article.get_absolute_url()}comment-page-1/#c-{comment.pk}"
     )
     assert "late reply" in client.get(response["Location"]).content.decode()
 
@@ -100,4 +100,4 @@ def test_editors_reach_the_place_of_a_held_comment(client, article, paged):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     response = client.get(held.get_absolute_url())
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#comment-{held.pk}")
+    assert response["Location"].endswith(f"#c-{held.pk}")

@@ -57,7 +57,7 @@ def test_comment_shows_avatar_name_link_permalink_time_and_reply(client, article
     )
     page = article_page(client, article)
     assert '<a href="https://ada.example/" rel="nofollow ugc">Ada Lovelace</a>' in page
-    assert f'href="#comment-{comment.pk}"' in page
+    assert f'href="#c-{comment.pk}"' in page
     assert "March 12, 2021 at 3:04 pm" in page
     assert f'href="?replytocom={comment.pk}#respond"' in page
     assert 'aria-hidden="true">AL</span>' in page
@@ -90,9 +90,9 @@ def test_threads_read_in_order_with_depth(client, article):
 
     page = article_page(client, article)
 
-    order = [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', page)]
+    order = [int(pk) for pk in re.findall(r'<li id="c-(\d+)"', page)]
     assert order == [first.pk, reply.pk, deeper.pk, second.pk]
-    assert f'<li id="comment-{deeper.pk}" class="comment depth-2' in page
+    assert f'<li id="c-{deeper.pk}" class="comment depth-2' in page
 
 
 def test_deepest_level_replies_in_the_parents_thread(client, article, rules):
@@ -101,7 +101,7 @@ def test_deepest_level_replies_in_the_parents_thread(client, article, rules):
     top = make_comment(article)
     reply = make_comment(article, parent=top)
     page = article_page(client, article)
-    reply_item = re.search(rf'<li id="comment-{reply.pk}".*?</li>', page, re.S)[0]
+    reply_item = re.search(rf'<li id="c-{reply.pk}".*?</li>', page, re.S)[0]
     assert f'href="?replytocom={top.pk}#respond"' in reply_item
 
 
@@ -169,10 +169,10 @@ def test_article_page_query_count_does_not_grow_with_comments(
     # page comes from the cache.
     with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
-    assert response.content.decode().count('<li id="comment-') == count + count // 2
+    assert response.content.decode().count('<li id="c-') == count + count // 2
     with django_assert_num_queries(1):
         again = client.get(article.get_absolute_url())
-    assert again.content.decode().count('<li id="comment-') == count + count // 2
+    assert again.content.decode().count('<li id="c-') == count + count // 2
 
 
 def test_query_count_is_the_same_for_10_and_500_comments(client, article):

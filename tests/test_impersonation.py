@@ -115,7 +115,7 @@ def test_a_guest_cannot_produce_the_staff_mark(client, article, eddie, name):
     assert comment.status == "approved"
     html = page(article)
     assert not re.search(r"<span[^>]*staff-mark", html)
-    assert f'id="comment-{comment.pk}"' in html
+    assert f'id="c-{comment.pk}"' in html
 
 
 def test_the_mark_is_what_the_author_was_when_posting(client, article, eddie):

@@ -46,12 +46,10 @@ class CommentListAudit(HTMLParser):
             if name not in ALLOWED_ATTRIBUTES:
                 self.problems.append(f"attribute {name} on <{tag}>")
             if name == "href" and not re.match(
-                r"(https?://|#comment-\d+$|\?replytocom=)", value or ""
+                r"(https?://|#c-\d+$|\?replytocom=)", value or ""
             ):
                 self.problems.append(f"link to {value!r}")
-            if name == "id" and value not in {
-                f"comment-{pk}" for pk in self.comment_ids
-            }:
+            if name == "id" and value not in {f"c-{pk}" for pk in self.comment_ids}:
                 self.problems.append(f"id {value!r}")
 
 

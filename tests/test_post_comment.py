@@ -19,7 +19,7 @@ def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article
 
     comment = Comment.objects.latest("id")
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == f"{article.get_absolute_url()}#c-{comment.pk}"
     assert comment.status == "approved"
     assert (comment.author_name, comment.author_email) == (
         "Grace Guest",
@@ -29,7 +29,7 @@ def test_known_guest_is_approved_and_redirected_to_the_permalink(client, article
     # Taking the form cached the page: without the insert trigger the comment
     # would be missing from it and these assertions would fail.
     page = article_page(client, article)
-    assert f'id="comment-{comment.pk}"' in page
+    assert f'id="c-{comment.pk}"' in page
     assert "Well said." in page
 
 

@@ -118,7 +118,7 @@ def test_x_reader_comments_with_name_and_picture(client, article, rules, fake):
     assert comment.author_account == "@ada (X id 2244994945)"
     assert comment.author_avatar.startswith("avatars/")
     page = article_page(client, article)
-    card = page.split(f'id="comment-{comment.pk}"')[1].split("</li>")[0]
+    card = page.split(f'id="c-{comment.pk}"')[1].split("</li>")[0]
     assert "Ada Lovelace" in card
     assert f'src="/media/{comment.author_avatar}"' in card
 

@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Concat, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -190,7 +191,9 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the row is made (not auto_now_add, which would overwrite the date of
+    # a comment brought in from another system: newsroom/interchange).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
@@ -198,6 +201,9 @@ class Comment(models.Model):
     # finds this row. Not unique: a page kept in the browser's cache serves its
     # form again, for the reader's next comment.
     form_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # The anchor the comment had on the site it was imported from ("comment-123"
+    # on WordPress), kept on the page so an old link's #fragment still finds it.
+    old_anchor = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -30,14 +30,14 @@ def test_guest_is_held_editor_approves_and_another_reader_sees_it(
     reader.get_by_role("button", name="Post Comment").click()
 
     comment = Comment.objects.get()
-    assert reader.url.endswith(f"#comment-{comment.pk}")
-    held = reader.locator(f"#comment-{comment.pk}")
+    assert reader.url.endswith(f"#c-{comment.pk}")
+    held = reader.locator(f"#c-{comment.pk}")
     assert "Your comment is awaiting moderation." in held.inner_text()
     screenshot(reader, "comment-held")
 
     other = new_page()
     other.goto(story.get_absolute_url())
-    assert other.locator(f"#comment-{comment.pk}").count() == 0
+    assert other.locator(f"#c-{comment.pk}").count() == 0
 
     factories.make_user(username="editor", is_staff=True, is_superuser=True)
     editor = new_page()
@@ -52,8 +52,7 @@ def test_guest_is_held_editor_approves_and_another_reader_sees_it(
 
     other.reload()
     assert (
-        "My first thoughts on this."
-        in other.locator(f"#comment-{comment.pk}").inner_text()
+        "My first thoughts on this." in other.locator(f"#c-{comment.pk}").inner_text()
     )
     assert "One thought on “Readers Have Their Say”" in other.content()
 
@@ -71,7 +70,7 @@ def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript)
 
     if javascript:
         # The form moved under Ada's comment, without a page load.
-        assert page.locator(f"#comment-{parent.pk} #respond").count() == 1
+        assert page.locator(f"#c-{parent.pk} #respond").count() == 1
         assert "?replytocom" not in page.url
     else:
         assert f"replytocom={parent.pk}" in page.url
@@ -83,7 +82,7 @@ def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript)
 
     reply = Comment.objects.get(body__startswith="A reply")
     assert (reply.parent_id, reply.status) == (parent.pk, "approved")
-    assert page.locator(f"#comment-{reply.pk}.depth-1").count() == 1
+    assert page.locator(f"#c-{reply.pk}.depth-1").count() == 1
 
 
 def test_cancel_reply_moves_the_form_back(page, story):

@@ -69,7 +69,7 @@ def test_editor_clears_a_queue_of_three_with_one_bulk_action(new_page, story):
 
     reader.reload()
     for comment in held:
-        assert comment.body in reader.locator(f"#comment-{comment.pk}").inner_text()
+        assert comment.body in reader.locator(f"#c-{comment.pk}").inner_text()
     assert "4 thoughts on" in reader.content()
 
 

@@ -94,7 +94,7 @@ def test_enter_in_a_guest_field_still_posts_the_comment(page, story):
     page.get_by_label("Name (required)").fill("Enter Key")
     page.get_by_label("Name (required)").press("Enter")
 
-    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    page.wait_for_url(re.compile(r"#c-\d+$"))
     assert Comment.objects.get().body == "Posted with Enter."
 
 
@@ -134,9 +134,7 @@ def test_sign_up_verify_and_comment_with_a_site_account(new_page, story, smtp_se
     page.get_by_role("button", name="Post Comment").click()
     comment = Comment.objects.get()
     assert (comment.author_name, comment.author_provider) == ("Rita Reader", "account")
-    assert "Your comment is awaiting moderation." in page.inner_text(
-        f"#comment-{comment.pk}"
-    )
+    assert "Your comment is awaiting moderation." in page.inner_text(f"#c-{comment.pk}")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -186,7 +184,7 @@ def test_sign_in_with_x_then_comment_log_out_and_change(
     page.get_by_role("button", name="Post Comment").click()
     comment = Comment.objects.get()
     assert comment.author_provider == "twitter_oauth2"
-    card = page.locator(f"#comment-{comment.pk}")
+    card = page.locator(f"#c-{comment.pk}")
     assert "Ada Lovelace" in card.inner_text()
     assert card.locator("img.avatar").evaluate("img => img.naturalWidth") == 96
 
