@@ -43,7 +43,7 @@ from comments.models import (
     page_count,
     page_of,
 )
-from comments.rendering import render_comments
+from comments.rendering import render_comments, render_picks
 from newsroom.models import Article
 
 # django.contrib.messages keeps a message for the next page in this cookie.
@@ -193,6 +193,7 @@ class Discussion:
             if shown and shown < listing["pages"]
             else ""
         )
+        listing["picks"] = render_picks(thread)
         listing["comment_list"] = render_comments(
             comments,
             rules.thread_depth,

@@ -15,7 +15,8 @@ comments.
 
 Editors' actions follow the table `TRANSITIONS`, read by the pure `transition()`;
 `moderate()` applies an action to comments and records it, and is the one way the
-admin changes a comment's status.
+admin changes a comment's status. `feature()` makes comments editors' picks (or
+stops featuring them), also recorded.
 """
 
 import datetime
@@ -222,3 +223,26 @@ def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
         # Subscribers hear of a comment when it becomes public.
         notifications.comments_approved(by_status.get("approved", []))
     return len(records), len(rows) - len(records)
+
+
+def feature(comments: QuerySet, actor, *, on: bool) -> tuple[int, int]:
+    """
+    Make comments editors' picks (`on`) or stop featuring them, and record it:
+    (changed, skipped). Only approved comments can be picked; a pick that is later
+    unapproved keeps its mark but is shown nowhere until approved again.
+    """
+    with transaction.atomic():
+        rows = Comment.objects.filter(pk__in=comments.values("pk")).select_for_update()
+        if on:
+            rows = rows.filter(status=Comment.Status.APPROVED, featured_at=None)
+        else:
+            rows = rows.exclude(featured_at=None)
+        ids = list(rows.values_list("pk", flat=True))
+        Comment.objects.filter(pk__in=ids).update(
+            featured_at=timezone.now() if on else None
+        )
+        action = "feature" if on else "unfeature"
+        ModerationAction.objects.bulk_create(
+            ModerationAction(comment_id=pk, action=action, actor=actor) for pk in ids
+        )
+    return len(ids), comments.count() - len(ids)

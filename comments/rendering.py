@@ -17,9 +17,11 @@ from html import escape
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from comments.identity import SITE_ACCOUNT, method_of
 from comments.models import Comment, joins_parent_thread
+from comments.text import single_line
 
 
 def render_comments(
@@ -47,6 +49,9 @@ def render_comments(
             # Markup beside the escaped name, from a column only the server sets:
             # a reader can type "Staff" into their name, never this.
             author += ' <span class="staff-mark">Staff</span>'
+        pick = comment.is_editors_pick
+        if pick:
+            author += ' <span class="pick-mark">Editors\' pick</span>'
         avatar = (
             f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
             'width="40" height="40" loading="lazy">'
@@ -69,7 +74,8 @@ def render_comments(
         pending = comment.is_shown_as_held
         parts.append(
             f'<li id="c-{comment.pk}" class="comment depth-{depth}'
-            f'{" pending" if pending else ""}"><article><header>'
+            f'{" pending" if pending else ""}{" pick" if pick else ""}">'
+            "<article><header>"
             f"{avatar}<b>{author}</b>{account} "
             f'<a href="#c-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
@@ -90,3 +96,27 @@ def render_comments(
             + "</article></li>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above
+
+
+def render_picks(comments: list[Comment]) -> SafeString:
+    """
+    The "Editors' picks" block: the approved comments editors featured, in reading
+    order, each an excerpt linking to its place in the discussion (whatever page
+    that is on). Empty when there are none.
+    """
+    picks = [comment for comment in comments if comment.is_editors_pick]
+    if not picks:
+        return mark_safe("")
+    items = "".join(
+        f'<li><p class="picks__author">{escape(comment.display_name)}</p>'
+        f"<blockquote>{escape(Truncator(single_line(comment.body)).chars(280))}"
+        f'</blockquote><a href="{comment.get_absolute_url()}" '
+        f"aria-label=\"Read {escape(comment.display_name)}'s comment in the "
+        'discussion">Read in the discussion</a></li>'
+        for comment in picks
+    )
+    return mark_safe(  # noqa: S308 - every value escaped above
+        '<section class="picks" aria-labelledby="picks-title">'
+        '<h3 id="picks-title">Editors\' picks</h3>'
+        f'<ol class="picks__list">{items}</ol></section>'
+    )

@@ -17,6 +17,8 @@ ACTION_LABELS = {
     Action.NOT_SPAM: "Not spam",
     Action.REMOVE: "Remove",
     Action.RESTORE: "Restore",
+    Action.FEATURE: "Feature",
+    Action.UNFEATURE: "Unfeature",
 }
 # The buttons on each row of the list, by the comment's status.
 QUICK_ACTIONS = {
@@ -25,3 +27,13 @@ QUICK_ACTIONS = {
     Status.SPAM: [Action.NOT_SPAM, Action.REMOVE],
     Status.REMOVED: [Action.RESTORE],
 }
+# Editors' picks, for approved comments: a button besides those above.
+PICK_ACTIONS = frozenset({Action.FEATURE, Action.UNFEATURE})
+
+
+def quick_actions(comment: Comment) -> list[Action]:
+    """The buttons on a comment's row, by its status (and whether it is a pick)."""
+    actions = list(QUICK_ACTIONS[Status(comment.status)])
+    if comment.status == Status.APPROVED:
+        actions.insert(1, Action.UNFEATURE if comment.featured_at else Action.FEATURE)
+    return actions

@@ -81,3 +81,18 @@ class ArticleFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(article_id=value)
         return queryset
+
+
+class PickFilter(admin.SimpleListFilter):
+    """Editors' picks: the comments featured above their discussion."""
+
+    title = "editors' picks"
+    parameter_name = "pick"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Editors' picks")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(featured_at=None)
+        return queryset

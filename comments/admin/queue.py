@@ -19,9 +19,15 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from comments import moderation, notifications
-from comments.admin.actions import ACTION_LABELS, QUICK_ACTIONS, Action, Status
+from comments.admin.actions import (
+    ACTION_LABELS,
+    PICK_ACTIONS,
+    Action,
+    Status,
+    quick_actions,
+)
 from comments.admin.counts import CappedCountPaginator
-from comments.admin.filters import ArticleFilter, StatusFilter
+from comments.admin.filters import ArticleFilter, PickFilter, StatusFilter
 from comments.admin.forms import BanForm, CommentForm, ReplyForm
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
@@ -32,7 +38,7 @@ from comments.models import (
     ModerationAction,
     search_document,
 )
-from comments.moderation import moderate
+from comments.moderation import feature, moderate
 
 
 def identity(comment: Comment) -> str:
@@ -62,7 +68,7 @@ class CommentAdmin(admin.ModelAdmin):
         "replies",
     ]
     list_display_links = None  # the excerpt links itself, above its buttons
-    list_filter = [StatusFilter, ArticleFilter, "created_at"]
+    list_filter = [StatusFilter, ArticleFilter, PickFilter, "created_at"]
     list_select_related = ["article", "user"]
     list_per_page = 50
     show_full_result_count = False
@@ -77,6 +83,8 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_not_spam",
         "remove",
         "restore",
+        "make_picks",
+        "unmake_picks",
     ]
     fieldsets = [
         (None, {"fields": ["article_link", "body"]}),
@@ -230,7 +238,7 @@ class CommentAdmin(admin.ModelAdmin):
                         comment.pk,
                         ACTION_LABELS[action],
                     )
-                    for action in QUICK_ACTIONS[comment.status]
+                    for action in quick_actions(comment)
                 ),
             ),
         )
@@ -272,6 +280,22 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments", permissions=["change"])
     def restore(self, request, queryset):
         self._bulk(request, queryset, Action.RESTORE, "Restored")
+
+    @admin.action(description="Feature as editors' picks", permissions=["change"])
+    def make_picks(self, request, queryset):
+        changed, skipped = feature(queryset, request.user, on=True)
+        message = f"Featured {changed} comment{'s' if changed != 1 else ''}."
+        if skipped:
+            message += f" {skipped} skipped (not approved, or already featured)."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(
+        description="Stop featuring as editors' picks", permissions=["change"]
+    )
+    def unmake_picks(self, request, queryset):
+        changed, _ = feature(queryset, request.user, on=False)
+        message = f"Stopped featuring {changed} comment{'s' if changed != 1 else ''}."
+        self.message_user(request, message, messages.SUCCESS)
 
     # One comment
 
@@ -318,9 +342,24 @@ class CommentAdmin(admin.ModelAdmin):
         if action not in ACTION_LABELS:
             messages.error(request, "Unknown moderation action.")
             return self._back(request, comment_id)
-        changed, _ = moderate(
-            Comment.objects.filter(pk=comment_id), action, request.user
-        )
+        one = Comment.objects.filter(pk=comment_id)
+        if action in PICK_ACTIONS:
+            changed, _ = feature(one, request.user, on=action == Action.FEATURE)
+            if changed:
+                now = "now" if action == Action.FEATURE else "no longer"
+                messages.success(
+                    request,
+                    f"Comment {comment_id} by {comment.display_name} is {now} an "
+                    "editors' pick.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"Comment {comment_id} was not changed: only approved comments "
+                    "can be editors' picks.",
+                )
+            return self._back(request, comment_id)
+        changed, _ = moderate(one, action, request.user)
         if changed:
             comment.refresh_from_db(fields=["status"])
             messages.success(

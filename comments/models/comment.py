@@ -191,6 +191,10 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
+    # An editors' pick since then: shown above the discussion while approved.
+    featured_at = models.DateTimeField(
+        "editors' pick since", null=True, blank=True, editable=False
+    )
     # Set when the row is made (not auto_now_add, which would overwrite the date of
     # a comment brought in from another system: newsroom/interchange).
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -305,6 +309,10 @@ class Comment(models.Model):
     def body_as_html(self) -> SafeString:
         # body_html is only ever written by save(), from render_body().
         return mark_safe(self.body_html)  # noqa: S308
+
+    @property
+    def is_editors_pick(self) -> bool:
+        return self.featured_at is not None and self.status == self.Status.APPROVED
 
     @property
     def is_shown_as_held(self) -> bool:

@@ -23,6 +23,8 @@ class ModerationAction(models.Model):
         EDIT = "edit", "Edited"
         REPLY = "reply", "Replied"
         BAN = "ban", "Banned the author"
+        FEATURE = "feature", "Made an editors' pick"
+        UNFEATURE = "unfeature", "No longer an editors' pick"
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="moderation_actions"

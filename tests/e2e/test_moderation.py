@@ -125,3 +125,36 @@ def test_queue_and_comment_page_screenshots(new_page, story, width):
     page.goto("/")
     expect(page.get_by_role("link", name="Comments to moderate 1")).to_be_visible()
     screenshot(page, f"site-header-editor-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_editor_features_a_comment_and_readers_see_the_pick(new_page, story, width):
+    factories.make_comment(story, author_name="Ola", body="A comment nobody picks.")
+    chosen = factories.make_comment(
+        story,
+        author_name="Priya Patel",
+        body="The bridge's toll plan was rejected twice before; this is the third "
+        "version, and the first with a cap on rises.",
+    )
+    make_editor()
+
+    editor = new_page(width=width)
+    sign_in(editor, "editor")
+    editor.goto("/admin/comments/comment/?status=approved")
+    editor.get_by_role("button", name=f"Feature comment {chosen.pk}").click()
+    expect(editor.get_by_text("is now an editors' pick")).to_be_visible()
+    expect(
+        editor.get_by_role("button", name=f"Unfeature comment {chosen.pk}")
+    ).to_be_visible()
+
+    reader = new_page(width=width)
+    reader.goto(story.get_absolute_url())
+    picks = reader.get_by_role("region", name="Editors' picks")
+    expect(picks).to_contain_text("third version")
+    expect(picks).not_to_contain_text("nobody picks")
+    expect(reader.locator(f"#c-{chosen.pk} .pick-mark")).to_have_text("Editors' pick")
+    picks.scroll_into_view_if_needed()
+    screenshot(reader, f"editors-picks-{width}")
+
+    picks.get_by_role("link", name="Read Priya Patel's comment").click()
+    reader.wait_for_url(f"**#c-{chosen.pk}")
