@@ -19,10 +19,11 @@ Who shares what:
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from comments import moderation
@@ -48,6 +49,47 @@ from newsroom.models import Article
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"
+
+# How top-level comments can be ordered (replies always read oldest first), with
+# what the links say; the first is the default. A reader's choice is a link
+# (?sort=newest, an address of its own for every cache) and is kept in a cookie.
+SORTS = {"oldest": "Oldest", "newest": "Newest"}
+SORT_COOKIE = "comment_sort"
+
+
+def sort_of(request: HttpRequest) -> str:
+    """The order the reader asked for (the address first, then their cookie)."""
+    for asked in (request.GET.get("sort"), request.COOKIES.get(SORT_COOKIE)):
+        if asked in SORTS:
+            return asked
+    return next(iter(SORTS))
+
+
+def keep_sort(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Remember an order the reader chose by its link, for their next visits."""
+    asked = request.GET.get("sort")
+    if asked in SORTS and asked != request.COOKIES.get(SORT_COOKIE):
+        response.set_cookie(
+            SORT_COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def sorted_thread(
+    request: HttpRequest, article: Article, held_ids: Iterable[int]
+) -> list[Comment]:
+    """The thread as this reader reads it: their comments held, their order."""
+    return Comment.objects.thread(
+        article,
+        request.user,
+        held_ids,
+        newest_first=sort_of(request) == "newest",
+    )
 
 
 def shares_page(request: HttpRequest) -> bool:
@@ -92,6 +134,7 @@ class Discussion:
             f"-{int(article.updated_at.timestamp() * 1000)}-{int(self.is_open)}"
         )
         self.held_ids = held_comment_ids(request)
+        self.sort = sort_of(request)
         self.replying_to = request.GET.get("replytocom", "")
 
     @property
@@ -116,7 +159,7 @@ class Discussion:
             or self.held_ids
         ):
             return None
-        return f'W/"{self.version}"'
+        return f'W/"{self.version}-{self.sort}"'
 
     def context(self, stamp: str = "") -> dict[str, Any]:
         """
@@ -141,7 +184,7 @@ class Discussion:
         from the cache), and the comment being replied to.
         """
         user = self.request.user
-        key = f"discussion:{self.version}:{self.page}"
+        key = f"discussion:{self.version}:{self.page}:{self.sort}"
         listing = cached(key) if self.shares_list else None
         if listing is not None and user.is_authenticated:
             # Signed in: the shared list, unless some of theirs awaits moderation
@@ -151,7 +194,7 @@ class Discussion:
                 listing = None
         if listing is not None:
             return listing, None
-        thread = Comment.objects.thread(self.article, user, self.held_ids)
+        thread = sorted_thread(self.request, self.article, self.held_ids)
         listing = self.render(thread)
         # A comment of theirs awaiting moderation changes the list, and its
         # paging, for this reader only.
@@ -178,21 +221,15 @@ class Discussion:
             per_page = rules.comments_per_page
             pages = page_count(thread, per_page)
             if page is None:
-                page = pages if rules.newest_page_first else 1
+                # Oldest first: the page of newest comments when the rules say so
+                # (WordPress's default); newest first starts with them anyway.
+                newest = rules.newest_page_first and self.sort == "oldest"
+                page = pages if newest else 1
             listing |= {"pages": pages, "page": page if 1 <= page <= pages else None}
             comments = [c for c in thread if page_of(c, per_page) == page]
         elif page is not None:
             listing["page"] = None
-        shown = listing["page"]
-        base = self.article.get_absolute_url()
-        listing["older_url"] = (
-            f"{base}comment-page-{shown - 1}/#comments" if shown and shown > 1 else ""
-        )
-        listing["newer_url"] = (
-            f"{base}comment-page-{shown + 1}/#comments"
-            if shown and shown < listing["pages"]
-            else ""
-        )
+        listing |= self.page_links(listing["page"], listing["pages"])
         listing["picks"] = render_picks(thread)
         listing["comment_list"] = render_comments(
             comments,
@@ -201,6 +238,24 @@ class Discussion:
             editor=self.request.user.is_staff,
         )
         return listing
+
+    def page_links(self, shown: int | None, pages: int) -> dict[str, Any]:
+        """The links to the other orders, and to older and newer pages."""
+        base = self.article.get_absolute_url()
+        query = "" if self.sort == "oldest" else f"?sort={self.sort}"
+        before = f"{base}comment-page-{shown - 1}/{query}#comments" if shown else ""
+        after = f"{base}comment-page-{shown + 1}/{query}#comments" if shown else ""
+        has_before, has_after = bool(shown and shown > 1), bool(shown and shown < pages)
+        if self.sort == "newest":
+            before, after, has_before, has_after = after, before, has_after, has_before
+        return {
+            "older_url": before if has_before else "",
+            "newer_url": after if has_after else "",
+            "sorts": [
+                (f"{base}?sort={sort}#comments", label, sort == self.sort)
+                for sort, label in SORTS.items()
+            ],
+        }
 
     def form(self, stamp: str, reply_to: Comment | None) -> CommentForm:
         """The empty form, with what the reader asked to be remembered."""

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from comments import moderation, notifications
 from comments.client_ip import client_ip
 from comments.cookies import held_comment_ids, remember_author, remember_held_comment
+from comments.discussion import sorted_thread
 from comments.drafts import discard_draft, return_url, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
 from comments.identity import (
@@ -106,10 +107,8 @@ def comment_location(request, comment: Comment, rules) -> str:
     """The comment's place: its page of the article (when paged), its anchor."""
     url = comment.article.get_absolute_url()
     if rules.page_comments:
-        thread = Comment.objects.thread(
-            comment.article,
-            request.user,
-            [*held_comment_ids(request), comment.pk],
+        thread = sorted_thread(
+            request, comment.article, [*held_comment_ids(request), comment.pk]
         )
         shown = next((c for c in thread if c.pk == comment.pk), None)
         if shown is not None:

@@ -13,7 +13,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments.client_ip import client_ip
-from comments.discussion import Discussion, shares_page
+from comments.discussion import Discussion, keep_sort, shares_page
 from comments.tokens import absolute
 from newsroom import pagecache
 from newsroom.models import Article
@@ -34,6 +34,11 @@ def home(request):
 def article(
     request, year: int, month: int, day: int, slug: str, comment_page: int | None = None
 ):
+    # An order chosen by its link (?sort=) is kept for the reader's next visits.
+    return keep_sort(request, article_page(request, slug, comment_page))
+
+
+def article_page(request, slug: str, comment_page: int | None):
     def render_page(article, discussion, marks: dict[str, str] | None = None):
         context = {
             "article": article,

@@ -72,12 +72,15 @@ class CommentQuerySet(models.QuerySet):
             | (models.Q(status__in=Comment.SHOWN_AS_HELD) & own)
         )
 
-    def thread(self, article, user, held_ids=()) -> list["Comment"]:
+    def thread(
+        self, article, user, held_ids=(), *, newest_first: bool = False
+    ) -> list["Comment"]:
         """
         The article's visible comments in reading order: one query, the tree built
-        in Python. Each comment gets `.display_depth` and `.thread_number`, the
-        position (from 0) of the top-level comment whose thread it is in, which
-        decides its page when comments are paged.
+        in Python. Top-level comments oldest first, or `newest_first`; replies
+        always in the order they came. Each comment gets `.display_depth` and
+        `.thread_number`, the position (from 0) of the top-level comment whose
+        thread it is in, which decides its page when comments are paged.
         """
         comments = list(
             self.filter(article=article)
@@ -91,8 +94,11 @@ class CommentQuerySet(models.QuerySet):
             # A reply whose parent is hidden is shown where the parent would be.
             parent_id = comment.parent_id if comment.parent_id in by_id else None
             children.setdefault(parent_id, []).append(comment)
+        tops = children.get(None, [])
+        if newest_first:
+            tops.reverse()
         ordered: list[Comment] = []
-        for number, top in enumerate(children.get(None, [])):
+        for number, top in enumerate(tops):
             stack = [(top, 0)]
             while stack:
                 comment, depth = stack.pop()
