@@ -55,6 +55,11 @@ class History:
     has_approved_comment: bool = False
     is_trusted: bool = False  # editors and moderators
     ban_reason: str = ""
+    # Moderators marked them "always pre-moderate", for this reason.
+    premoderation_reason: str = ""
+    # Their latest comments (DiscussionSettings.rejection_window) that went to
+    # spam or were removed.
+    recent_rejections: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,8 @@ def decide(
     The status of a new comment and the rule that decided it.
 
     `rules` is anything with DiscussionSettings' attributes (manual_approval,
-    require_prior_approval, link_limit, moderation_words, disallowed_words).
+    require_prior_approval, link_limit, moderation_words, disallowed_words,
+    hold_after_rejections, rejection_window).
     `staff_names` are the names staff members appear under: anyone else signing
     with a name that looks like one of them (the same, or with look-alike letters
     of another script) is held, whatever their history.
@@ -86,6 +92,19 @@ def decide(
 
     if looks_like_any(comment.name, staff_names):
         return Verdict("pending", "held: name looks like a staff member's")
+
+    if history.premoderation_reason:
+        return Verdict(
+            "pending", f"held: always pre-moderated ({history.premoderation_reason})"
+        )
+
+    rejected = history.recent_rejections
+    if rules.hold_after_rejections and rejected >= rules.hold_after_rejections:
+        return Verdict(
+            "pending",
+            f"held: {rejected} of their last {rules.rejection_window} comments "
+            "rejected",
+        )
 
     if rules.manual_approval:
         return Verdict("pending", "held: every comment is approved by hand")

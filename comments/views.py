@@ -186,18 +186,21 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
                 "Duplicate comment detected; it looks as though you’ve already "
                 "said that!"
             )
+        # Bans and "always pre-moderate" marks: one query on account, email, IP.
+        ban_reason, premoderation_reason = Ban.objects.measures_for(
+            user_id=comment.user_id,
+            email=comment.author_email,
+            ip_address=comment.ip_address,
+        )
         history = moderation.History(
             has_approved_comment=known_author is not None
             and Comment.objects.filter(
                 known_author, status=Comment.Status.APPROVED
             ).exists(),
             is_trusted=request.user.is_authenticated and request.user.is_staff,
-            # Bans: one query on account, email and IP.
-            ban_reason=Ban.objects.reason_for(
-                user_id=comment.user_id,
-                email=comment.author_email,
-                ip_address=comment.ip_address,
-            ),
+            ban_reason=ban_reason,
+            premoderation_reason=premoderation_reason,
+            recent_rejections=recent_rejections(identity, rules),
         )
         verdict = moderation.decide(
             moderation.Submission(
@@ -223,6 +226,19 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             notify_posts=data.get("notify_posts", False),
         )
     return comment
+
+
+def recent_rejections(identity: Q, rules) -> int:
+    """How many of the author's latest comments went to spam or were removed."""
+    if not rules.hold_after_rejections:
+        return 0
+    latest = (
+        Comment.objects.filter(identity)
+        .order_by("-created_at")
+        .values_list("status", flat=True)[: rules.rejection_window]
+    )
+    rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
+    return sum(status in rejected for status in latest)
 
 
 def reply_target(request, article: Article, parent_id: int, rules) -> Comment:

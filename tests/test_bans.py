@@ -82,12 +82,18 @@ def test_moderator_bans_from_the_comment_page(moderator_client, client, article,
         article, status="pending", author_email="pest@example.com"
     )
     page = moderator_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
-    assert "Ban this author" in page
+    assert "Ban or pre-moderate this author" in page
     assert "Email: pest@example.com" in page
 
     response = moderator_client.post(
         QUEUE + f"{comment.pk}/ban/",
-        {"kind": "email", "reason": "Insults", "expires_in": "7", "spam": "on"},
+        {
+            "effect": "spam",
+            "kind": "email",
+            "reason": "Insults",
+            "expires_in": "7",
+            "spam": "on",
+        },
     )
 
     assert response.status_code == 302
@@ -111,7 +117,9 @@ def test_moderator_bans_from_the_comment_page(moderator_client, client, article,
 
 def test_ban_needs_a_reason(moderator_client, article):
     comment = factories.make_comment(article, status="pending")
-    moderator_client.post(QUEUE + f"{comment.pk}/ban/", {"kind": "ip", "reason": ""})
+    moderator_client.post(
+        QUEUE + f"{comment.pk}/ban/", {"effect": "spam", "kind": "ip", "reason": ""}
+    )
     assert not Ban.objects.exists()
 
 
@@ -124,6 +132,7 @@ def test_bans_are_listed_and_editable(moderator_client, db):
     response = moderator_client.post(
         f"/admin/comments/ban/{ban.pk}/change/",
         {
+            "effect": "spam",
             "kind": "ip",
             "user": "",
             "email": "",
@@ -186,6 +195,7 @@ def test_admin_explains_a_ban_with_the_wrong_identity(moderator_client, db):
     response = moderator_client.post(
         "/admin/comments/ban/add/",
         {
+            "effect": "spam",
             "kind": "email",
             "user": "",
             "email": "",
@@ -204,6 +214,7 @@ def test_a_ban_by_email_is_added_by_hand(moderator_client, db):
     response = moderator_client.post(
         "/admin/comments/ban/add/",
         {
+            "effect": "spam",
             "kind": "email",
             "user": "",
             "email": "Pest@Example.com",

@@ -82,7 +82,8 @@ def test_view_only_staff_cannot_ban(client, article):
     client.force_login(user)
     comment = factories.make_comment(article, status="pending")
     response = client.post(
-        QUEUE + f"{comment.pk}/ban/", {"kind": "ip", "reason": "x", "expires_in": ""}
+        QUEUE + f"{comment.pk}/ban/",
+        {"effect": "spam", "kind": "ip", "reason": "x", "expires_in": ""},
     )
     assert response.status_code == 403
 
@@ -128,7 +129,13 @@ def test_banning_cannot_mark_spam_without_the_right_to_change_comments(
 
     response = ban_only_client.post(
         QUEUE + f"{comment.pk}/ban/",
-        {"kind": "ip", "reason": "flood", "expires_in": "", "spam": "on"},
+        {
+            "effect": "spam",
+            "kind": "ip",
+            "reason": "flood",
+            "expires_in": "",
+            "spam": "on",
+        },
     )
 
     assert response.status_code == 403
@@ -143,10 +150,11 @@ def test_staff_who_may_only_ban_are_offered_the_ban_alone(ban_only_client, artic
     comment = factories.make_comment(article, status="pending")
 
     page = ban_only_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
-    assert "Ban this author" in page
+    assert "Ban or pre-moderate this author" in page
     assert "Also mark this comment as spam" not in page
     response = ban_only_client.post(
-        QUEUE + f"{comment.pk}/ban/", {"kind": "ip", "reason": "flood"}
+        QUEUE + f"{comment.pk}/ban/",
+        {"effect": "spam", "kind": "ip", "reason": "flood"},
     )
 
     assert response.status_code == 302

@@ -61,6 +61,7 @@ def test_editors_who_may_read_drafts_still_find_them_in_the_filter(
 
 def ban_by_account(user_id: int, reason: str) -> dict:
     return {
+        "effect": "spam",
         "kind": "account",
         "user": user_id,
         "email": "",

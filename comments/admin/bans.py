@@ -41,17 +41,18 @@ class CommenterIdWidget(ForeignKeyRawIdWidget):
 class BanAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
+        "effect",
         "reason",
         "expires_at",
         "active",
         "created_by",
         "created_at",
     ]
-    list_filter = ["kind"]
+    list_filter = ["effect", "kind"]
     list_select_related = ["user", "created_by"]
     search_fields = ["email", "reason", "user__username"]
     raw_id_fields = ["user"]
-    fields = ["kind", "user", "email", "ip_address", "reason", "expires_at"]
+    fields = ["effect", "kind", "user", "email", "ip_address", "reason", "expires_at"]
 
     @admin.display(boolean=True, description="Active")
     def active(self, ban):

@@ -30,6 +30,15 @@ class BanForm(forms.Form):
         ("30", "30 days"),
         ("365", "1 year"),
     ]
+    effect = forms.ChoiceField(
+        label="What happens to their comments",
+        choices=[
+            (Ban.Effect.SPAM, "Ban: they go straight to spam"),
+            (Ban.Effect.HOLD, "Always pre-moderate: they are held for a moderator"),
+        ],
+        initial=Ban.Effect.SPAM,
+        widget=forms.RadioSelect,
+    )
     kind = forms.ChoiceField(label="Ban by", widget=forms.RadioSelect)
     reason = forms.CharField(max_length=255, help_text="Only editors see it.")
     expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY, required=False)

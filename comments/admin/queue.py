@@ -457,6 +457,7 @@ class CommentAdmin(admin.ModelAdmin):
         days = form.cleaned_data["expires_in"]
         ban = Ban(
             kind=kind,
+            effect=form.cleaned_data["effect"],
             reason=form.cleaned_data["reason"],
             created_by=request.user,
             expires_at=timezone.now() + datetime.timedelta(days=int(days))
@@ -473,7 +474,9 @@ class CommentAdmin(admin.ModelAdmin):
             ban.save()
             ModerationAction.objects.create(
                 comment=comment,
-                action=Action.BAN,
+                action=Action.PREMODERATE
+                if ban.effect == Ban.Effect.HOLD
+                else Action.BAN,
                 actor=request.user,
                 note=f"{ban}: {ban.reason}"[:255],
             )
@@ -481,7 +484,13 @@ class CommentAdmin(admin.ModelAdmin):
                 moderate(
                     Comment.objects.filter(pk=comment.pk), Action.SPAM, request.user
                 )
-        messages.success(request, f"Banned {ban}. Their next comments go to spam.")
+        if ban.effect == Ban.Effect.HOLD:
+            messages.success(
+                request,
+                f"{ban} is always pre-moderated: their next comments are held.",
+            )
+        else:
+            messages.success(request, f"Banned {ban}. Their next comments go to spam.")
         return HttpResponseRedirect(change_url)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

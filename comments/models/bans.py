@@ -25,24 +25,38 @@ class BanQuerySet(models.QuerySet):
 
     def reason_for(self, *, user_id=None, email: str = "", ip_address=None) -> str:
         """The reason of an active ban on this identity, "" when none: one query."""
-        ban = (
+        ban, _ = self.measures_for(user_id=user_id, email=email, ip_address=ip_address)
+        return ban
+
+    def measures_for(
+        self, *, user_id=None, email: str = "", ip_address=None
+    ) -> tuple[str, str]:
+        """
+        The reasons of the newest active ban and "always pre-moderate" mark on this
+        identity, "" for none: one query.
+        """
+        found: dict[str, str] = {}
+        for effect, reason in (
             self.active()
             .matching(user_id=user_id, email=email, ip_address=ip_address)
             .order_by("-created_at")
-            .values_list("reason", flat=True)
-            .first()
-        )
-        if ban is None:
-            return ""
-        return ban or "banned"
+            .values_list("effect", "reason")
+        ):
+            found.setdefault(effect, reason or "no reason given")
+        return found.get(Ban.Effect.SPAM, ""), found.get(Ban.Effect.HOLD, "")
 
 
 class Ban(models.Model):
     """
     An account, an email address or an IP address whose comments go straight to
-    spam (with the reason "banned"). The commenter is not told, so they don't
-    simply come back under another name.
+    spam (with the reason "banned"), or, marked "always pre-moderate", are held
+    for a moderator. The commenter is not told, so they don't simply come back
+    under another name.
     """
+
+    class Effect(models.TextChoices):
+        SPAM = "spam", "Banned: comments go to spam"
+        HOLD = "hold", "Always pre-moderated: comments are held"
 
     class Kind(models.TextChoices):
         ACCOUNT = "account", "Account"
@@ -50,6 +64,9 @@ class Ban(models.Model):
         IP = "ip", "IP address"
 
     kind = models.CharField(max_length=10, choices=Kind)
+    effect = models.CharField(
+        max_length=10, choices=Effect, default=Effect.SPAM, db_default=Effect.SPAM
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

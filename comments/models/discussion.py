@@ -68,6 +68,17 @@ class DiscussionSettings(models.Model):
         "seconds between two comments from one person or address",
         default=15,
     )
+    hold_after_rejections = models.PositiveSmallIntegerField(
+        "hold authors with this many rejected comments",
+        default=2,
+        help_text="Rejected: sent to spam or removed, among the author's latest "
+        "comments (next setting). 0 switches the rule off.",
+    )
+    rejection_window = models.PositiveSmallIntegerField(
+        "among their latest comments",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     min_seconds_to_post = models.PositiveSmallIntegerField(
         "seconds a form is shown before it may be posted",
         default=3,

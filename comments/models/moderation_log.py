@@ -23,6 +23,7 @@ class ModerationAction(models.Model):
         EDIT = "edit", "Edited"
         REPLY = "reply", "Replied"
         BAN = "ban", "Banned the author"
+        PREMODERATE = "premoderate", "Marked the author always pre-moderated"
         FEATURE = "feature", "Made an editors' pick"
         UNFEATURE = "unfeature", "No longer an editors' pick"
 
