@@ -6,7 +6,8 @@ The benchmark: Newsroom under gunicorn with production settings, driven by wrk.
 Seeds the seed article with 1,000 threaded comments and 100,000 comments over
 1,000 articles, then measures the article page for anonymous readers, a signed-in
 reader and the author of a held comment at 1 and 16 connections, comment posting
-with 8 concurrent posters, and the admin queue; counts SQL queries and HTML bytes.
+with 8 concurrent posters, the admin queue, and the count open pages poll for new
+comments (how many open pages one server holds); counts SQL queries and HTML bytes.
 Prints one table, each figure beside its budget, and writes bench/results/*.json.
 """
 
@@ -51,7 +52,11 @@ BUDGETS = {
     "posts/s 8 posters": (150, "min", "/s"),
     "posts stored once": (1, "min", ""),
     "admin queue p50": (150, "max", "ms"),
+    # Open pages asking for new comments (comments.views.live): a cached count.
+    "live count req/s 16 clients": (2000, "min", "/s"),
 }
+# How often an open page asks (settings.COMMENTS_LIVE_SECONDS, its default).
+LIVE_SECONDS = 30
 
 
 def wrk(
@@ -260,6 +265,13 @@ def run(seconds: int) -> dict:
         # A client that takes no gzip: the same page, ten times the bytes.
         plain = wrk(site.url + url, connections=16, seconds=seconds)
         figures["anonymous without gzip req/s 16 clients"] = plain["rps"]
+
+        live_url = f"{site.url}/comments/live/{article_id}/"
+        live = wrk(live_url, connections=16, seconds=seconds)
+        figures["live count p50 16 clients"] = live["p50"]
+        figures["live count req/s 16 clients"] = live["rps"]
+        # Each open page asks once every LIVE_SECONDS.
+        figures["open pages one server holds"] = int(live["rps"] * LIVE_SECONDS)
 
         with tempfile.TemporaryDirectory() as folder:
             posts, cookie = prepare_posts(site, article_id, url, 20_000, Path(folder))

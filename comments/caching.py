@@ -28,8 +28,8 @@ def cached(key: str) -> Any:
         return None
 
 
-def cache_for_a_while(key: str, value: Any) -> None:
+def cache_for_a_while(key: str, value: Any, seconds: int = CACHE_SECONDS) -> None:
     try:
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set(key, value, seconds)
     except (RedisError, OSError):
         logger.warning("cache unavailable, not kept", exc_info=True)

@@ -176,6 +176,8 @@ class Discussion:
             "form": self.form(stamp or make_stamp(self.article.pk), reply_to),
             "reply_to": reply_to,
             "is_open": self.is_open,
+            # Open pages poll for new comments (comments.views.live).
+            "live_seconds": settings.COMMENTS_LIVE_SECONDS,
         }
 
     def listing(self) -> tuple[dict[str, Any], Comment | None]:

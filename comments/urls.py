@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
+    path("live/<int:article_id>/", views.live, name="live"),
     # Notifications: links in mail, and the reader's subscriptions.
     path("confirm/<str:token>/", subscription_views.confirm, name="confirm"),
     path(

@@ -19,14 +19,15 @@ from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.db import connection, transaction
-from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from comments import moderation, notifications
+from comments.caching import cache_for_a_while, cached
 from comments.client_ip import client_ip
 from comments.cookies import held_comment_ids, remember_author, remember_held_comment
 from comments.discussion import sorted_thread
@@ -101,6 +102,39 @@ def permalink(request, comment_id: int):
     return HttpResponseRedirect(
         comment_location(request, comment, DiscussionSettings.load())
     )
+
+
+# How long the count of approved comments that open pages poll for is reused, by
+# the server (its cache) and by any HTTP cache on the way (max-age).
+LIVE_SECONDS = 5
+
+
+@require_GET
+def live(request, article_id: int):
+    """
+    How many approved comments the article has: what an open page polls to tell
+    its reader "3 new comments". However many pages are open, the database is asked
+    at most once per LIVE_SECONDS per article and cache; readers and HTTP caches
+    may reuse an answer as long.
+    """
+    key = f"live:{article_id}"
+    approved = cached(key)
+    if approved is None:
+        approved = (
+            Article.objects.published()
+            .filter(pk=article_id)
+            .annotate(n=Count("comments", filter=Q(comments__status="approved")))
+            .values_list("n", flat=True)
+            .first()
+        )
+        if approved is None:
+            approved = -1  # no such published article: kept too, so asking is cheap
+        cache_for_a_while(key, approved, LIVE_SECONDS)
+    if approved < 0:
+        raise Http404("No article with comments here.")
+    response = JsonResponse({"approved": approved})
+    response["Cache-Control"] = f"public, max-age={LIVE_SECONDS}"
+    return response
 
 
 def comment_location(request, comment: Comment, rules) -> str:

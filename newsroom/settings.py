@@ -389,3 +389,9 @@ NOTIFICATION_INTERVAL = env_int("NOTIFICATION_INTERVAL", 15 * 60)
 # six hours), MAIL_MAX_ATTEMPTS times in all.
 MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 60)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
+
+# An article page left open asks every this many seconds whether new comments
+# were approved, and offers to show them ("3 new comments — show"); 0 switches it
+# off. The answer is cached for 5 seconds, so open pages cost the database at most
+# one small query per article per 5 seconds (comments.views.live).
+COMMENTS_LIVE_SECONDS = env_int("COMMENTS_LIVE_SECONDS", 30)

@@ -11,6 +11,7 @@ if (respond) {
   const cancel = document.getElementById("cancel-comment-reply-link");
   const home = document.createElement("div");
   home.hidden = true;
+  home.dataset.formHome = "";
   respond.before(home);
 
   const showReply = (link) => {
@@ -40,4 +41,88 @@ if (respond) {
       form.querySelector("textarea").focus();
     }
   });
+}
+
+// New comments while the page is open: every data-live-every seconds, while the
+// page is visible, ask how many comments are approved (comments.views.live, a
+// cached count); when there are more than the page shows, offer to show them,
+// and do so in place: the comment list, its title and picks are replaced by
+// those of the page as it is now, the form and what is typed in it stay.
+
+const discussion = document.querySelector("#comments[data-live]");
+
+if (discussion) {
+  const every = Number(discussion.dataset.liveEvery) * 1000;
+  const news = discussion.querySelector(".live-news");
+  let shown = Number(discussion.dataset.approved);
+  let timer = null;
+
+  // What the form needs kept in place; everything else is the listing.
+  const kept = (element) =>
+    element.matches(".live-news, #respond, .discussion__closed, [data-form-home]");
+
+  const show = async () => {
+    const response = await fetch(location.pathname + location.search, {
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById("comments");
+    if (!fresh) return;
+    if (document.getElementById("respond")?.closest(".comment-list")) {
+      // Replying: the form goes back under the list first, with its text.
+      document.getElementById("cancel-comment-reply-link").click();
+    }
+    const seen = new Set([...discussion.querySelectorAll(".comment")].map((c) => c.id));
+    for (const element of [...discussion.children]) {
+      if (!kept(element)) element.remove();
+    }
+    const after = discussion.querySelector("[data-form-home], #respond, .discussion__closed");
+    let beforeNews = true;
+    for (const element of [...fresh.children]) {
+      if (element.matches(".live-news")) beforeNews = false;
+      if (kept(element)) continue;
+      const node = document.importNode(element, true);
+      if (beforeNews) news.before(node);
+      else if (after) after.before(node);
+      else discussion.append(node);
+    }
+    shown = Number(fresh.dataset.approved);
+    const added = [...discussion.querySelectorAll(".comment")].filter((c) => !seen.has(c.id));
+    for (const comment of added) comment.classList.add("comment--new");
+    news.textContent = `Showing ${added.length} new comment${added.length === 1 ? "" : "s"}.`;
+    if (added.length) {
+      added[0].tabIndex = -1;
+      added[0].focus();
+    }
+  };
+
+  const offer = (count) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "live-news__show";
+    button.textContent = `${count} new comment${count === 1 ? "" : "s"} — show`;
+    button.addEventListener("click", show);
+    news.replaceChildren(button);
+  };
+
+  const poll = async () => {
+    timer = null;
+    if (document.hidden) return; // asked again when the page is looked at
+    try {
+      const response = await fetch(discussion.dataset.live, { credentials: "same-origin" });
+      if (response.ok) {
+        const { approved } = await response.json();
+        if (approved > shown) offer(approved - shown);
+      }
+    } catch {
+      // Offline or the server restarting: ask again next time.
+    }
+    timer = setTimeout(poll, every);
+  };
+
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && timer === null) poll();
+  });
+  timer = setTimeout(poll, every);
 }

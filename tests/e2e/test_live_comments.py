@@ -1,0 +1,65 @@
+"""A reader keeps the page open; a comment approved elsewhere is offered and shown."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_moderation import make_editor, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def story(transactional_db, settings):
+    settings.COMMENTS_LIVE_SECONDS = 1  # configuration: ask every second
+    return factories.make_article(title="Council Approves New Bridge")
+
+
+def test_a_comment_approved_in_another_browser_appears_without_a_reload(
+    new_page, story
+):
+    factories.make_comment(story, author_name="First", body="The first word.")
+    held = factories.make_comment(
+        story, status="pending", author_name="Late", body="A late but good point."
+    )
+    make_editor()
+    reader = new_page(width=390)
+    reader.goto(story.get_absolute_url())
+    reader.get_by_role("textbox", name="Comment").fill("Half-written reply, kept.")
+    reader.evaluate("window.stillTheSamePage = true")
+    assert reader.get_by_role("button", name="new comment").count() == 0
+
+    editor = new_page()
+    sign_in(editor, "editor")
+    editor.goto("/admin/comments/comment/")
+    editor.get_by_role("button", name=f"Approve comment {held.pk}").click()
+    expect(editor.get_by_text("approved.")).to_be_visible()
+
+    offer = reader.get_by_role("button", name="1 new comment — show")
+    expect(offer).to_be_visible(timeout=15_000)
+    screenshot(reader, "live-new-comment-offered")
+    offer.click()
+
+    new = reader.locator(f"#c-{held.pk}")
+    expect(new).to_contain_text("A late but good point.")
+    expect(new).to_be_focused()
+    expect(reader.get_by_role("heading", name="2 thoughts on")).to_be_visible()
+    expect(reader.locator(".live-news")).to_have_text("Showing 1 new comment.")
+    assert reader.evaluate("window.stillTheSamePage") is True
+    assert (
+        reader.get_by_role("textbox", name="Comment").input_value()
+        == "Half-written reply, kept."
+    )
+
+
+def test_without_javascript_nothing_polls(new_page, story):
+    factories.make_comment(story, body="The first word.")
+    reader = new_page(javascript=False)
+    requests = []
+    reader.on("request", lambda request: requests.append(request.url))
+    reader.goto(story.get_absolute_url())
+    reader.wait_for_timeout(2500)
+
+    assert not [url for url in requests if "/comments/live/" in url]
+    assert reader.locator(".live-news").inner_text() == ""
