@@ -79,3 +79,47 @@ def remember_author(response: HttpResponseBase, data: dict[str, Any]) -> None:
         )
     else:
         response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
+
+
+BROWSER_COOKIE = "comment_browser"
+BROWSER_COOKIE_SALT = "comments.browser"
+BROWSER_COOKIE_AGE = 60 * 60 * 24 * 365
+# The comments this browser reported, for its script to mark them "Reported". Not
+# signed and readable by the page's script: it only changes what this reader sees.
+REPORTED_COOKIE = "reported_comments"
+REPORTED_COOKIE_LIMIT = 50
+
+
+def browser_id(request: HttpRequest) -> str:
+    """A guest's browser, by the random id it was given ("" when it has none)."""
+    return cast(
+        str,
+        request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_COOKIE_SALT),
+    )
+
+
+def remember_browser(response: HttpResponseBase, browser: str) -> None:
+    response.set_signed_cookie(
+        BROWSER_COOKIE,
+        browser,
+        salt=BROWSER_COOKIE_SALT,
+        max_age=BROWSER_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def remember_reported(
+    request: HttpRequest, response: HttpResponseBase, comment_id: int
+) -> None:
+    value = request.COOKIES.get(REPORTED_COOKIE, "")
+    ids = [part for part in value.split("-") if part.isdigit()]
+    ids = [*ids, str(comment_id)][-REPORTED_COOKIE_LIMIT:]
+    response.set_cookie(
+        REPORTED_COOKIE,
+        "-".join(ids),
+        max_age=BROWSER_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

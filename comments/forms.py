@@ -1,7 +1,7 @@
 """
-The "Leave a Reply" form.
+The "Leave a Reply" form, and the report form.
 
-Besides what a reader types, the form carries a signed stamp (which article, which
+Besides what a reader types, each form carries a signed stamp (which article, which
 form, when it was shown). With it the form refuses forms posted faster than a
 person can write and forms that were tampered with or expired, and gives the view
 the form's token, by which the same form posted twice is recognised. A honeypot
@@ -21,6 +21,7 @@ from comments.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
+    Report,
 )
 from comments.text import single_line
 
@@ -64,7 +65,63 @@ class WebAddressField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class CommentForm(forms.Form):
+class RobotCheckedForm(forms.Form):
+    """
+    A form readers send and robots must not: a stamp of the article's form and a
+    honeypot, checked in clean() with the time a person needs. The messages say
+    what to do again.
+    """
+
+    stamp = forms.CharField(widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    expired_message = (
+        "This form has expired or was changed. Please post your comment again."
+    )
+    automated_message = (
+        "Your comment looks automated and was not posted. "
+        "Please leave the last field empty."
+    )
+    too_quick_message = (
+        "That was quick! Please read your comment once more and post it again."
+    )
+
+    def __init__(
+        self, *args, article_id: int | None = None, min_seconds: float = 0, **kwargs
+    ):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # A bound form checks its stamp against the article it is posted to.
+        self.article_id = article_id
+        self.min_seconds = min_seconds
+
+    def clean(self):
+        """
+        The robot checks, in order: a stamp of this article's form, an empty
+        honeypot, and the time a person needs. The stamp's token goes with the
+        cleaned data.
+        """
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.errors:
+            return cleaned  # the reader has fields to fix first
+        stamp = read_stamp(cleaned.get("stamp", ""), self.article_id)
+        if stamp is None:
+            raise forms.ValidationError(self.expired_message, code="stamp")
+        cleaned["token"], shown_at = stamp
+        if cleaned.get("homepage"):
+            raise forms.ValidationError(self.automated_message, code="honeypot")
+        if time.time() - shown_at < self.min_seconds:
+            raise forms.ValidationError(self.too_quick_message, code="too_quick")
+        return cleaned
+
+
+class CommentForm(RobotCheckedForm):
     body = forms.CharField(
         label="Comment",
         max_length=BODY_MAX_LENGTH,
@@ -109,29 +166,16 @@ class CommentForm(forms.Form):
         label="Notify me of new posts via email.", required=False
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    stamp = forms.CharField(widget=forms.HiddenInput)
-    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
-    homepage = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
 
     def __init__(
         self,
         *args,
         guest: bool = True,
         require_name_email: bool = True,
-        article_id: int | None = None,
-        min_seconds: float = 0,
         **kwargs,
     ):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.guest = guest
-        # A bound form checks its stamp against the article it is posted to.
-        self.article_id = article_id
-        self.min_seconds = min_seconds
         if guest:
             required = " (required)" if require_name_email else ""
             self.fields["email"].label = f"Email{required} (Address never made public)"
@@ -159,32 +203,39 @@ class CommentForm(forms.Form):
     def clean_name(self):
         return single_line(self.cleaned_data.get("name", ""))
 
+
+class ReportForm(RobotCheckedForm):
+    """A reader's report of a comment: why, and a note when the reason is "other"."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what is wrong with the comment."},
+    )
+    note = forms.CharField(
+        label="Anything a moderator should know (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    expired_message = (
+        "This form has expired or was changed. Please send your report again."
+    )
+    automated_message = (
+        "Your report looks automated and was not sent. "
+        "Please leave the last field empty."
+    )
+    too_quick_message = (
+        "That was quick! Please read the comment once more and send your report again."
+    )
+
+    def clean_note(self):
+        return self.cleaned_data.get("note", "").strip()
+
     def clean(self):
-        """
-        The robot checks, in order: a stamp of this article's form, an empty
-        honeypot, and the time a person needs. The stamp's token goes with the
-        cleaned data.
-        """
-        super().clean()
-        cleaned = self.cleaned_data
-        if self.errors:
-            return cleaned  # the reader has fields to fix first
-        stamp = read_stamp(cleaned.get("stamp", ""), self.article_id)
-        if stamp is None:
-            raise forms.ValidationError(
-                "This form has expired or was changed. Please post your comment again.",
-                code="stamp",
-            )
-        cleaned["token"], shown_at = stamp
-        if cleaned.get("homepage"):
-            raise forms.ValidationError(
-                "Your comment looks automated and was not posted. "
-                "Please leave the last field empty.",
-                code="honeypot",
-            )
-        if time.time() - shown_at < self.min_seconds:
-            raise forms.ValidationError(
-                "That was quick! Please read your comment once more and post it again.",
-                code="too_quick",
-            )
+        cleaned = super().clean()
+        if cleaned.get("reason") == Report.Reason.OTHER and not cleaned.get("note"):
+            self.add_error("note", "Please say what is wrong with the comment.")
         return cleaned

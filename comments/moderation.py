@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from comments import notifications
 from comments.lookalikes import looks_like_any
-from comments.models import Comment, ModerationAction
+from comments.models import Comment, ModerationAction, Report
+from comments.reporting import resolve_reports
 
 URL_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
@@ -239,6 +240,12 @@ def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
         for status, ids in by_status.items():
             Comment.objects.filter(pk__in=ids).update(status=status)
         ModerationAction.objects.bulk_create(records)
+        # Readers' reports are answered by the decision: kept, or taken down.
+        resolve_reports(by_status.get("approved", []), Report.Resolution.DISMISSED)
+        resolve_reports(
+            by_status.get("spam", []) + by_status.get("removed", []),
+            Report.Resolution.UPHELD,
+        )
         # Subscribers hear of a comment when it becomes public.
         notifications.comments_approved(by_status.get("approved", []))
     return len(records), len(rows) - len(records)
@@ -265,3 +272,29 @@ def feature(comments: QuerySet, actor, *, on: bool) -> tuple[int, int]:
             ModerationAction(comment_id=pk, action=action, actor=actor) for pk in ids
         )
     return len(ids), comments.count() - len(ids)
+
+
+def dismiss_reports(comments: QuerySet, actor) -> int:
+    """
+    Dismiss readers' open reports of these comments, recorded: the comments stay,
+    and those that the reports had hidden are approved again. How many comments
+    had open reports.
+    """
+    with transaction.atomic():
+        ids = list(
+            Report.objects.open()
+            .filter(comment__in=comments.values("pk"))
+            .values_list("comment_id", flat=True)
+            .distinct()
+        )
+        hidden = Comment.objects.filter(
+            pk__in=ids,
+            status=Comment.Status.PENDING,
+            moderation_reason__startswith="held: reported",
+        )
+        moderate(hidden, "approve", actor)
+        resolve_reports(ids, Report.Resolution.DISMISSED)
+        ModerationAction.objects.bulk_create(
+            ModerationAction(comment_id=pk, action="dismiss", actor=actor) for pk in ids
+        )
+    return len(ids)

@@ -32,6 +32,8 @@ def render_comments(
     see the account behind a signed-in reader's comment.
     """
     parts = []
+    # The report form's address, filled in per comment without a reverse() each.
+    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
     for comment in comments:
         depth = min(comment.display_depth, thread_depth - 1)
         reply_to = (
@@ -92,6 +94,12 @@ def render_comments(
                 f'aria-label="Reply to {name}">Reply</a>'
                 if is_open and not pending
                 else ""
+            )
+            + (
+                ""
+                if pending
+                else f'<a class="report" href="{report_url.format(comment.pk)}" '
+                f'rel="nofollow" aria-label="Report {name}\'s comment">Report</a>'
             )
             + "</article></li>"
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
     path("live/<int:article_id>/", views.live, name="live"),
+    path("<int:comment_id>/report/", views.report, name="report"),
     # Notifications: links in mail, and the reader's subscriptions.
     path("confirm/<str:token>/", subscription_views.confirm, name="confirm"),
     path(

@@ -11,6 +11,7 @@ disallowed word) is treated exactly alike on the author's side: they are not tol
 """
 
 import datetime
+import secrets
 from typing import cast
 from urllib.parse import urlencode
 
@@ -29,10 +30,17 @@ from django.views.decorators.http import require_GET, require_POST
 from comments import moderation, notifications
 from comments.caching import cache_for_a_while, cached
 from comments.client_ip import client_ip
-from comments.cookies import held_comment_ids, remember_author, remember_held_comment
+from comments.cookies import (
+    browser_id,
+    held_comment_ids,
+    remember_author,
+    remember_browser,
+    remember_held_comment,
+    remember_reported,
+)
 from comments.discussion import sorted_thread
 from comments.drafts import discard_draft, return_url, stash_draft
-from comments.forms import CommentForm, make_stamp, read_stamp
+from comments.forms import CommentForm, ReportForm, make_stamp, read_stamp
 from comments.identity import (
     METHODS,
     commenter,
@@ -42,6 +50,12 @@ from comments.identity import (
     staff_names,
 )
 from comments.models import Ban, Comment, DiscussionSettings, page_of
+from comments.reporting import (
+    AlreadyReported,
+    TooManyReports,
+    file_report,
+    reported_by,
+)
 from newsroom.models import Article
 
 
@@ -102,6 +116,79 @@ def permalink(request, comment_id: int):
     return HttpResponseRedirect(
         comment_location(request, comment, DiscussionSettings.load())
     )
+
+
+def report(request, comment_id: int):
+    """
+    A reader reports a comment: the form, then the report, once per account (or
+    browser, for guests), behind the same robot checks as the comment form.
+    """
+    comment = get_object_or_404(
+        Comment.objects.approved()
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=comment_id,
+    )
+    rules = DiscussionSettings.load()
+    browser = "" if request.user.is_authenticated else browser_id(request)
+    new_browser = not request.user.is_authenticated and not browser
+    if new_browser:
+        browser = secrets.token_urlsafe(24)
+    back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        initial={"stamp": make_stamp(comment.article_id)},
+        article_id=comment.article_id,
+        min_seconds=rules.min_seconds_to_post,
+    )
+    existing = reported_by(comment, user=request.user, browser=browser)
+    status = 200
+    if request.method == "POST" and existing is None:
+        if form.is_valid():
+            try:
+                file_report(
+                    comment,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                    browser=browser,
+                    ip_address=client_ip(request),
+                )
+            except AlreadyReported:
+                existing = reported_by(comment, user=request.user, browser=browser)
+            except TooManyReports:
+                form.add_error(
+                    None,
+                    "You have sent many reports in a short time. Please wait a few "
+                    "minutes and send this one again.",
+                )
+            else:
+                messages.success(
+                    request,
+                    "Thank you for your report. A moderator will look at this comment.",
+                )
+                done = HttpResponseRedirect(back_url)
+                remember_reported(request, done, comment.pk)
+                if new_browser:
+                    remember_browser(done, browser)
+                return done
+        status = 400
+    response = render(
+        request,
+        "comments/report.html",
+        {
+            "article": comment.article,
+            "comment": comment,
+            "form": form,
+            "existing": existing,
+            "back_url": back_url,
+            "reports_to_hold": rules.reports_to_hold,
+        },
+        status=status if existing is None else 200,
+    )
+    if new_browser:
+        remember_browser(response, browser)
+    return response
 
 
 # How long the count of approved comments that open pages poll for is reused, by

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     Action.RESTORE: "Restore",
     Action.FEATURE: "Feature",
     Action.UNFEATURE: "Unfeature",
+    Action.DISMISS: "Dismiss reports",
 }
 # The buttons on each row of the list, by the comment's status.
 QUICK_ACTIONS = {
@@ -36,4 +37,6 @@ def quick_actions(comment: Comment) -> list[Action]:
     actions = list(QUICK_ACTIONS[Status(comment.status)])
     if comment.status == Status.APPROVED:
         actions.insert(1, Action.UNFEATURE if comment.featured_at else Action.FEATURE)
+    if getattr(comment, "open_reports", None):
+        actions.insert(0, Action.DISMISS)
     return actions

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from comments.models import Comment
+from comments.models import Comment, Report
 
 Status = Comment.Status
 
@@ -39,8 +39,9 @@ class CappedCountPaginator(Paginator):
 
 def status_counts(article_id: int | None = None) -> dict[str, int]:
     """
-    Comments per status, each counted up to COUNT_CAP + 1: one query whose cost is
-    bounded whatever the size of the table. Each branch reads one index
+    Comments per status, and those with readers' open reports as "reported",
+    each counted up to COUNT_CAP + 1: one query whose cost is bounded whatever the
+    size of the table. Each branch reads one index
     (comment_pending_idx for the queue, comment_status_idx or comment_article_idx
     for the others) and stops after COUNT_CAP + 1 rows.
     """
@@ -51,8 +52,20 @@ def status_counts(article_id: int | None = None) -> dict[str, int]:
     for status in Status.values:
         params += [status, *([article_id] if article_id else []), COUNT_CAP + 1]
     branches = " UNION ALL ".join([branch] * len(Status.values))
-    # Only the table name and placeholders are formatted into the SQL.
-    sql = f"SELECT status, count(*) FROM ({branches}) AS capped GROUP BY status"  # noqa: S608
+    # Comments with readers' open reports (report_open_idx), as "reported".
+    reports = Report._meta.db_table
+    reported = (
+        f"(SELECT 'reported' FROM (SELECT DISTINCT r.comment_id FROM {reports} r "  # noqa: S608
+        f"JOIN {table} c ON c.id = r.comment_id WHERE r.resolved_at IS NULL"
+        + (" AND c.article_id = %s" if article_id else "")
+        + " LIMIT %s) AS open_reports)"
+    )
+    params += [*([article_id] if article_id else []), COUNT_CAP + 1]
+    # Only the table names and placeholders are formatted into the SQL.
+    sql = (
+        f"SELECT status, count(*) FROM ({branches} UNION ALL {reported}) AS capped "  # noqa: S608
+        "GROUP BY status"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())

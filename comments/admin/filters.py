@@ -1,17 +1,21 @@
 """The moderation queue's filters: by status (pending by default) and by article."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
 
 from comments.admin.counts import count_label, status_counts
-from comments.models import Comment
+from comments.models import Comment, Report
 from newsroom.models import Article
 
 Status = Comment.Status
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Pending by default; each status with its count, from one bounded query."""
+    """
+    Pending by default; then Reported (comments with readers' open reports, of any
+    status), each status and All, with their counts from one bounded query.
+    """
 
     title = "status"
     parameter_name = "status"
@@ -20,7 +24,8 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         article = request.GET.get(ArticleFilter.parameter_name, "")
         self.counts = status_counts(int(article) if article.isdigit() else None)
-        return [*Status.choices, ("all", "All")]
+        pending, *others = Status.choices
+        return [pending, ("reported", "Reported"), *others, ("all", "All")]
 
     def value(self):
         return super().value() or self.DEFAULT
@@ -28,6 +33,10 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "all":
             return queryset
+        if self.value() == "reported":
+            return queryset.filter(
+                Exists(Report.objects.open().filter(comment=OuterRef("pk")))
+            )
         if self.value() in Status.values:
             return queryset.filter(status=self.value())
         return queryset.none()

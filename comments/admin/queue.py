@@ -4,8 +4,10 @@ a comment's own page with its history and the moderate, reply and ban views.
 """
 
 import datetime
+from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -36,9 +38,10 @@ from comments.models import (
     Comment,
     DiscussionSettings,
     ModerationAction,
+    Report,
     search_document,
 )
-from comments.moderation import feature, moderate
+from comments.moderation import dismiss_reports, feature, moderate
 
 
 def identity(comment: Comment) -> str:
@@ -64,6 +67,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author",
         "article_link",
         "status_and_reason",
+        "reports",
         "submitted",
         "replies",
     ]
@@ -85,6 +89,7 @@ class CommentAdmin(admin.ModelAdmin):
         "restore",
         "make_picks",
         "unmake_picks",
+        "dismiss_reports",
     ]
     fieldsets = [
         (None, {"fields": ["article_link", "body"]}),
@@ -130,7 +135,16 @@ class CommentAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("article", "user")
             .prefetch_related("user__socialaccount_set")
-            .annotate(reply_count=Subquery(replies, output_field=IntegerField()))
+            .annotate(
+                reply_count=Subquery(replies, output_field=IntegerField()),
+                # Readers' open reports, their reasons: no query per row.
+                open_reports=ArraySubquery(
+                    Report.objects.open()
+                    .filter(comment=OuterRef("pk"))
+                    .order_by("created_at")
+                    .values("reason")
+                ),
+            )
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -216,6 +230,22 @@ class CommentAdmin(admin.ModelAdmin):
             comment.moderation_reason,
         )
 
+    @admin.display(description="Reports")
+    def reports(self, comment):
+        """Readers' open reports: how many, and why."""
+        reasons = Counter(comment.open_reports or [])
+        if not reasons:
+            return ""
+        labels = dict(Report.Reason.choices)
+        return format_html(
+            "<b>{}</b><br><small>{}</small>",
+            sum(reasons.values()),
+            ", ".join(
+                f"{labels.get(reason, reason)}" + (f" ×{n}" if n > 1 else "")
+                for reason, n in reasons.most_common()
+            ),
+        )
+
     @admin.display(description="Replies")
     def replies(self, comment):
         return comment.reply_count or 0
@@ -297,6 +327,18 @@ class CommentAdmin(admin.ModelAdmin):
         message = f"Stopped featuring {changed} comment{'s' if changed != 1 else ''}."
         self.message_user(request, message, messages.SUCCESS)
 
+    @admin.action(
+        description="Dismiss readers' reports (the comments stay)",
+        permissions=["change"],
+    )
+    def dismiss_reports(self, request, queryset):
+        count = dismiss_reports(queryset, request.user)
+        self.message_user(
+            request,
+            f"Dismissed the reports of {count} comment{'s' if count != 1 else ''}.",
+            messages.SUCCESS,
+        )
+
     # One comment
 
     def get_urls(self):
@@ -343,6 +385,16 @@ class CommentAdmin(admin.ModelAdmin):
             messages.error(request, "Unknown moderation action.")
             return self._back(request, comment_id)
         one = Comment.objects.filter(pk=comment_id)
+        if action == Action.DISMISS:
+            if dismiss_reports(one, request.user):
+                messages.success(
+                    request,
+                    f"Readers' reports of comment {comment_id} by "
+                    f"{comment.display_name} dismissed: it stays.",
+                )
+            else:
+                messages.warning(request, f"Comment {comment_id} has no open reports.")
+            return self._back(request, comment_id)
         if action in PICK_ACTIONS:
             changed, _ = feature(one, request.user, on=action == Action.FEATURE)
             if changed:
@@ -503,7 +555,10 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def commenter_context(self, request, comment: Comment) -> dict:
-        """The comment's history, its author's other comments, and their bans."""
+        """
+        The comment's history and readers' reports, its author's other comments,
+        and their bans.
+        """
         same_author = (
             Q(author_email=comment.author_email) if comment.author_email else Q()
         )
@@ -549,6 +604,7 @@ class CommentAdmin(admin.ModelAdmin):
             "history": comment.moderation_actions.select_related("actor"),
             "other_comments": others,
             "bans": bans,
+            "reports": Report.objects.filter(comment=comment).select_related("user"),
             "moderation_buttons": [
                 (action, label)
                 for action, label in ACTION_LABELS.items()

@@ -32,6 +32,7 @@ from comments.models.notifications import (
     Subscription,
     SubscriptionQuerySet,
 )
+from comments.models.reports import Report, ReportQuerySet
 
 __all__ = [
     "BODY_MAX_LENGTH",
@@ -47,6 +48,8 @@ __all__ = [
     "ModerationAction",
     "Notice",
     "OutboundMail",
+    "Report",
+    "ReportQuerySet",
     "Subscription",
     "SubscriptionQuerySet",
     "joins_parent_thread",

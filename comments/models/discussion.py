@@ -68,6 +68,12 @@ class DiscussionSettings(models.Model):
         "seconds between two comments from one person or address",
         default=15,
     )
+    reports_to_hold = models.PositiveSmallIntegerField(
+        "hide a comment for a moderator after this many reports",
+        default=3,
+        help_text="Readers' open reports of an approved comment. 0: never hide, "
+        "only list in the Reported queue.",
+    )
     hold_after_rejections = models.PositiveSmallIntegerField(
         "hold authors with this many rejected comments",
         default=2,

@@ -24,6 +24,9 @@ class ModerationAction(models.Model):
         REPLY = "reply", "Replied"
         BAN = "ban", "Banned the author"
         PREMODERATE = "premoderate", "Marked the author always pre-moderated"
+        DISMISS = "dismiss", "Dismissed readers' reports"
+        # By readers: enough reports hid an approved comment (no actor).
+        REPORTED = "reported", "Hidden after readers' reports"
         FEATURE = "feature", "Made an editors' pick"
         UNFEATURE = "unfeature", "No longer an editors' pick"
 

@@ -126,3 +126,14 @@ if (discussion) {
   });
   timer = setTimeout(poll, every);
 }
+
+// Comments this browser reported (the report's answer sets the cookie) say so.
+const reported = document.cookie.match(/(?:^|; )reported_comments=([\d-]+)/);
+for (const id of reported ? reported[1].split("-") : []) {
+  const link = document.querySelector(`#c-${id} .report`);
+  if (link) {
+    link.textContent = "Reported";
+    link.classList.add("report--done");
+    link.setAttribute("aria-label", "You reported this comment");
+  }
+}
