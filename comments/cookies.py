@@ -9,6 +9,8 @@ other reader shares (comments.discussion).
 """
 
 import json
+import re
+import time
 from typing import Any, cast
 
 from django.conf import settings
@@ -23,6 +25,35 @@ AUTHOR_COOKIE_SALT = "comments.author"
 AUTHOR_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
+def keep_signed(
+    response: HttpResponseBase, name: str, value: str, salt: str, max_age: int
+) -> None:
+    """A signed cookie only the server reads (not the page's script), sent back
+    from this site's pages only."""
+    response.set_signed_cookie(
+        name,
+        value,
+        salt=salt,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def keep_for_script(
+    response: HttpResponseBase, name: str, value: str, max_age: int
+) -> None:
+    """A plain cookie the page's script reads: what it shows, never a proof."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 def held_comment_ids(request: HttpRequest) -> list[int]:
     # With a default the value is a str; django-stubs says str | None regardless.
     value = cast(
@@ -35,14 +66,12 @@ def remember_held_comment(
     request: HttpRequest, response: HttpResponseBase, comment_id: int
 ) -> None:
     ids = [*held_comment_ids(request), comment_id][-HELD_COOKIE_LIMIT:]
-    response.set_signed_cookie(
+    keep_signed(
+        response,
         HELD_COOKIE,
         ",".join(map(str, ids)),
-        salt=HELD_COOKIE_SALT,
-        max_age=HELD_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+        HELD_COOKIE_SALT,
+        HELD_COOKIE_AGE,
     )
 
 
@@ -68,14 +97,12 @@ def remembered_author(request: HttpRequest) -> dict[str, str]:
 def remember_author(response: HttpResponseBase, data: dict[str, Any]) -> None:
     """The "Save my name…" checkbox: the cookie exists only while it is ticked."""
     if data.get("remember"):
-        response.set_signed_cookie(
+        keep_signed(
+            response,
             AUTHOR_COOKIE,
             json.dumps({k: data[k] for k in ("name", "email", "url")}),
-            salt=AUTHOR_COOKIE_SALT,
-            max_age=AUTHOR_COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
+            AUTHOR_COOKIE_SALT,
+            AUTHOR_COOKIE_AGE,
         )
     else:
         response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
@@ -99,14 +126,8 @@ def browser_id(request: HttpRequest) -> str:
 
 
 def remember_browser(response: HttpResponseBase, browser: str) -> None:
-    response.set_signed_cookie(
-        BROWSER_COOKIE,
-        browser,
-        salt=BROWSER_COOKIE_SALT,
-        max_age=BROWSER_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+    keep_signed(
+        response, BROWSER_COOKIE, browser, BROWSER_COOKIE_SALT, BROWSER_COOKIE_AGE
     )
 
 
@@ -116,10 +137,38 @@ def remember_reported(
     value = request.COOKIES.get(REPORTED_COOKIE, "")
     ids = [part for part in value.split("-") if part.isdigit()]
     ids = [*ids, str(comment_id)][-REPORTED_COOKIE_LIMIT:]
-    response.set_cookie(
-        REPORTED_COOKIE,
-        "-".join(ids),
-        max_age=BROWSER_COOKIE_AGE,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+    keep_for_script(response, REPORTED_COOKIE, "-".join(ids), BROWSER_COOKIE_AGE)
+
+
+OWN_COOKIE = "own_comments"
+OWN_COOKIE_SALT = "comments.own"
+OWN_COOKIE_LIMIT = 20
+# The same comments with the moment they can no longer be changed, readable by the
+# page's script, which shows "Edit" and "Delete" on them until then. Proof of
+# nothing: the signed cookie above is what the edit views trust.
+EDITABLE_COOKIE = "editable_comments"
+
+
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    """The comments a guest posted from this browser, recently."""
+    value = cast(
+        str, request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE_SALT)
     )
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def remember_own_comment(
+    request: HttpRequest, response: HttpResponseBase, comment_id: int, until: float
+) -> None:
+    """Let this browser change its comment until `until` (a Unix time)."""
+    age = max(0, int(until - time.time()))
+    ids = [*own_comment_ids(request), comment_id][-OWN_COOKIE_LIMIT:]
+    keep_signed(response, OWN_COOKIE, ",".join(map(str, ids)), OWN_COOKIE_SALT, age)
+    now = time.time()
+    kept = [
+        part
+        for part in request.COOKIES.get(EDITABLE_COOKIE, "").split("-")
+        if re.fullmatch(r"\d+\.\d+", part) and float(part.split(".")[1]) > now
+    ]
+    kept = [*kept, f"{comment_id}.{int(until)}"][-OWN_COOKIE_LIMIT:]
+    keep_for_script(response, EDITABLE_COOKIE, "-".join(kept), age)

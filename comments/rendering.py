@@ -12,6 +12,7 @@ which only `render_body()` writes, already escaped and cleaned by nh3. The marku
 is kept lean on purpose: it is repeated a thousand times on a busy story.
 """
 
+import datetime
 from html import escape
 
 from django.urls import reverse
@@ -72,6 +73,14 @@ def render_comments(
                 f'<span class="account">{label}: <a href="{admin_url}">'
                 f"{escape(comment.author_account or str(comment.user_id))}</a></span>"
             )
+        if comment.deleted_at:
+            # Kept for its replies only; its text is gone.
+            parts.append(
+                f'<li id="c-{comment.pk}" class="comment depth-{depth} deleted">'
+                '<article><p class="deleted-note">This comment was deleted by its '
+                "author.</p></article></li>"
+            )
+            continue
         when = timezone.localtime(comment.created_at)
         pending = comment.is_shown_as_held
         parts.append(
@@ -81,8 +90,10 @@ def render_comments(
             f"{avatar}<b>{author}</b>{account} "
             f'<a href="#c-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
-            f"at {when.hour % 12 or 12}:{when:%M} {'am' if when.hour < 12 else 'pm'}"
-            "</time></a></header>"
+            f"at {clock(when)}"
+            "</time></a>"
+            + (' <span class="edited">edited</span>' if comment.edited_at else "")
+            + "</header>"
             + (
                 '<p class="awaiting">Your comment is awaiting moderation.</p>'
                 if pending
@@ -104,6 +115,12 @@ def render_comments(
             + "</article></li>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above
+
+
+def clock(moment: datetime.datetime) -> str:
+    """The local time as readers see it on comments: "6:47 pm"."""
+    local = timezone.localtime(moment)
+    return f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
 
 
 def render_picks(comments: list[Comment]) -> SafeString:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import subscription_views, views
+from comments import author_views, subscription_views, views
 
 app_name = "comments"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:comment_id>/", views.permalink, name="permalink"),
     path("live/<int:article_id>/", views.live, name="live"),
     path("<int:comment_id>/report/", views.report, name="report"),
+    path("<int:comment_id>/edit/", author_views.edit_comment, name="edit"),
+    path("<int:comment_id>/delete/", author_views.delete_comment, name="delete"),
     # Notifications: links in mail, and the reader's subscriptions.
     path("confirm/<str:token>/", subscription_views.confirm, name="confirm"),
     path(

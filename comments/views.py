@@ -36,6 +36,7 @@ from comments.cookies import (
     remember_author,
     remember_browser,
     remember_held_comment,
+    remember_own_comment,
     remember_reported,
 )
 from comments.discussion import sorted_thread
@@ -50,6 +51,7 @@ from comments.identity import (
     staff_names,
 )
 from comments.models import Ban, Comment, DiscussionSettings, page_of
+from comments.rendering import clock
 from comments.reporting import (
     AlreadyReported,
     TooManyReports,
@@ -101,6 +103,16 @@ def post_comment(request, article_id: int):
         remember_held_comment(request, response, comment.pk)
     if form.guest:
         remember_author(response, form.cleaned_data)
+    if rules.edit_window_minutes:
+        until = comment.created_at + datetime.timedelta(
+            minutes=rules.edit_window_minutes
+        )
+        remember_own_comment(request, response, comment.pk, until.timestamp())
+        messages.success(
+            request,
+            f"Your comment was posted. You can edit or delete it until {clock(until)}.",
+            extra_tags=f"own-comment {reverse('comments:edit', args=[comment.pk])}",
+        )
     return response
 
 
@@ -256,8 +268,6 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.author_is_staff = request.user.is_staff
         comment.author_name = display_name(request.user)
         comment.author_email = request.user.email.lower()
-        identity = Q(user=request.user)
-        known_author: Q | None = identity
         reader = reader_identity(request)  # picture and account, no query
         assert reader is not None  # signed in
         comment.author_provider = reader.provider
@@ -267,20 +277,7 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.author_name = data["name"]
         comment.author_email = data["email"]
         comment.author_url = data["url"]
-        identity = (
-            Q(author_email=data["email"], user=None)
-            if data["email"]
-            else Q(author_name=data["name"], author_email="", user=None)
-        )
-        # Prior approval: the same name AND email as an approved comment, as in
-        # WordPress's check_comment(). Neither is proof (README, Security): the
-        # email alone would let anyone who knows it in under any name, and a name
-        # alone is on the page for all to copy.
-        known_author = (
-            Q(author_name=data["name"], author_email=data["email"], user=None)
-            if data["name"] and data["email"]
-            else None
-        )
+    identity, known_author = author_of(comment)
 
     if data.get("parent"):
         comment.parent = reply_target(request, article, data["parent"], rules)
@@ -307,36 +304,7 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
                 "Duplicate comment detected; it looks as though you’ve already "
                 "said that!"
             )
-        # Bans and "always pre-moderate" marks: one query on account, email, IP.
-        ban_reason, premoderation_reason = Ban.objects.measures_for(
-            user_id=comment.user_id,
-            email=comment.author_email,
-            ip_address=comment.ip_address,
-        )
-        history = moderation.History(
-            has_approved_comment=known_author is not None
-            and Comment.objects.filter(
-                known_author, status=Comment.Status.APPROVED
-            ).exists(),
-            is_trusted=request.user.is_authenticated and request.user.is_staff,
-            ban_reason=ban_reason,
-            premoderation_reason=premoderation_reason,
-            recent_rejections=recent_rejections(identity, rules),
-        )
-        verdict = moderation.decide(
-            moderation.Submission(
-                body=comment.body,
-                name=comment.author_name,
-                email=comment.author_email,
-                url=comment.author_url,
-                ip_address=comment.ip_address or "",
-                user_agent=comment.user_agent,
-            ),
-            rules,
-            history,
-            # One query; staff themselves are approved before names are compared.
-            staff_names=[] if history.is_trusted else staff_names(),
-        )
+        verdict = judge(comment, rules)
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()
@@ -347,6 +315,70 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             notify_posts=data.get("notify_posts", False),
         )
     return comment
+
+
+def author_of(comment: Comment) -> tuple[Q, Q | None]:
+    """
+    Who wrote the comment, as queries on comments: their comments (for the flood
+    limit, duplicates and their recent rejections), and those that count as theirs
+    for prior approval (None: none can).
+    """
+    if comment.user_id:
+        identity = Q(user_id=comment.user_id)
+        return identity, identity
+    name, email = comment.author_name, comment.author_email
+    identity = (
+        Q(author_email=email, user=None)
+        if email
+        else Q(author_name=name, author_email="", user=None)
+    )
+    # Prior approval: the same name AND email as an approved comment, as in
+    # WordPress's check_comment(). Neither is proof (README, Security): the email
+    # alone would let anyone who knows it in under any name, and a name alone is on
+    # the page for all to copy.
+    known_author = (
+        Q(author_name=name, author_email=email, user=None) if name and email else None
+    )
+    return identity, known_author
+
+
+def judge(comment: Comment, rules) -> moderation.Verdict:
+    """
+    The moderation decision on a new or edited comment: its author's history
+    gathered (bans and marks in one query, prior approval, recent rejections),
+    then `moderation.decide()`.
+    """
+    identity, known_author = author_of(comment)
+    # Bans and "always pre-moderate" marks: one query on account, email, IP.
+    ban_reason, premoderation_reason = Ban.objects.measures_for(
+        user_id=comment.user_id,
+        email=comment.author_email,
+        ip_address=comment.ip_address,
+    )
+    history = moderation.History(
+        has_approved_comment=known_author is not None
+        and Comment.objects.filter(known_author, status=Comment.Status.APPROVED)
+        .exclude(pk=comment.pk)
+        .exists(),
+        is_trusted=comment.author_is_staff,
+        ban_reason=ban_reason,
+        premoderation_reason=premoderation_reason,
+        recent_rejections=recent_rejections(identity, rules),
+    )
+    return moderation.decide(
+        moderation.Submission(
+            body=comment.body,
+            name=comment.author_name,
+            email=comment.author_email,
+            url=comment.author_url,
+            ip_address=comment.ip_address or "",
+            user_agent=comment.user_agent,
+        ),
+        rules,
+        history,
+        # One query; staff themselves are approved before names are compared.
+        staff_names=[] if history.is_trusted else staff_names(),
+    )
 
 
 def recent_rejections(identity: Q, rules) -> int:

@@ -31,6 +31,7 @@ def as_seen_by_author(client, response) -> dict:
     html = page.content.decode()
     for pattern, mask in [
         (r"\bc-\d+", "c-N"),  # the comment's own number
+        (r"/comments/\d+/", "/comments/N/"),  # its edit and report links
         (r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF"),
         (r'name="stamp" value="[^"]+"', "STAMP"),
         (r'class="avatar c\d"', 'class="avatar c?"'),  # colour of the person

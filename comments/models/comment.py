@@ -197,6 +197,10 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
+    # Its author changed the text (shown as "edited"), or deleted it: where it had
+    # replies it stays as "This comment was deleted by its author."
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # An editors' pick since then: shown above the discussion while approved.
     featured_at = models.DateTimeField(
         "editors' pick since", null=True, blank=True, editable=False
@@ -318,7 +322,11 @@ class Comment(models.Model):
 
     @property
     def is_editors_pick(self) -> bool:
-        return self.featured_at is not None and self.status == self.Status.APPROVED
+        return (
+            self.featured_at is not None
+            and self.status == self.Status.APPROVED
+            and self.deleted_at is None
+        )
 
     @property
     def is_shown_as_held(self) -> bool:

@@ -68,6 +68,11 @@ class DiscussionSettings(models.Model):
         "seconds between two comments from one person or address",
         default=15,
     )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        "authors may edit or delete their comment for (minutes)",
+        default=10,
+        help_text="0: never. An edit is moderated again.",
+    )
     reports_to_hold = models.PositiveSmallIntegerField(
         "hide a comment for a moderator after this many reports",
         default=3,

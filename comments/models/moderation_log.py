@@ -25,6 +25,9 @@ class ModerationAction(models.Model):
         BAN = "ban", "Banned the author"
         PREMODERATE = "premoderate", "Marked the author always pre-moderated"
         DISMISS = "dismiss", "Dismissed readers' reports"
+        # By the comment's author, within the edit window (no actor for guests).
+        AUTHOR_EDIT = "author_edit", "Edited by its author"
+        AUTHOR_DELETE = "author_delete", "Deleted by its author"
         # By readers: enough reports hid an approved comment (no actor).
         REPORTED = "reported", "Hidden after readers' reports"
         FEATURE = "feature", "Made an editors' pick"

@@ -137,3 +137,26 @@ for (const id of reported ? reported[1].split("-") : []) {
     link.setAttribute("aria-label", "You reported this comment");
   }
 }
+
+// The reader's own comments, while they may still change them (the cookie set when
+// posting says until when): "Edit" and "Delete" links, gone when time is up. The
+// pages behind them check that the comment is theirs; without JavaScript, the
+// message after posting links to them.
+const editable = document.cookie.match(/(?:^|; )editable_comments=([\d.-]+)/);
+for (const entry of editable ? editable[1].split("-") : []) {
+  const [id, until] = entry.split(".").map(Number);
+  const article = document.querySelector(`#c-${id} > article`);
+  const left = until * 1000 - Date.now();
+  if (!article || left <= 0) continue;
+  const actions = document.createElement("span");
+  actions.className = "own-actions";
+  for (const [label, path] of [["Edit", "edit"], ["Delete", "delete"]]) {
+    const link = document.createElement("a");
+    link.href = `/comments/${id}/${path}/`;
+    link.textContent = label;
+    link.setAttribute("aria-label", `${label} your comment`);
+    actions.append(link);
+  }
+  article.append(actions);
+  setTimeout(() => actions.remove(), left);
+}

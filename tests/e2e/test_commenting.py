@@ -134,3 +134,37 @@ def test_three_level_thread_on_desktop_and_phone(new_page, story):
         page.goto(story.get_absolute_url() + "#comments")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"thread-{name}")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_guest_edits_then_deletes_their_comment(new_page, story, javascript):
+    factories.make_comment(  # Grace is known
+        story, author_name="Grace Guest", author_email="grace@example.com"
+    )
+    page = new_page(javascript=javascript, width=390)
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "Teh council voted yes.")
+    page.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.get(body="Teh council voted yes.")
+    expect(page.get_by_text("You can edit or delete it until")).to_be_visible()
+
+    if javascript:
+        page.locator(f"#c-{comment.pk}").get_by_role(
+            "link", name="Edit your comment"
+        ).click()
+    else:
+        page.get_by_role("link", name="Edit or delete it").click()
+    box = page.get_by_label("Your comment")
+    expect(box).to_have_value("Teh council voted yes.")
+    box.fill("The council voted yes.")
+    screenshot(page, f"edit-comment-{'js' if javascript else 'nojs'}")
+    page.get_by_role("button", name="Save changes").click()
+
+    card = page.locator(f"#c-{comment.pk}")
+    expect(card).to_contain_text("The council voted yes.")
+    expect(card.locator(".edited")).to_have_text("edited")
+
+    page.goto(f"/comments/{comment.pk}/delete/")
+    page.get_by_role("button", name="Delete comment").click()
+    expect(page.get_by_text("Your comment was deleted.")).to_be_visible()
+    assert page.locator(f"#c-{comment.pk}").count() == 0

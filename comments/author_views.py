@@ -1,0 +1,206 @@
+"""
+Second thoughts: authors edit or delete their own comment for a while after
+posting it (DiscussionSettings.edit_window_minutes, 10 by default).
+
+Their own means the same account or, for guests, the same browser: posting gives
+it a signed cookie naming the comment (comments.cookies.remember_own_comment).
+Anyone else, or a forged number, finds nothing here (404). An edit is moderated
+again like a new comment (`views.judge`), is marked "edited", and moderators see the
+text before it in the comment's history. A deleted comment with replies stays as
+"This comment was deleted by its author." so the thread still reads; without
+replies it goes. Either way its text is gone.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+
+from comments import notifications
+from comments.cookies import own_comment_ids, remember_held_comment
+from comments.models import (
+    BODY_MAX_LENGTH,
+    Comment,
+    DiscussionSettings,
+    ModerationAction,
+    render_body,
+)
+from comments.rendering import clock
+from comments.views import comment_location, judge
+
+Action = ModerationAction.Action
+
+
+class EditForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    body = forms.CharField(
+        label="Your comment",
+        max_length=BODY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Please type your comment, or delete it."},
+    )
+
+
+def own_comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The reader's own comment with this number, or 404."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, deleted_at=None)
+        .select_related("article")
+        .first()
+    )
+    if comment is not None:
+        if comment.user_id:
+            mine = request.user.is_authenticated and comment.user_id == request.user.pk
+        else:
+            mine = comment.pk in own_comment_ids(request)
+        if mine:
+            return comment
+    raise Http404("No comment of yours here.")
+
+
+def changeable_until(comment: Comment, rules: DiscussionSettings):
+    """When the author can no longer change it; None when they never could."""
+    if not rules.edit_window_minutes:
+        return None
+    return comment.created_at + datetime.timedelta(minutes=rules.edit_window_minutes)
+
+
+def changeable(request: HttpRequest, comment_id: int):
+    """The reader's own comment, the rules, and until when they may change it."""
+    comment = own_comment(request, comment_id)
+    rules = DiscussionSettings.load()
+    return comment, rules, changeable_until(comment, rules)
+
+
+def is_too_late(until) -> bool:
+    return until is None or timezone.now() >= until
+
+
+def too_late(request: HttpRequest, comment: Comment, until) -> HttpResponse:
+    return render(
+        request,
+        "comments/edit.html",
+        {"comment": comment, "article": comment.article, "until": until},
+        status=403,
+    )
+
+
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment, rules, until = changeable(request, comment_id)
+    if is_too_late(until):
+        return too_late(request, comment, until)
+    form = EditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"body": comment.body},
+    )
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        if body != comment.body:
+            comment = save_edit(request, comment, body, rules)
+        response = HttpResponseRedirect(comment_location(request, comment, rules))
+        if comment.is_shown_as_held:
+            remember_held_comment(request, response, comment.pk)
+        return response
+    return render(
+        request,
+        "comments/edit.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "form": form,
+            "until": until,
+            "until_clock": clock(until),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def save_edit(
+    request: HttpRequest, comment: Comment, body: str, rules: DiscussionSettings
+) -> Comment:
+    """The new text, moderated again, recorded with the text before."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        before, status = comment.body, comment.status
+        comment.body = body
+        comment.edited_at = timezone.now()
+        verdict = judge(comment, rules)
+        comment.status, comment.moderation_reason = verdict.status, verdict.reason
+        comment.save()
+        record(
+            request,
+            comment,
+            Action.AUTHOR_EDIT,
+            status,
+            changes={"body": [before, body]},
+            note=verdict.reason,
+        )
+        if comment.status == Comment.Status.APPROVED != status:
+            notifications.comments_approved([comment.pk])
+    if comment.is_shown_as_held and status == Comment.Status.APPROVED:
+        messages.info(
+            request,
+            "Your edited comment is awaiting moderation: a moderator will look at "
+            "it before it is shown again.",
+        )
+    else:
+        messages.success(request, "Your comment was updated.")
+    return comment
+
+
+def record(
+    request: HttpRequest, comment: Comment, action: str, from_status: str, **fields
+) -> None:
+    """The author's change in the comment's history (no actor for a guest)."""
+    ModerationAction.objects.create(
+        comment=comment,
+        action=action,
+        actor=request.user if request.user.is_authenticated else None,
+        from_status=from_status,
+        to_status=comment.status,
+        **fields,
+    )
+
+
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment, rules, until = changeable(request, comment_id)
+    if is_too_late(until):
+        return too_late(request, comment, until)
+    if request.method != "POST":
+        return render(
+            request,
+            "comments/delete.html",
+            {"comment": comment, "article": comment.article},
+        )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        has_replies = Comment.objects.filter(parent=comment).exists()
+        status = comment.status
+        comment.deleted_at = timezone.now()
+        comment.body = ""
+        comment.body_html = render_body("")
+        if not has_replies:
+            comment.status = Comment.Status.REMOVED
+        Comment.objects.filter(pk=comment.pk).update(
+            deleted_at=comment.deleted_at,
+            body=comment.body,
+            body_html=comment.body_html,
+            status=comment.status,
+        )
+        record(
+            request,
+            comment,
+            Action.AUTHOR_DELETE,
+            status,
+            note="kept as a placeholder: it has replies" if has_replies else "",
+        )
+    messages.success(request, "Your comment was deleted.")
+    return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
