@@ -172,3 +172,23 @@ def remember_own_comment(
     ]
     kept = [*kept, f"{comment_id}.{int(until)}"][-OWN_COOKIE_LIMIT:]
     keep_for_script(response, EDITABLE_COOKIE, "-".join(kept), age)
+
+
+# The comments this browser likes, for its script to show them liked: guests keep
+# the page every reader shares. Not proof of anything (Like rows are).
+LIKED_COOKIE = "liked_comments"
+LIKED_COOKIE_LIMIT = 200
+
+
+def remember_liked(
+    request: HttpRequest, response: HttpResponseBase, comment_id: int, *, liked: bool
+) -> None:
+    value = request.COOKIES.get(LIKED_COOKIE, "")
+    ids = [
+        part for part in value.split("-") if part.isdigit() and part != str(comment_id)
+    ]
+    if liked:
+        ids.append(str(comment_id))
+    keep_for_script(
+        response, LIKED_COOKIE, "-".join(ids[-LIKED_COOKIE_LIMIT:]), BROWSER_COOKIE_AGE
+    )

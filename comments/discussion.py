@@ -19,10 +19,15 @@ Who shares what:
 """
 
 import datetime
+import functools
+import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -41,19 +46,31 @@ from comments.models import (
     Comment,
     DiscussionSettings,
     DiscussionVersion,
+    Like,
     page_count,
     page_of,
 )
-from comments.rendering import render_comments, render_picks
+from comments.rendering import mark_liked, render_comments, render_picks
 from newsroom.models import Article
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"
 
+
+def counts_are_fresh(likes_then: int, rendered_at: float, likes_now: int) -> bool:
+    """
+    Whether a rendering's like counts may still be shown. Likes don't throw cached
+    pages away (comments.liking): a page whose likes counter moved is rendered again
+    once it is settings.COMMENTS_LIKES_FRESHNESS seconds old.
+    """
+    age = time.time() - rendered_at
+    return likes_then == likes_now or age < settings.COMMENTS_LIKES_FRESHNESS
+
+
 # How top-level comments can be ordered (replies always read oldest first), with
 # what the links say; the first is the default. A reader's choice is a link
 # (?sort=newest, an address of its own for every cache) and is kept in a cookie.
-SORTS = {"oldest": "Oldest", "newest": "Newest"}
+SORTS = {"oldest": "Oldest", "newest": "Newest", "liked": "Most liked"}
 SORT_COOKIE = "comment_sort"
 
 
@@ -88,7 +105,7 @@ def sorted_thread(
         article,
         request.user,
         held_ids,
-        newest_first=sort_of(request) == "newest",
+        order=sort_of(request),
     )
 
 
@@ -133,6 +150,7 @@ class Discussion:
             f"{article.pk}-{DiscussionVersion.of(article)}"
             f"-{int(article.updated_at.timestamp() * 1000)}-{int(self.is_open)}"
         )
+        self.likes = DiscussionVersion.likes_of(article)
         self.held_ids = held_comment_ids(request)
         self.sort = sort_of(request)
         self.replying_to = request.GET.get("replytocom", "")
@@ -159,7 +177,7 @@ class Discussion:
             or self.held_ids
         ):
             return None
-        return f'W/"{self.version}-{self.sort}"'
+        return f'W/"{self.version}-{self.likes}-{self.sort}"'
 
     def context(self, stamp: str = "") -> dict[str, Any]:
         """
@@ -188,16 +206,22 @@ class Discussion:
         user = self.request.user
         key = f"discussion:{self.version}:{self.page}:{self.sort}"
         listing = cached(key) if self.shares_list else None
-        if listing is not None and user.is_authenticated:
-            # Signed in: the shared list, unless some of theirs awaits moderation
-            # (or looks so to them: Comment.SHOWN_AS_HELD).
-            held = Comment.SHOWN_AS_HELD
-            if self.article.comments.filter(user=user, status__in=held).exists():
-                listing = None
+        if listing is not None and not counts_are_fresh(
+            listing.get("likes", -1), listing.get("rendered_at", 0.0), self.likes
+        ):
+            listing = None
+        # Signed in: the shared list, unless some of theirs awaits moderation (or
+        # looks so to them: Comment.SHOWN_AS_HELD).
+        if listing is not None and user.is_authenticated and self.reader_state[0]:
+            listing = None
         if listing is not None:
-            return listing, None
+            liked = self.reader_state[1] if user.is_authenticated else set()
+            return with_own_likes(listing, liked), None
         thread = sorted_thread(self.request, self.article, self.held_ids)
-        listing = self.render(thread)
+        listing = self.render(thread) | {
+            "likes": self.likes,
+            "rendered_at": time.time(),
+        }
         # A comment of theirs awaiting moderation changes the list, and its
         # paging, for this reader only.
         if self.shares_list and not any(c.is_shown_as_held for c in thread):
@@ -205,7 +229,34 @@ class Discussion:
         reply_to = None
         if self.replying_to.isdigit():
             reply_to = next((c for c in thread if c.pk == int(self.replying_to)), None)
-        return listing, reply_to
+        # The thread read which comments this reader likes (Comment.liked).
+        liked = {c.pk for c in thread if getattr(c, "liked", False)}
+        return with_own_likes(listing, liked), reply_to
+
+    @functools.cached_property
+    def reader_state(self) -> tuple[bool, set[int]]:
+        """
+        For a signed-in reader whose list comes from the cache, in one query:
+        whether a comment of theirs here awaits moderation (or looks so to them),
+        and which comments here they like.
+        """
+        user = cast(User, self.request.user)
+        held = Comment.objects.filter(
+            article=self.article, user=user, status__in=Comment.SHOWN_AS_HELD
+        )
+        liked = Like.objects.filter(user=user, comment__article=self.article)
+        state = (
+            Article.objects.filter(pk=self.article.pk)
+            .annotate(
+                has_held=Exists(held),
+                liked=ArraySubquery(liked.values("comment_id")),
+            )
+            .values_list("has_held", "liked")
+            .first()
+        )
+        if state is None:
+            return False, set()
+        return state[0], set(state[1])
 
     def render(self, thread: list[Comment]) -> dict[str, Any]:
         """
@@ -273,3 +324,14 @@ class Discussion:
             guest=guest,
             require_name_email=self.rules.require_name_email,
         )
+
+
+def with_own_likes(listing: dict[str, Any], liked: set[int]) -> dict[str, Any]:
+    """
+    The listing with the comments a signed-in reader likes marked so. Guests'
+    likes are marked by the page's script, from their cookie, so they keep the
+    page every reader shares.
+    """
+    if not liked:
+        return listing
+    return listing | {"comment_list": mark_liked(listing["comment_list"], liked)}

@@ -204,6 +204,14 @@ class CommentForm(RobotCheckedForm):
         return single_line(self.cleaned_data.get("name", ""))
 
 
+class LikeForm(RobotCheckedForm):
+    """A guest's like: nothing to type, the robot checks alone."""
+
+    expired_message = "This page has expired. Please like the comment again."
+    automated_message = "Your like looks automated and was not counted."
+    too_quick_message = "That was quick! Please read the comment before liking it."
+
+
 class ReportForm(RobotCheckedForm):
     """A reader's report of a comment: why, and a note when the reason is "other"."""
 

@@ -13,6 +13,8 @@ is kept lean on purpose: it is repeated a thousand times on a busy story.
 """
 
 import datetime
+import re
+from collections.abc import Collection
 from html import escape
 
 from django.urls import reverse
@@ -109,12 +111,48 @@ def render_comments(
             + (
                 ""
                 if pending
-                else f'<a class="report" href="{report_url.format(comment.pk)}" '
+                else '<span class="likes">'
+                + like_link(comment.pk, f"{name}'s comment", liked=False)
+                + f'<span class="like-count">{comment.like_count or ""}</span></span>'
+                f'<a class="report" href="{report_url.format(comment.pk)}" '
                 f'rel="nofollow" aria-label="Report {name}\'s comment">Report</a>'
             )
             + "</article></li>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above
+
+
+def like_link(pk: int, whose: str, *, liked: bool) -> str:
+    """
+    A comment's Like link (`whose`: "Ada's comment", escaped): to its like page,
+    which the page's script turns into a toggle button.
+    """
+    if liked:
+        return (
+            f'<a class="like" href="/comments/{pk}/like/" rel="nofollow" '
+            f'aria-label="You like {whose}" data-liked="1">Liked</a>'
+        )
+    return (
+        f'<a class="like" href="/comments/{pk}/like/" rel="nofollow" '
+        f'aria-label="Like {whose}" data-liked="0">Like</a>'
+    )
+
+
+UNLIKED = re.compile(
+    r'<a class="like" href="/comments/(\d+)/like/" rel="nofollow" '
+    r'aria-label="Like ([^"]*)" data-liked="0">Like</a>'
+)
+
+
+def mark_liked(html: str, liked: Collection[int]) -> SafeString:
+    """A rendered list with the comments the reader likes shown as liked."""
+
+    def swap(match: re.Match[str]) -> str:
+        if int(match[1]) in liked:
+            return like_link(int(match[1]), match[2], liked=True)
+        return match[0]
+
+    return mark_safe(UNLIKED.sub(swap, html))  # noqa: S308 - our own markup, swapped
 
 
 def clock(moment: datetime.datetime) -> str:

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from comments.limits import too_many_from
 from comments.models import Comment, DiscussionSettings, ModerationAction, Report
 
 type Reader = User | AnonymousUser
@@ -56,15 +57,10 @@ def file_report(
     Record a reader's report and hide the comment if it now has enough open ones.
     Raises AlreadyReported or TooManyReports.
     """
-    since = timezone.now() - REPORT_WINDOW
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if (
-            ip_address
-            and Report.objects.filter(
-                ip_address=ip_address, created_at__gte=since
-            ).count()
-            >= REPORTS_PER_ADDRESS
+        if too_many_from(
+            Report.objects.all(), ip_address, REPORTS_PER_ADDRESS, REPORT_WINDOW
         ):
             raise TooManyReports
         report = Report(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:comment_id>/", views.permalink, name="permalink"),
     path("live/<int:article_id>/", views.live, name="live"),
     path("<int:comment_id>/report/", views.report, name="report"),
+    path("<int:comment_id>/like/", views.like, name="like"),
     path("<int:comment_id>/edit/", author_views.edit_comment, name="edit"),
     path("<int:comment_id>/delete/", author_views.delete_comment, name="delete"),
     # Notifications: links in mail, and the reader's subscriptions.

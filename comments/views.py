@@ -21,7 +21,13 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,12 +42,13 @@ from comments.cookies import (
     remember_author,
     remember_browser,
     remember_held_comment,
+    remember_liked,
     remember_own_comment,
     remember_reported,
 )
 from comments.discussion import sorted_thread
 from comments.drafts import discard_draft, return_url, stash_draft
-from comments.forms import CommentForm, ReportForm, make_stamp, read_stamp
+from comments.forms import CommentForm, LikeForm, ReportForm, make_stamp, read_stamp
 from comments.identity import (
     METHODS,
     commenter,
@@ -50,7 +57,8 @@ from comments.identity import (
     reader_identity,
     staff_names,
 )
-from comments.models import Ban, Comment, DiscussionSettings, page_of
+from comments.liking import TooManyLikes, likes_of, toggle_like
+from comments.models import Ban, Comment, DiscussionSettings, Like, page_of
 from comments.rendering import clock
 from comments.reporting import (
     AlreadyReported,
@@ -197,6 +205,96 @@ def report(request, comment_id: int):
             "reports_to_hold": rules.reports_to_hold,
         },
         status=status if existing is None else 200,
+    )
+    if new_browser:
+        remember_browser(response, browser)
+    return response
+
+
+def like(request, comment_id: int):
+    """
+    A reader likes a comment, or unlikes it by liking it again: the like page
+    (GET, for readers without JavaScript), then the like (POST). Signed-in readers
+    once per account; guests once per browser, behind the comment form's robot
+    checks (the page's script sends the comment form's stamp). Answers JSON to the
+    script, else goes back to the comment.
+    """
+    comment = get_object_or_404(
+        Comment.objects.approved()
+        .filter(article__in=Article.objects.published(), deleted_at=None)
+        .select_related("article"),
+        pk=comment_id,
+    )
+    rules = DiscussionSettings.load()
+    guest = not request.user.is_authenticated
+    browser = browser_id(request) if guest else ""
+    new_browser = guest and not browser
+    if new_browser:
+        browser = secrets.token_urlsafe(24)
+    back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = LikeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"stamp": make_stamp(comment.article_id)},
+        article_id=comment.article_id,
+        min_seconds=rules.min_seconds_to_post,
+    )
+    error = ""
+    if request.method == "POST":
+        if guest and not form.is_valid():
+            error = " ".join(map(str, form.non_field_errors())) or "Please try again."
+        else:
+            try:
+                liked, count = toggle_like(
+                    comment,
+                    user=request.user,
+                    browser=browser,
+                    ip_address=client_ip(request),
+                )
+            except TooManyLikes:
+                error = (
+                    "You have liked many comments in a short time. Please wait a "
+                    "few minutes."
+                )
+            else:
+                if wants_json:
+                    answer: HttpResponse = JsonResponse(
+                        {"liked": liked, "count": count}
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"You like {comment.display_name}'s comment."
+                        if liked
+                        else f"You no longer like {comment.display_name}'s comment.",
+                    )
+                    answer = HttpResponseRedirect(back_url)
+                if guest:
+                    remember_liked(request, answer, comment.pk, liked=liked)
+                if new_browser:
+                    remember_browser(answer, browser)
+                return answer
+        if wants_json:
+            return JsonResponse({"error": error}, status=400)
+    mine = likes_of(request.user, [comment.pk]) if not guest else set()
+    if guest and browser:
+        mine = set(
+            Like.objects.filter(
+                comment=comment, user=None, browser=browser
+            ).values_list("comment_id", flat=True)
+        )
+    response = render(
+        request,
+        "comments/like.html",
+        {
+            "article": comment.article,
+            "comment": comment,
+            "form": form,
+            "error": error,
+            "liked": comment.pk in mine,
+            "back_url": back_url,
+        },
+        status=400 if error else 200,
     )
     if new_browser:
         remember_browser(response, browser)

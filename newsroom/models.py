@@ -55,6 +55,7 @@ class Article(models.Model):
     # Not a column: the discussion's version, which newsroom.pagecache reads in the
     # same query as the article (published_state).
     version: int
+    likes: int
 
     class Meta:
         ordering = ["-published_at"]

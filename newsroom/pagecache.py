@@ -29,6 +29,7 @@ import re
 import secrets
 import struct
 import threading
+import time
 import zlib
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from comments.caching import cache_for_a_while, cached
-from comments.discussion import sort_of
+from comments.discussion import counts_are_fresh, sort_of
 from comments.forms import make_stamp
 from comments.identity import offered_methods
 from comments.models import DiscussionVersion
@@ -90,10 +91,14 @@ class SharedPage:
     # Literal text and the names of the values to fill in, in turn: text, name,
     # text, name, …, text. Just one text when the page has no form.
     tail: tuple[str, ...]
+    # The discussion's likes counter when rendered, and when: its like counts are
+    # shown for a while after they changed (comments.discussion.counts_are_fresh).
+    likes: int = 0
+    rendered_at: float = 0.0
 
     @classmethod
     def from_rendering(
-        cls, html: str, marks: dict[str, str], etag: str, open_until
+        cls, html: str, marks: dict[str, str], etag: str, open_until, likes: int
     ) -> "SharedPage":
         # The marks are random for each rendering: no reader's text holds them.
         names = {mark: name for name, mark in marks.items()}
@@ -107,7 +112,14 @@ class SharedPage:
             + compressor.flush(zlib.Z_SYNC_FLUSH)
         )
         return cls(
-            etag, open_until, head_gzip, zlib.crc32(head), len(head), tuple(parts[1:])
+            etag,
+            open_until,
+            head_gzip,
+            zlib.crc32(head),
+            len(head),
+            tuple(parts[1:]),
+            likes,
+            time.time(),
         )
 
     @functools.cached_property
@@ -154,7 +166,11 @@ def article_page(request, slug: str, render) -> HttpResponse:
     )
     now = timezone.now()
     entry = _local.get(key) or cached(key)
-    if entry is None or not entry.is_current(now):
+    if (
+        entry is None
+        or not entry.is_current(now)
+        or not counts_are_fresh(entry.likes, entry.rendered_at, state.likes)
+    ):
         marks = {"token": mark(), "stamp": mark()}
         response, discussion = render(marks)
         if response.status_code != 200:
@@ -164,6 +180,7 @@ def article_page(request, slug: str, render) -> HttpResponse:
             marks,
             etag=discussion.etag,
             open_until=discussion.open_until,
+            likes=discussion.likes,
         )
         cache_for_a_while(key, entry)
     with _local_lock:
@@ -208,7 +225,8 @@ def published_state(slug: str) -> Article | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT a.id, a.published_at, a.updated_at, coalesce(v.version, 0)
+            SELECT a.id, a.published_at, a.updated_at, coalesce(v.version, 0),
+                coalesce(v.likes, 0)
             FROM {articles} a LEFT JOIN {versions} v ON v.article_id = a.id
             WHERE a.slug = %s AND a.status = %s AND a.published_at <= now()
             """,  # noqa: S608 - table names from the models, values as parameters
@@ -217,11 +235,12 @@ def published_state(slug: str) -> Article | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, published_at, updated_at, version = row
+    pk, published_at, updated_at, version, likes = row
     article = Article(
         pk=pk, slug=slug, published_at=published_at, updated_at=updated_at
     )
     article.version = version
+    article.likes = likes
     return article
 
 

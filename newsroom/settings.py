@@ -395,3 +395,8 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
 # off. The answer is cached for 5 seconds, so open pages cost the database at most
 # one small query per article per 5 seconds (comments.views.live).
 COMMENTS_LIVE_SECONDS = env_int("COMMENTS_LIVE_SECONDS", 30)
+
+# Likes don't throw cached pages away: a cached page shows like counts as they were
+# for up to this many seconds after they changed, then is rendered again (a
+# reader's own like shows at once in their browser).
+COMMENTS_LIKES_FRESHNESS = env_int("COMMENTS_LIKES_FRESHNESS", 10)

@@ -25,6 +25,7 @@ from comments.models.comment import (
     search_document,
 )
 from comments.models.discussion import DiscussionSettings, DiscussionVersion
+from comments.models.likes import Like, LikeCount
 from comments.models.moderation_log import ModerationAction
 from comments.models.notifications import (
     Notice,
@@ -45,6 +46,8 @@ __all__ = [
     "CommentQuerySet",
     "DiscussionSettings",
     "DiscussionVersion",
+    "Like",
+    "LikeCount",
     "ModerationAction",
     "Notice",
     "OutboundMail",

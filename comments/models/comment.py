@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -73,19 +73,30 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def thread(
-        self, article, user, held_ids=(), *, newest_first: bool = False
+        self, article, user, held_ids=(), *, order: str = "oldest"
     ) -> list["Comment"]:
         """
-        The article's visible comments in reading order: one query, the tree built
-        in Python. Top-level comments oldest first, or `newest_first`; replies
-        always in the order they came. Each comment gets `.display_depth` and
-        `.thread_number`, the position (from 0) of the top-level comment whose
-        thread it is in, which decides its page when comments are paged.
+        The article's visible comments in reading order, with their like counts
+        and, for a signed-in `user`, whether they like each: one query, the tree
+        built in Python. Top-level comments in `order` ("oldest", "newest", or
+        "liked": most liked first); replies always in the order they came. Each
+        comment gets `.display_depth` and `.thread_number`, the position (from 0)
+        of the top-level comment whose thread it is in, which decides its page when
+        comments are paged.
         """
+        visible = self.filter(article=article).visible_to(user, held_ids)
+        if user.is_authenticated:
+            # Which of them the reader likes (`.liked`), in the same query.
+            from comments.models.likes import Like
+
+            visible = visible.annotate(
+                liked=models.Exists(
+                    Like.objects.filter(comment=models.OuterRef("pk"), user=user)
+                )
+            )
         comments = list(
-            self.filter(article=article)
-            .visible_to(user, held_ids)
-            .select_related("user")
+            visible.select_related("user")
+            .annotate(like_count=Coalesce("like_total__count", 0))
             .order_by("created_at", "id")
         )
         children: dict[int | None, list[Comment]] = {}
@@ -95,8 +106,10 @@ class CommentQuerySet(models.QuerySet):
             parent_id = comment.parent_id if comment.parent_id in by_id else None
             children.setdefault(parent_id, []).append(comment)
         tops = children.get(None, [])
-        if newest_first:
+        if order == "newest":
             tops.reverse()
+        elif order == "liked":
+            tops.sort(key=lambda comment: -comment.like_count)  # stable: oldest first
         ordered: list[Comment] = []
         for number, top in enumerate(tops):
             stack = [(top, 0)]
@@ -225,6 +238,8 @@ class Comment(models.Model):
     # the same author's other comments the moderation page lists (comments.admin).
     display_depth: int
     thread_number: int
+    like_count: int
+    liked: bool
     matched_by: str
 
     class Meta:

@@ -139,6 +139,9 @@ class DiscussionVersion(models.Model):
         "newsroom.Article", on_delete=models.CASCADE, primary_key=True
     )
     version = models.BigIntegerField(default=0)
+    # Bumped by every like or unlike of its comments (not by the triggers): a
+    # cached page counts likes as they were, for up to COMMENTS_LIKES_FRESHNESS seconds.
+    likes = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = "discussion version"
@@ -151,5 +154,13 @@ class DiscussionVersion(models.Model):
         """Its version; no query when the article came with select_related."""
         try:
             return article.discussionversion.version
+        except cls.DoesNotExist:
+            return 0
+
+    @classmethod
+    def likes_of(cls, article) -> int:
+        """Its likes counter; no query when the article came with select_related."""
+        try:
+            return article.discussionversion.likes
         except cls.DoesNotExist:
             return 0

@@ -90,6 +90,7 @@ if (discussion) {
     shown = Number(fresh.dataset.approved);
     const added = [...discussion.querySelectorAll(".comment")].filter((c) => !seen.has(c.id));
     for (const comment of added) comment.classList.add("comment--new");
+    prepareLikes(discussion);
     news.textContent = `Showing ${added.length} new comment${added.length === 1 ? "" : "s"}.`;
     if (added.length) {
       added[0].tabIndex = -1;
@@ -160,3 +161,61 @@ for (const entry of editable ? editable[1].split("-") : []) {
   article.append(actions);
   setTimeout(() => actions.remove(), left);
 }
+
+// Likes without leaving the page: each Like link becomes a toggle button that
+// sends the like with the comment form's token and stamp (the robot checks) and
+// shows the answer. The comments a guest likes are marked from their cookie: the
+// page itself is the one every reader gets. Without JavaScript, or when the
+// discussion is closed (no form), the link opens the like page.
+const commentForm = document.getElementById("commentform");
+
+function likedHere() {
+  const cookie = document.cookie.match(/(?:^|; )liked_comments=([\d-]+)/);
+  return new Set(cookie ? cookie[1].split("-") : []);
+}
+
+function showLike(link, liked, count) {
+  link.dataset.liked = liked ? "1" : "0";
+  link.textContent = liked ? "Liked" : "Like";
+  link.setAttribute("aria-pressed", String(liked));
+  const shown = link.nextElementSibling;
+  if (count !== undefined && shown?.classList.contains("like-count")) {
+    shown.textContent = count ? String(count) : "";
+  }
+}
+
+function prepareLikes(root) {
+  const mine = likedHere();
+  for (const link of root.querySelectorAll("a.like")) {
+    const id = link.pathname.split("/")[2];
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-label", link.getAttribute("aria-label").replace(/^You like /, "Like "));
+    showLike(link, link.dataset.liked === "1" || mine.has(id));
+  }
+}
+
+prepareLikes(document);
+
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("a.like");
+  if (!link || !commentForm) return;
+  event.preventDefault();
+  const body = new FormData();
+  for (const name of ["csrfmiddlewaretoken", "stamp"]) {
+    body.append(name, commentForm.querySelector(`[name=${name}]`).value);
+  }
+  body.append("homepage", "");
+  try {
+    const response = await fetch(link.href, {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    const { liked, count } = await response.json();
+    showLike(link, liked, count);
+  } catch {
+    location.href = link.href; // the like page says what went wrong
+  }
+});

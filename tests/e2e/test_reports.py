@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import DiscussionSettings, Report
+from comments.models import Report
 from tests import factories
 from tests.e2e.conftest import screenshot
 
@@ -11,10 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def story(transactional_db):
-    DiscussionSettings.objects.update_or_create(
-        pk=1, defaults={"min_seconds_to_post": 0}
-    )
+def story(transactional_db, rules):
     return factories.make_article(title="Council Approves New Bridge")
 
 

@@ -1,0 +1,212 @@
+"""Readers like comments; the counts show; cached pages survive likes."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from comments.liking import LIKES_PER_ADDRESS
+from comments.models import Like, LikeCount
+from tests.factories import article_page, make_comment
+
+JSON = {"headers": {"accept": "application/json"}}
+
+
+def like_url(comment) -> str:
+    return f"/comments/{comment.pk}/like/"
+
+
+def stamp_of(client, article) -> str:
+    page = article_page(client, article)
+    return re.search(r'name="stamp" value="([^"]+)"', page)[1]
+
+
+def guest_like(client, comment, *, remote_addr="192.0.2.20", **fields):
+    """A guest's like as the page's script sends it: the comment form's stamp."""
+    data = {"stamp": stamp_of(client, comment.article), "homepage": ""} | fields
+    return client.post(like_url(comment), data, REMOTE_ADDR=remote_addr, **JSON)
+
+
+def count_shown(page: str, comment) -> str:
+    card = page.split(f'id="c-{comment.pk}"')[1].split("</li>")[0]
+    return re.search(r'<span class="like-count">([^<]*)</span>', card)[1]
+
+
+@pytest.fixture
+def fresh_counts(settings):
+    """Cached pages show like counts as they are (no grace period)."""
+    settings.COMMENTS_LIKES_FRESHNESS = 0
+
+
+@pytest.fixture
+def reader(client, django_user_model):
+    user = django_user_model.objects.create_user("lee", password="pw")
+    client.force_login(user)
+    return user
+
+
+def test_a_reader_likes_and_unlikes(client, article, rules, reader, fresh_counts):
+    comment = make_comment(article, author_name="Ada")
+
+    response = client.post(like_url(comment))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#c-{comment.pk}"
+    assert Like.objects.get().user == reader
+    page = article_page(client, article)
+    assert count_shown(page, comment) == "1"
+    assert 'aria-label="You like Ada\'s comment" data-liked="1">Liked</a>' in page
+    assert "You like Ada" in page  # the message
+    other = article_page(Client(), article)
+    assert count_shown(other, comment) == "1" and 'data-liked="1"' not in other
+
+    client.post(like_url(comment))  # liking again takes it back
+
+    assert not Like.objects.exists()
+    assert count_shown(article_page(Client(), article), comment) == ""
+
+
+def test_the_script_gets_json(client, article, rules, reader):
+    comment = make_comment(article)
+
+    first = client.post(like_url(comment), **JSON)
+    second = client.post(like_url(comment), **JSON)
+
+    assert first.json() == {"liked": True, "count": 1}
+    assert second.json() == {"liked": False, "count": 0}
+    assert LikeCount.objects.get(comment=comment).count == 0
+
+
+def test_a_guest_likes_once_per_browser(client, article, rules):
+    comment = make_comment(article)
+
+    assert guest_like(client, comment).json() == {"liked": True, "count": 1}
+    assert client.cookies["liked_comments"].value == str(comment.pk)
+    assert guest_like(Client(), comment).json() == {"liked": True, "count": 2}
+    # The first browser again: its like is taken back, not added twice.
+    assert guest_like(client, comment).json() == {"liked": False, "count": 1}
+    assert client.cookies["liked_comments"].value == ""
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"homepage": "http://robot.example"}, "looks automated"),
+        ({"stamp": "forged"}, "This page has expired"),
+    ],
+)
+def test_robots_cannot_like(client, article, rules, fields, message):
+    comment = make_comment(article)
+
+    response = guest_like(client, comment, **fields)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Like.objects.exists()
+
+
+def test_a_like_given_at_once_is_refused(client, article):
+    comment = make_comment(article)  # the real rules: 3 seconds to read first
+
+    response = guest_like(client, comment)
+
+    assert response.status_code == 400
+    assert not Like.objects.exists()
+
+
+def test_one_address_may_give_only_so_many_likes(article, rules):
+    comments = [make_comment(article) for _ in range(LIKES_PER_ADDRESS + 1)]
+    Like.objects.bulk_create(
+        Like(comment=comment, browser=f"b{n}", ip_address="198.51.100.9")
+        for n, comment in enumerate(comments[:-1])
+    )
+
+    refused = guest_like(Client(), comments[-1], remote_addr="198.51.100.9")
+
+    assert refused.status_code == 400
+    assert "many comments in a short time" in refused.json()["error"]
+
+
+def test_without_javascript_the_like_page_says_where_you_stand(client, article, rules):
+    comment = make_comment(article, author_name="Ada", body="Worth a like.")
+    page = client.get(like_url(comment)).content.decode()
+    assert "Like this comment?" in page and "Worth a like." in page
+    stamp = re.search(r'name="stamp" value="([^"]+)"', page)[1]
+
+    response = client.post(like_url(comment), {"stamp": stamp, "homepage": ""})
+
+    assert response.status_code == 302
+    assert "You like this comment" in client.get(like_url(comment)).content.decode()
+
+
+def test_held_and_deleted_comments_cannot_be_liked(client, article, rules, reader):
+    held = make_comment(article, status="pending")
+
+    assert client.post(like_url(held)).status_code == 404
+    assert like_url(held) not in article_page(client, article)
+
+
+def test_a_cached_page_stays_cached_across_likes(
+    article, rules, reader, client, django_assert_num_queries
+):
+    comments = [make_comment(article) for _ in range(5)]
+    article_page(Client(), article)  # rendered and cached
+
+    client.post(like_url(comments[0]))
+
+    # Within the grace period the shared page is served as it is, likes and all:
+    # no rendering, one query.
+    with django_assert_num_queries(1):
+        page = article_page(Client(), article)
+    assert count_shown(page, comments[0]) == ""
+
+
+def test_after_the_grace_period_the_counts_catch_up(
+    article, rules, reader, client, fresh_counts
+):
+    comment = make_comment(article)
+    article_page(Client(), article)
+
+    client.post(like_url(comment))
+
+    assert count_shown(article_page(Client(), article), comment) == "1"
+
+
+def test_a_new_comment_still_shows_at_once(article, rules):
+    article_page(Client(), article)
+
+    make_comment(article, body="Brand new.")
+
+    assert "Brand new." in article_page(Client(), article)
+
+
+def test_most_liked_first(client, article, rules, reader, fresh_counts):
+    quiet, popular, middling = (make_comment(article) for _ in range(3))
+    Like.objects.bulk_create(Like(comment=popular, browser=f"b{n}") for n in range(3))
+    LikeCount.objects.create(comment=popular, count=3)
+    LikeCount.objects.create(comment=middling, count=1)
+
+    page = article_page(Client(), article, sort="liked")
+
+    order = [int(pk) for pk in re.findall(r'<li id="c-(\d+)"', page)]
+    assert order == [popular.pk, middling.pk, quiet.pk]
+    assert ">Most liked</a>" in page
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_likes_cost_no_query_per_comment(
+    article, rules, reader, client, count, django_assert_num_queries
+):
+    comments = [make_comment(article) for _ in range(count)]
+    Like.objects.bulk_create(Like(comment=c, user=reader) for c in comments[::2])
+    LikeCount.objects.bulk_create(LikeCount(comment=c, count=1) for c in comments[::2])
+
+    # Session, user, article, rules, the comments (with counts and the reader's
+    # likes): the same for 10 and 300.
+    with django_assert_num_queries(5):
+        page = article_page(client, article)
+    assert page.count('data-liked="1"') == len(comments[::2])
+    # From the cache: the reader's likes and held comments in one query instead.
+    with django_assert_num_queries(5):
+        again = article_page(client, article)
+    assert again.count('data-liked="1"') == len(comments[::2])
