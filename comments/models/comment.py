@@ -5,6 +5,7 @@ fields allow.
 """
 
 import uuid
+from collections.abc import Iterable
 
 import nh3
 from django.conf import settings
@@ -79,31 +80,39 @@ class CommentQuerySet(models.QuerySet):
         position (from 0) of the top-level comment whose thread it is in, which
         decides its page when comments are paged.
         """
-        comments = list(
+        return in_reading_order(
             self.filter(article=article)
             .visible_to(user, held_ids)
             .select_related("user")
             .order_by("created_at", "id")
         )
-        children: dict[int | None, list[Comment]] = {}
-        by_id = {comment.pk: comment for comment in comments}
-        for comment in comments:
-            # A reply whose parent is hidden is shown where the parent would be.
-            parent_id = comment.parent_id if comment.parent_id in by_id else None
-            children.setdefault(parent_id, []).append(comment)
-        ordered: list[Comment] = []
-        for number, top in enumerate(children.get(None, [])):
-            stack = [(top, 0)]
-            while stack:
-                comment, depth = stack.pop()
-                comment.display_depth = depth
-                comment.thread_number = number
-                ordered.append(comment)
-                stack.extend(
-                    (child, depth + 1)
-                    for child in reversed(children.get(comment.pk, []))
-                )
-        return ordered
+
+
+def in_reading_order(comments: Iterable["Comment"]) -> list["Comment"]:
+    """
+    Comments of one article (in date order) as a thread is read: each top-level
+    comment followed by its replies, depth first. A reply whose parent is not among
+    them is placed where the parent would be. Sets `.display_depth` and
+    `.thread_number` on each (see CommentQuerySet.thread).
+    """
+    comments = list(comments)
+    children: dict[int | None, list[Comment]] = {}
+    by_id = {comment.pk: comment for comment in comments}
+    for comment in comments:
+        parent_id = comment.parent_id if comment.parent_id in by_id else None
+        children.setdefault(parent_id, []).append(comment)
+    ordered: list[Comment] = []
+    for number, top in enumerate(children.get(None, [])):
+        stack = [(top, 0)]
+        while stack:
+            comment, depth = stack.pop()
+            comment.display_depth = depth
+            comment.thread_number = number
+            ordered.append(comment)
+            stack.extend(
+                (child, depth + 1) for child in reversed(children.get(comment.pk, []))
+            )
+    return ordered
 
 
 def joins_parent_thread(depth: int, thread_depth: int) -> bool:
