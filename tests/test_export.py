@@ -1,0 +1,372 @@
+"""
+Taking the discussions elsewhere: `export_wordpress` writes the WXR file that
+WordPress's own importer reads, `export_json` a JSON document per article.
+
+The WXR file is compared with a real one, written by WordPress 6.1.9's exporter
+(tests' sample in /work/shared/samples, also used by the import tests): the same
+elements in the same order, per channel, item and comment. Readers' text is
+hostile: it stays text, and the file stays well-formed whatever it holds.
+"""
+
+import datetime
+import gzip
+import json
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from defusedxml import ElementTree
+from django.core.management import CommandError, call_command
+
+from newsroom.interchange.exporting import cdata
+from newsroom.models import Article
+from tests.factories import make_article, make_comment
+
+SAMPLE = Path("/work/shared/samples/wordpress-export-1000-comments.wxr.gz")
+WP = "{http://wordpress.org/export/1.2/}"
+NAMESPACES = {
+    "http://wordpress.org/export/1.2/excerpt/": "excerpt:",
+    "http://purl.org/rss/1.0/modules/content/": "content:",
+    "http://wellformedweb.org/CommentAPI/": "wfw:",
+    "http://purl.org/dc/elements/1.1/": "dc:",
+    "http://wordpress.org/export/1.2/": "wp:",
+}
+# What WordPress writes and we have no equivalent of: categories and tags, custom
+# fields (postmeta, commentmeta).
+WORDPRESS_ONLY = {
+    "wp:category",
+    "wp:term",
+    "wp:tag",
+    "category",
+    "wp:postmeta",
+    "wp:commentmeta",
+}
+
+
+@pytest.fixture(autouse=True)
+def only_the_tests_articles(db):
+    """Without the article the migrations seed."""
+    Article.objects.all().delete()
+
+
+def export_wordpress(*args: str) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("export_wordpress", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def parse(wxr: str):
+    return ElementTree.fromstring(wxr.encode())
+
+
+def name(element) -> str:
+    """An element's name as the file writes it: "wp:comment_id"."""
+    for uri, prefix in NAMESPACES.items():
+        if element.tag.startswith("{" + uri + "}"):
+            return prefix + element.tag[len(uri) + 2 :]
+    return element.tag
+
+
+def shape(element) -> list[str]:
+    """The names of an element's children, a run of the same name written once."""
+    names = [name(child) for child in element if name(child) not in WORDPRESS_ONLY]
+    return [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]
+
+
+def items(root) -> dict[str, object]:
+    return {item.findtext(f"{WP}post_name"): item for item in root.iter("item")}
+
+
+def comments_of(item) -> dict[str, dict[str, str]]:
+    return {
+        c.findtext(f"{WP}comment_id"): {name(e)[3:]: e.text or "" for e in c}
+        for c in item.findall(f"{WP}comment")
+    }
+
+
+@pytest.fixture(scope="module")
+def wordpress_sample():
+    with gzip.open(SAMPLE) as file:
+        return ElementTree.parse(file).getroot()
+
+
+def test_the_file_has_the_elements_wordpress_writes_in_its_order(wordpress_sample):
+    article = make_article(slug="the-story")
+    first = make_comment(article)
+    make_comment(article, parent=first)
+
+    ours = parse(export_wordpress())
+
+    theirs_channel = wordpress_sample.find("channel")
+    their_post = next(
+        item
+        for item in theirs_channel.iter("item")
+        if item.find(f"{WP}comment") is not None
+    )
+    our_channel = ours.find("channel")
+    our_post = items(ours)["the-story"]
+    assert ours.tag == wordpress_sample.tag == "rss"
+    assert ours.attrib == wordpress_sample.attrib == {"version": "2.0"}
+    assert shape(our_channel) == shape(theirs_channel)
+    assert shape(our_channel.find(f"{WP}author")) == shape(
+        theirs_channel.find(f"{WP}author")
+    )
+    assert shape(our_post) == shape(their_post)
+    assert len(our_post.findall(f"{WP}comment")) == 2
+    assert shape(our_post.find(f"{WP}comment")) == shape(
+        their_post.find(f"{WP}comment")
+    )
+
+
+def test_the_namespaces_are_declared_as_wordpress_declares_them():
+    make_article()
+    head = export_wordpress().split("<channel>")[0]
+
+    with gzip.open(SAMPLE, "rt") as file:
+        sample_head = file.read(5000).split("<channel>")[0]
+    assert head[head.index("<rss") :] == sample_head[sample_head.index("<rss") :]
+
+
+def test_an_article_is_written_with_its_fields(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    article = make_article(
+        title='Q&A: <what> "now"',
+        slug="q-and-a",
+        byline="Jane Doe",
+        body="One & two.\n\nLine\nbreak <b>.",
+        published_at=datetime.datetime(2021, 3, 10, 9, 0, tzinfo=datetime.UTC),
+        comments_open=False,
+    )
+    draft = make_article(status=Article.Status.DRAFT, byline="")
+
+    root = parse(export_wordpress())
+    item = items(root)["q-and-a"]
+
+    url = "http://testserver/2021/03/10/q-and-a/"
+    assert item.findtext("title") == 'Q&amp;A: &lt;what&gt; "now"'
+    assert item.findtext("link") == url
+    assert item.findtext("guid") == url
+    assert item.find("guid").attrib == {"isPermaLink": "false"}
+    assert item.findtext("pubDate") == "Wed, 10 Mar 2021 09:00:00 +0000"
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "jane-doe"
+    assert item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") == (
+        "<!-- wp:paragraph -->\n<p>One &amp; two.</p>\n<!-- /wp:paragraph -->\n\n"
+        "<!-- wp:paragraph -->\n<p>Line<br>break &lt;b&gt;.</p>\n"
+        "<!-- /wp:paragraph -->"
+    )
+    assert item.findtext(f"{WP}post_id") == str(article.pk)
+    assert item.findtext(f"{WP}post_date") == "2021-03-10 10:00:00"
+    assert item.findtext(f"{WP}post_date_gmt") == "2021-03-10 09:00:00"
+    assert item.findtext(f"{WP}comment_status") == "closed"
+    assert item.findtext(f"{WP}status") == "publish"
+    assert item.findtext(f"{WP}post_type") == "post"
+    assert items(root)[draft.slug].findtext(f"{WP}status") == "draft"
+    assert items(root)[draft.slug].findtext(f"{WP}comment_status") == "open"
+    authors = {
+        author.findtext(f"{WP}author_login"): author.findtext(
+            f"{WP}author_display_name"
+        )
+        for author in root.iter(f"{WP}author")
+    }
+    assert authors == {"jane-doe": "Jane Doe", "newsroom": "Newsroom"}
+    assert root.findtext("channel/language") == "en-US"
+    assert root.findtext(f"channel/{WP}base_site_url") == "http://testserver"
+    assert root.findtext(f"channel/{WP}wxr_version") == "1.2"
+
+
+def test_a_comment_is_written_with_its_fields_and_status():
+    article = make_article()
+    moment = datetime.datetime(2022, 5, 1, 12, 30, 15, tzinfo=datetime.UTC)
+    first = make_comment(
+        article,
+        author_name="Ada",
+        author_email="ada@example.org",
+        author_url="https://ada.example.org/?a=1&b=2",
+        ip_address="2001:db8::1",
+        body="I <3 this & that.\nSecond line.",
+        created_at=moment,
+    )
+    reply = make_comment(article, parent=first, status="pending", ip_address=None)
+    spam = make_comment(article, status="spam")
+    removed = make_comment(article, status="removed")
+
+    comments = comments_of(items(parse(export_wordpress()))[article.slug])
+
+    assert comments[str(first.pk)] == {
+        "comment_id": str(first.pk),
+        "comment_author": "Ada",
+        "comment_author_email": "ada@example.org",
+        "comment_author_url": "https://ada.example.org/?a=1&b=2",
+        "comment_author_IP": "2001:db8::1",
+        "comment_date": "2022-05-01 12:30:15",
+        "comment_date_gmt": "2022-05-01 12:30:15",
+        "comment_content": "I &lt;3 this &amp; that.\nSecond line.",
+        "comment_approved": "1",
+        "comment_type": "comment",
+        "comment_parent": "0",
+        "comment_user_id": "0",
+    }
+    assert comments[str(reply.pk)]["comment_parent"] == str(first.pk)
+    assert comments[str(reply.pk)]["comment_author_IP"] == ""
+    assert {pk: c["comment_approved"] for pk, c in comments.items()} == {
+        str(first.pk): "1",
+        str(reply.pk): "0",
+        str(spam.pk): "spam",
+        str(removed.pk): "trash",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, cdata_section",
+    [
+        ("plain", "<![CDATA[plain]]>"),
+        ("a]]>b", "<![CDATA[a]]]]><![CDATA[>b]]>"),
+        ("]]>]]>", "<![CDATA[]]]]><![CDATA[>]]]]><![CDATA[>]]>"),
+        ("bell\x07 esc\x1b vt\x0b ok\ttab", "<![CDATA[bell esc vt ok\ttab]]>"),
+    ],
+)
+def test_cdata_splits_its_end_marker_and_drops_what_xml_forbids(text, cdata_section):
+    assert cdata(text) == cdata_section
+
+
+HOSTILE = (
+    "]]></wp:comment_content></wp:comment></item><item><title>x</title>"
+    "<script>alert(1)</script> &amp; &#0; \x01\x08\x0b\x0c\x1b\x1f "
+    "<!ENTITY x 'y'> &x; ]]]]><![CDATA[> \ufffe 🦊 中文 مرحبا"
+)
+CLEANED = HOSTILE.translate(dict.fromkeys(map(ord, "\x01\x08\x0b\x0c\x1b\x1f\ufffe")))
+
+
+def test_hostile_text_stays_text_and_the_file_well_formed():
+    article = make_article(title=HOSTILE, slug="hostile", byline="]]><b>\x01")
+    make_comment(
+        article,
+        author_name=HOSTILE,
+        author_email="a]]>b@example.org",
+        author_url="https://example.org/]]></wp:comment_author_url>",
+        body=HOSTILE,
+    )
+
+    wxr = export_wordpress()
+    root = parse(wxr)  # not well-formed would raise here
+
+    assert len(items(root)) == 1
+    item = items(root)["hostile"]
+    (comment,) = comments_of(item).values()
+    assert comment["comment_author"] == CLEANED
+    assert comment["comment_content"] == CLEANED.replace("&", "&amp;").replace(
+        "<", "&lt;"
+    ).replace(">", "&gt;")
+    assert comment["comment_author_email"] == "a]]>b@example.org"
+    assert comment["comment_author_url"] == article.comments.get().author_url
+    assert item.findtext("title") == comment["comment_content"]
+    assert root.findtext(f"channel/{WP}author/{WP}author_display_name") == "]]><b>"
+
+
+def test_the_file_streams_with_the_same_queries_for_more_articles(
+    django_assert_num_queries,
+):
+    def export_and_count_items() -> int:
+        return export_wordpress().count("<item>")
+
+    for _ in range(2):
+        article = make_article()
+        make_comment(article, parent=make_comment(article))
+    # The bylines (for the authors), a chunk of articles, their comments.
+    with django_assert_num_queries(3):
+        assert export_and_count_items() == 2
+    for _ in range(5):
+        make_comment(make_article())
+    with django_assert_num_queries(3):
+        assert export_and_count_items() == 7
+
+
+def test_chosen_articles_only(tmp_path):
+    wanted = make_article(slug="wanted")
+    make_article(slug="other")
+    make_comment(wanted)
+
+    assert set(items(parse(export_wordpress("--article", "wanted")))) == {"wanted"}
+    with pytest.raises(CommandError, match="No article has the slug nope"):
+        export_wordpress("--article", "wanted", "nope")
+
+
+def test_the_file_is_readable_by_its_owner_only_and_the_help_warns(tmp_path, capsys):
+    make_comment(make_article())
+    path = tmp_path / "site.wxr"
+
+    assert export_wordpress("-o", str(path)) == ""
+
+    assert parse(path.read_text()).find("channel/item") is not None
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    with pytest.raises(SystemExit):
+        call_command("export_wordpress", "--help")
+    assert "email and IP addresses" in " ".join(capsys.readouterr().out.split())
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def test_json_holds_each_article_with_its_comments_in_reading_order(tmp_path):
+    article = make_article(
+        title="Zoë's 🦊 中文 مرحبا",
+        slug="the-story",
+        byline="Jane",
+        body="One.\n\nTwo ]]> <b>.",
+        published_at=datetime.datetime(2021, 3, 10, 9, 0, tzinfo=datetime.UTC),
+    )
+    first = make_comment(
+        article,
+        author_name="Ada",
+        author_email="ada@example.org",
+        author_url="https://ada.example.org/",
+        ip_address="192.0.2.7",
+        user_agent="Firefox",
+        author_provider="account",
+        author_account="ada",
+        body="Hello <b>world</b> ]]>",
+        created_at=datetime.datetime(2021, 3, 10, 10, 0, tzinfo=datetime.UTC),
+    )
+    second = make_comment(article, status="spam", ip_address=None)
+    reply = make_comment(article, parent=first, status="removed")
+    make_article(slug="quiet", status=Article.Status.DRAFT)
+
+    call_command("export_json", "-o", str(tmp_path / "out"), stderr=StringIO())
+
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["quiet.json", "the-story.json"]
+    document = json.loads((tmp_path / "out" / "the-story.json").read_text())
+    assert {k: v for k, v in document.items() if k != "comments"} == {
+        "title": "Zoë's 🦊 中文 مرحبا",
+        "slug": "the-story",
+        "url": "http://testserver/2021/03/10/the-story/",
+        "byline": "Jane",
+        "published_at": "2021-03-10T09:00:00+00:00",
+        "status": "published",
+        "body": ["One.", "Two ]]> <b>."],
+    }
+    assert [c["id"] for c in document["comments"]] == [first.pk, reply.pk, second.pk]
+    assert document["comments"][0] == {
+        "id": first.pk,
+        "parent": None,
+        "status": "approved",
+        "created_at": "2021-03-10T10:00:00+00:00",
+        "author": {
+            "name": "Ada",
+            "email": "ada@example.org",
+            "url": "https://ada.example.org/",
+            "ip": "192.0.2.7",
+            "user_agent": "Firefox",
+            "provider": "account",
+            "account": "ada",
+        },
+        "body": "Hello <b>world</b> ]]>",
+    }
+    assert document["comments"][1]["parent"] == first.pk
+    assert document["comments"][1]["status"] == "removed"
+    assert document["comments"][2]["author"]["ip"] is None
+    assert json.loads((tmp_path / "out" / "quiet.json").read_text())["status"] == (
+        "draft"
+    )
+    assert os.stat(tmp_path / "out" / "the-story.json").st_mode & 0o777 == 0o600
