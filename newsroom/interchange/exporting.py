@@ -5,9 +5,9 @@ The site's articles and their discussions, written out for another system.
   with the `wp:` elements. Written as WordPress 6.1's exporter writes it (the same
   elements in the same order, CDATA where it uses CDATA, the author on one line), so
   that the wordpress-importer plugin reads it with any of its three parsers
-  (SimpleXML, XML, Regex). Titles, paragraphs and comments are plain text here and
-  HTML in WordPress, so they are HTML-escaped: a "<script>" in a comment arrives as
-  text, not as markup.
+  (SimpleXML, XML, Regex). Titles, paragraphs, comments and commenters' names are
+  plain text here and HTML in WordPress, so they are HTML-escaped: a "<script>" in
+  a comment arrives as text, not as markup.
 - **JSON** (`write_json`): one document per article with every comment and all we
   hold about it, for any other system or an archive.
 
@@ -216,7 +216,7 @@ def wxr_comment(comment: Comment) -> str:
     return f"""\
 		<wp:comment>
 			<wp:comment_id>{comment.pk}</wp:comment_id>
-			<wp:comment_author>{cdata(comment.author_name)}</wp:comment_author>
+			<wp:comment_author>{cdata(as_html(comment.author_name))}</wp:comment_author>
 			<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>
 			<wp:comment_author_url>{xml_text(comment.author_url)}</wp:comment_author_url>
 			<wp:comment_author_IP>{cdata(comment.ip_address or "")}</wp:comment_author_IP>
