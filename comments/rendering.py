@@ -69,7 +69,15 @@ def render_comments(
         pending = comment.is_shown_as_held
         parts.append(
             f'<li id="c-{comment.pk}" class="comment depth-{depth}'
-            f'{" pending" if pending else ""}"><article><header>'
+            f'{" pending" if pending else ""}">'
+            # The comment's anchor on the site it was imported from, so an old
+            # link's #comment-123 (redirected here, see OldAddress) lands on it.
+            + (
+                f'<span id="{escape(comment.old_anchor)}"></span>'
+                if comment.old_anchor
+                else ""
+            )
+            + "<article><header>"
             f"{avatar}<b>{author}</b>{account} "
             f'<a href="#c-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
