@@ -44,7 +44,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import unescape
 from html.parser import HTMLParser
 from ipaddress import ip_address
 from typing import Any
@@ -232,7 +231,9 @@ def html_to_text(html: str) -> str:
     parser = _TextOfHTML()
     parser.feed(html)
     parser.close()
-    text = unescape("".join(parser.parts)).replace("\r\n", "\n").replace("\xa0", " ")
+    # The parser decoded the entities (convert_charrefs): decoding again would turn
+    # a comment's "&lt;" (written as "&amp;lt;") into "<".
+    text = "".join(parser.parts).replace("\r\n", "\n").replace("\xa0", " ")
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -280,12 +281,20 @@ class Importer:
         else:
             with transaction.atomic():
                 article = self._write_article(record)
-        self.articles[record.source_id] = (
+        self.use_article(record.source_id, article)
+        return article
+
+    def use_article(self, source_id: str, article: Article) -> None:
+        """
+        Comments of the source's article `source_id` go under `article`. Called by
+        add_article, or by a reader for an article the site has already (a Disqus
+        thread's page: Disqus holds no article text), which writes nothing for it.
+        """
+        self.articles[source_id] = (
             article.pk,
             f"{article.title} ({article.get_absolute_url()})",
             article.published_at,
         )
-        return article
 
     def skip_article(self, source_id: str, reason: str) -> None:
         """An article left out ("pages"): its comments are counted, not written."""
