@@ -18,7 +18,6 @@ email and website it was posted with. Pingbacks and trackbacks are counted as
 `Skipped` unless asked for (`with_pingbacks`), then read as comments.
 """
 
-import gzip
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - only for types and ParseError
 from collections.abc import Callable, Iterator
@@ -28,9 +27,6 @@ from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-import defusedxml
-from defusedxml.ElementTree import iterparse
-
 from comments.models import Comment
 from newsroom.interchange.importing import (
     ArticleRecord,
@@ -39,6 +35,7 @@ from newsroom.interchange.importing import (
     ImportReport,
     html_to_text,
 )
+from newsroom.interchange.xmlfile import xml_events
 from newsroom.models import Article
 
 WP_NAMESPACE = re.compile(r"http://wordpress\.org/export/1\.\d+/")
@@ -91,24 +88,6 @@ class Skipped:
 Record = Site | ArticleRecord | CommentRecord | Skipped
 
 
-class _Decompressed:
-    """
-    A gzip file's bytes. A file cut short ends where it was cut, instead of
-    raising, so the XML parser names the line where the text stops.
-    """
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.gzip = gzip.GzipFile(fileobj=file, mode="rb")
-        self.cut_short = False
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.gzip.read(size)
-        except EOFError:
-            self.cut_short = True
-            return b""
-
-
 def wordpress_date(value: str | None) -> datetime | None:
     """A WordPress date ("2021-03-10 09:43:05", taken as UTC); None for 0000-00-00."""
     if not value or value.startswith("0000"):
@@ -152,29 +131,9 @@ class WXRReader:
         return self.file.tell()
 
     def __iter__(self) -> Iterator[Record]:
-        start = self.file.read(2)
-        self.file.seek(0)
-        xml = _Decompressed(self.file) if start == b"\x1f\x8b" else self.file
-        events = iterparse(xml, events=("start", "end"))
-        try:
-            yield from self._records(events)
-        except defusedxml.DefusedXmlException as refused:
-            raise WXRError(
-                "refused: the file declares entities or refers to external ones "
-                f"({type(refused).__name__}), which a WordPress export never does."
-            ) from None
-        except ET.ParseError as error:
-            line, column = error.position
-            what = str(error).split(":")[0]
-            cut = isinstance(xml, _Decompressed) and xml.cut_short
-            raise WXRError(
-                f"the file {'is cut short' if cut else 'is not well-formed XML'} "
-                f"at line {line}, column {column} ({what}). Comments before that "
-                "point were imported, in complete batches; run the import again on "
-                "a complete file and it continues."
-            ) from None
-        except (EOFError, gzip.BadGzipFile, OSError) as error:
-            raise WXRError(f"the file can't be read: {error}") from None
+        yield from self._records(
+            xml_events(self.file, kind="a WordPress export", error=WXRError)
+        )
 
     def _records(self, events: Iterator[tuple[str, ET.Element]]) -> Iterator[Record]:
         stack: list[ET.Element] = []
