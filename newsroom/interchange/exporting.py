@@ -5,9 +5,11 @@ The site's articles and their discussions, written out for another system.
   with the `wp:` elements. Written as WordPress 6.1's exporter writes it (the same
   elements in the same order, CDATA where it uses CDATA, the author on one line), so
   that the wordpress-importer plugin reads it with any of its three parsers
-  (SimpleXML, XML, Regex). Titles, paragraphs, comments and commenters' names are
-  plain text here and HTML in WordPress, so they are HTML-escaped: a "<script>" in
-  a comment arrives as text, not as markup.
+  (SimpleXML, XML, Regex). One difference: a commenter's website is in CDATA too,
+  where WordPress writes it bare, so that the Regex parser, which decodes no entity
+  outside CDATA, reads "?a=1&b=2" as written. Titles, paragraphs, comments and
+  commenters' names are plain text here and HTML in WordPress, so they are
+  HTML-escaped: a "<script>" in a comment arrives as text, not as markup.
 - **JSON** (`write_json`): one document per article with every comment and all we
   hold about it, for any other system or an archive.
 
@@ -218,7 +220,7 @@ def wxr_comment(comment: Comment) -> str:
 			<wp:comment_id>{comment.pk}</wp:comment_id>
 			<wp:comment_author>{cdata(as_html(comment.author_name))}</wp:comment_author>
 			<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>
-			<wp:comment_author_url>{xml_text(comment.author_url)}</wp:comment_author_url>
+			<wp:comment_author_url>{cdata(comment.author_url)}</wp:comment_author_url>
 			<wp:comment_author_IP>{cdata(comment.ip_address or "")}</wp:comment_author_IP>
 			<wp:comment_date>{cdata(local_date(comment.created_at))}</wp:comment_date>
 			<wp:comment_date_gmt>{cdata(gmt_date(comment.created_at))}</wp:comment_date_gmt>
