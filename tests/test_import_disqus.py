@@ -366,3 +366,21 @@ def test_many_comments_are_written_in_batches_with_flat_queries(
 
     assert story.comments.count() == 300
     assert story.comments.filter(parent__isnull=False).count() == 200
+
+
+def test_posts_without_an_id_and_threads_of_another_forum_are_counted(tmp_path, story):
+    path = disqus_file(
+        tmp_path,
+        thread("1", STORY_LINK),
+        thread("2", STORY_LINK, forum="someone-else"),
+        post("10", "1").replace('<post dsq:id="10">', "<post>"),
+        post("11", "2"),
+        post("12", "1"),
+    )
+
+    out = import_disqus(path)
+
+    assert list(story.comments.values_list("old_anchor", flat=True)) == ["comment-12"]
+    assert "comments without a dsq:id: 1" in out
+    assert "threads of another forum: 1" in out
+    assert "comments of threads of another forum: 1" in out
