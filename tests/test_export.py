@@ -9,9 +9,11 @@ hostile: it stays text, and the file stays well-formed whatever it holds.
 """
 
 import datetime
+import gc
 import gzip
 import json
 import os
+import weakref
 from io import StringIO
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from defusedxml import ElementTree
 from django.core.management import CommandError, call_command
 
 from comments.models import Comment
-from newsroom.interchange.exporting import cdata
+from newsroom.interchange.exporting import cdata, with_comments
 from newsroom.models import Article
 from tests.factories import make_article, make_comment
 
@@ -280,6 +282,23 @@ def test_the_file_streams_with_the_same_queries_for_more_articles(
         make_comment(make_article())
     with django_assert_num_queries(3):
         assert export_and_count_items() == 7
+
+
+def test_a_written_article_and_its_comments_are_freed_without_waiting_for_gc():
+    """Memory stays flat: nothing of a written chunk waits for a full collection."""
+    for _ in range(3):
+        article = make_article()
+        make_comment(article, parent=make_comment(article))
+    written = []
+    gc.disable()
+    try:
+        for article in with_comments(Article.objects.all()):
+            written += [weakref.ref(c) for c in article.comments.all()]
+            written.append(weakref.ref(article))
+        del article
+        assert [ref() for ref in written] == [None] * 9
+    finally:
+        gc.enable()
 
 
 def test_chosen_articles_only(tmp_path):
