@@ -33,6 +33,7 @@ from defusedxml.ElementTree import iterparse
 
 from comments.models import Comment
 from newsroom.interchange.importing import (
+    BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
     Importer,
@@ -208,7 +209,8 @@ class WXRReader:
             elif name == "wp:comment" and item is not None:
                 if article is None:
                     article = self._article(item)
-                    yield article
+                    if isinstance(article, ArticleRecord):
+                        yield article
                 if isinstance(article, ArticleRecord):
                     yield self._comment(element, article.source_id)
                 else:
@@ -301,6 +303,7 @@ def import_wxr(
     *,
     with_pingbacks: bool = False,
     on_progress: Callable[[int, int, ImportReport], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """
     Import a WXR file: its posts, their comments and old addresses. `on_progress`
@@ -311,7 +314,7 @@ def import_wxr(
     importer: Importer | None = None
     for n, record in enumerate(reader):
         if isinstance(record, Site):
-            importer = Importer(record.source)
+            importer = Importer(record.source, batch_size=batch_size)
             continue
         assert importer is not None  # the reader yields the Site first
         if isinstance(record, ArticleRecord):
