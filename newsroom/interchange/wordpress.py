@@ -18,7 +18,6 @@ email and website it was posted with. Pingbacks and trackbacks are counted as
 `Skipped` unless asked for (`with_pingbacks`), then read as comments.
 """
 
-import gzip
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - only for types and ParseError
 from collections.abc import Callable, Iterator
@@ -36,9 +35,11 @@ from newsroom.interchange.importing import (
     BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
+    Decompressed,
     Importer,
     ImportReport,
     html_to_text,
+    open_export,
 )
 from newsroom.models import Article
 
@@ -92,24 +93,6 @@ class Skipped:
 Record = Site | ArticleRecord | CommentRecord | Skipped
 
 
-class _Decompressed:
-    """
-    A gzip file's bytes. A file cut short ends where it was cut, instead of
-    raising, so the XML parser names the line where the text stops.
-    """
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.gzip = gzip.GzipFile(fileobj=file, mode="rb")
-        self.cut_short = False
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.gzip.read(size)
-        except EOFError:
-            self.cut_short = True
-            return b""
-
-
 def wordpress_date(value: str | None) -> datetime | None:
     """A WordPress date ("2021-03-10 09:43:05", taken as UTC); None for 0000-00-00."""
     if not value or value.startswith("0000"):
@@ -153,9 +136,7 @@ class WXRReader:
         return self.file.tell()
 
     def __iter__(self) -> Iterator[Record]:
-        start = self.file.read(2)
-        self.file.seek(0)
-        xml = _Decompressed(self.file) if start == b"\x1f\x8b" else self.file
+        xml = open_export(self.file)
         events = iterparse(xml, events=("start", "end"))
         try:
             yield from self._records(events)
@@ -167,14 +148,14 @@ class WXRReader:
         except ET.ParseError as error:
             line, column = error.position
             what = str(error).split(":")[0]
-            cut = isinstance(xml, _Decompressed) and xml.cut_short
+            cut = isinstance(xml, Decompressed) and xml.cut_short
             raise WXRError(
                 f"the file {'is cut short' if cut else 'is not well-formed XML'} "
                 f"at line {line}, column {column} ({what}). Comments before that "
                 "point were imported, in complete batches; run the import again on "
                 "a complete file and it continues."
             ) from None
-        except (EOFError, gzip.BadGzipFile, OSError) as error:
+        except (EOFError, OSError) as error:
             raise WXRError(f"the file can't be read: {error}") from None
 
     def _records(self, events: Iterator[tuple[str, ET.Element]]) -> Iterator[Record]:
