@@ -39,6 +39,7 @@ No notification is sent for an imported comment and no moderation rule runs:
 statuses are taken from the source as they were decided there.
 """
 
+import gzip
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -46,8 +47,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from ipaddress import ip_address
-from typing import Any
+from typing import Any, BinaryIO
 
+from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
@@ -236,6 +238,45 @@ def html_to_text(html: str) -> str:
     text = "".join(parser.parts).replace("\r\n", "\n").replace("\xa0", " ")
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class Decompressed:
+    """
+    A gzip file's bytes. A file cut short ends where it was cut, instead of
+    raising, so the XML parser names the line where the text stops.
+    """
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.gzip = gzip.GzipFile(fileobj=file, mode="rb")
+        self.cut_short = False
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.gzip.read(size)
+        except EOFError:
+            self.cut_short = True
+            return b""
+
+
+def open_export(file: BinaryIO) -> BinaryIO | Decompressed:
+    """An export's XML bytes: gzip is recognised by its magic bytes, not its name."""
+    start = file.read(2)
+    file.seek(0)
+    return Decompressed(file) if start == b"\x1f\x8b" else file
+
+
+def root_element(file: BinaryIO) -> str:
+    """
+    The name of an export's root element ("rss" for WordPress, "disqus"), read
+    with defusedxml, which refuses entity declarations (DefusedXmlException).
+    Raises ParseError when the file is not XML. The file is rewound.
+    """
+    try:
+        for _, element in iterparse(open_export(file), events=("start",)):
+            return str(element.tag).rpartition("}")[2]
+        return ""
+    finally:
+        file.seek(0)
 
 
 class Importer:

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from comments.models import Comment
 from newsroom.interchange.importing import (
+    BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
     Importer,
@@ -167,7 +168,8 @@ class WXRReader:
             elif name == "wp:comment" and item is not None:
                 if article is None:
                     article = self._article(item)
-                    yield article
+                    if isinstance(article, ArticleRecord):
+                        yield article
                 if isinstance(article, ArticleRecord):
                     yield self._comment(element, article.source_id)
                 else:
@@ -260,6 +262,7 @@ def import_wxr(
     *,
     with_pingbacks: bool = False,
     on_progress: Callable[[int, int, ImportReport], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """
     Import a WXR file: its posts, their comments and old addresses. `on_progress`
@@ -270,7 +273,7 @@ def import_wxr(
     importer: Importer | None = None
     for n, record in enumerate(reader):
         if isinstance(record, Site):
-            importer = Importer(record.source)
+            importer = Importer(record.source, batch_size=batch_size)
             continue
         assert importer is not None  # the reader yields the Site first
         if isinstance(record, ArticleRecord):

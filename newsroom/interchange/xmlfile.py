@@ -4,7 +4,6 @@ first bytes, whatever its name), parsed with defusedxml, and every way it can fa
 turned into one error with a sentence for the person who gave the file.
 """
 
-import gzip
 import xml.etree.ElementTree as ET  # noqa: S405 - only for types and ParseError
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -12,23 +11,7 @@ from typing import BinaryIO
 import defusedxml
 from defusedxml.ElementTree import iterparse
 
-
-class _Decompressed:
-    """
-    A gzip file's bytes. A file cut short ends where it was cut, instead of
-    raising, so the XML parser names the line where the text stops.
-    """
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.gzip = gzip.GzipFile(fileobj=file, mode="rb")
-        self.cut_short = False
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.gzip.read(size)
-        except EOFError:
-            self.cut_short = True
-            return b""
+from newsroom.interchange.importing import Decompressed, open_export
 
 
 def xml_events(
@@ -40,9 +23,7 @@ def xml_events(
     refers to external ones is refused before anything is read; that, broken XML,
     a file cut short or unreadable raise `error` saying so, with the line.
     """
-    start = file.read(2)
-    file.seek(0)
-    xml = _Decompressed(file) if start == b"\x1f\x8b" else file
+    xml = open_export(file)
     try:
         yield from iterparse(xml, events=("start", "end"))
     except defusedxml.DefusedXmlException as refused:
@@ -53,12 +34,12 @@ def xml_events(
     except ET.ParseError as parse_error:
         line, column = parse_error.position
         what = str(parse_error).split(":")[0]
-        cut = isinstance(xml, _Decompressed) and xml.cut_short
+        cut = isinstance(xml, Decompressed) and xml.cut_short
         raise error(
             f"the file {'is cut short' if cut else 'is not well-formed XML'} "
             f"at line {line}, column {column} ({what}). Comments before that "
             "point were imported, in complete batches; run the import again on "
             "a complete file and it continues."
         ) from None
-    except (EOFError, gzip.BadGzipFile, OSError) as read_error:
+    except (EOFError, OSError) as read_error:
         raise error(f"the file can't be read: {read_error}") from None
