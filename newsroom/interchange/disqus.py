@@ -27,7 +27,7 @@ external ones is refused, and each thread or post is dropped once read.
 import xml.etree.ElementTree as ET  # noqa: S405 - only for types and ParseError
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -58,7 +58,6 @@ class Thread:
     dsq_id: str
     forum: str
     link: str
-    title: str
     deleted: bool
 
 
@@ -66,7 +65,7 @@ class Thread:
 class DisqusImport:
     report: ImportReport
     # Threads whose link matches no article: link → its comments, not imported.
-    unmatched: Counter[str] = field(default_factory=Counter)
+    unmatched: Counter[str]
 
 
 def text(element: ET.Element, name: str) -> str:
@@ -95,7 +94,6 @@ def thread_of(element: ET.Element) -> Thread:
         dsq_id=dsq_id(element),
         forum=text(element, "forum"),
         link=text(element, "link"),
-        title=single_line(text(element, "title")),
         deleted=flag(element, "isDeleted"),
     )
 
@@ -177,12 +175,10 @@ def import_disqus(file: BinaryIO) -> DisqusImport:
     # Thread dsq:id → why its comments are left out, "" when they are imported.
     threads: dict[str, str] = {}
     links: dict[str, str] = {}
-    result: DisqusImport | None = None
+    unmatched: Counter[str] = Counter()
     for record in read_disqus(file):
         if isinstance(record, Thread):
-            if importer is None:
-                importer = Importer(f"disqus:{record.forum}")
-                result = DisqusImport(importer.report)
+            importer = importer or Importer(f"disqus:{record.forum}")
             if importer.source != f"disqus:{record.forum}":
                 threads[record.dsq_id] = "comments of threads of another forum"
                 importer.skip("threads of another forum")
@@ -196,24 +192,22 @@ def import_disqus(file: BinaryIO) -> DisqusImport:
                 threads[record.dsq_id] = "comments of threads with no article here"
                 importer.skip("threads with no article here")
                 links[record.dsq_id] = record.link
-                assert result is not None
-                result.unmatched.setdefault(record.link, 0)
-            continue
-        if importer is None or result is None:
+                unmatched.setdefault(record.link, 0)
+        elif importer is None:
             raise DisqusError(
                 "a <post> comes before any <thread>: a Disqus export lists "
                 "threads first."
             )
-        reason = threads.get(record.article_source_id, "comments of unknown threads")
-        if not record.source_id:
+        elif not record.source_id:
             importer.skip("comments without a dsq:id")
-        elif reason:
+        elif reason := threads.get(
+            record.article_source_id, "comments of unknown threads"
+        ):
             importer.skip(reason)
             if record.article_source_id in links:
-                result.unmatched[links[record.article_source_id]] += 1
+                unmatched[links[record.article_source_id]] += 1
         else:
             importer.add_comment(record)
-    if importer is None or result is None:
+    if importer is None:
         raise DisqusError("the file has no <thread>: nothing to import.")
-    importer.finish()
-    return result
+    return DisqusImport(importer.finish(), unmatched)
