@@ -242,7 +242,7 @@ CLEANED = HOSTILE.translate(dict.fromkeys(map(ord, "\x01\x08\x0b\x0c\x1b\x1f\uff
 
 
 def test_hostile_text_stays_text_and_the_file_well_formed():
-    article = make_article(title=HOSTILE, slug="hostile", byline="]]><b>\x01")
+    article = make_article(title=HOSTILE, slug="hostile", byline="]]><b>\x01\nJo")
     make_comment(
         article,
         author_name=HOSTILE,
@@ -263,7 +263,11 @@ def test_hostile_text_stays_text_and_the_file_well_formed():
     assert comment["comment_author_email"] == "a]]>b@example.org"
     assert comment["comment_author_url"] == article.comments.get().author_url
     assert item.findtext("title") == as_html
-    assert root.findtext(f"channel/{WP}author/{WP}author_display_name") == "]]><b>"
+    author = wxr[wxr.index("<wp:author>") :]
+    assert "\n" not in author[: author.index("</wp:author>")]
+    assert root.findtext(f"channel/{WP}author/{WP}author_display_name") == (
+        "]]&gt;&lt;b&gt; Jo"
+    )
 
 
 def test_the_file_streams_with_the_same_queries_for_more_articles(

@@ -41,6 +41,7 @@ from django.utils.text import slugify
 from django.utils.translation import to_locale
 
 from comments.models import Comment, in_reading_order
+from comments.text import single_line
 from newsroom.models import Article
 
 SITE_NAME = "Newsroom"
@@ -177,7 +178,9 @@ def wxr_head(logins: dict[str, str]) -> str:
         f"\t\t<wp:author><wp:author_id>{number}</wp:author_id>"
         f"<wp:author_login>{cdata(login)}</wp:author_login>"
         f"<wp:author_email>{cdata('')}</wp:author_email>"
-        f"<wp:author_display_name>{cdata(byline or SITE_NAME)}"
+        # On one line: WordPress's Regex parser reads a wp:author only whole on
+        # one line of the file.
+        f"<wp:author_display_name>{cdata(as_html(single_line(byline) or SITE_NAME))}"
         "</wp:author_display_name>"
         f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
         f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>"
