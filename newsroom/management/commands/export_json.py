@@ -49,4 +49,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, output: Path, **options: Any) -> None:
         exported = write_json(output, Article.objects.all())
-        self.stderr.write(f"Exported {exported} to {output}.")
+        self.stderr.write(
+            f"Exported {exported} to {output}.", style_func=self.style.SUCCESS
+        )

@@ -51,4 +51,4 @@ class Command(BaseCommand):
         else:
             with open_private(output) as file:
                 exported = write_wxr(file.write, articles)
-        self.stderr.write(f"Exported {exported}.")
+        self.stderr.write(f"Exported {exported}.", style_func=self.style.SUCCESS)
