@@ -16,6 +16,11 @@ their comments are left out; so are the comments of deleted threads. A deleted
 comment is imported as removed, spam as spam, every other one as approved: Disqus
 exports only what its moderators let through, or deleted or marked.
 
+A comment keeps its author's name, email and IP address; their Disqus account
+(`<username>`, `<isAnonymous>`) is not kept, as readers' accounts are not in the
+WordPress import. Messages are HTML: they become our plain text (`html_to_text`),
+a link keeping its address beside its words.
+
 The source is "disqus:<forum>", each comment's id its `dsq:id`: running the import
 again skips what it wrote. Its old anchor is "comment-<dsq:id>", which is where
 Disqus's own links to a comment point (`#comment-123`).
