@@ -384,3 +384,25 @@ def test_posts_without_an_id_and_threads_of_another_forum_are_counted(tmp_path, 
     assert "comments without a dsq:id: 1" in out
     assert "threads of another forum: 1" in out
     assert "comments of threads of another forum: 1" in out
+
+
+def test_progress_is_told_as_the_file_is_read(tmp_path, story):
+    from newsroom.interchange.disqus import import_disqus as import_file
+
+    posts = [post(str(n), "1") for n in range(1, 601)]
+    path = disqus_file(tmp_path, thread("1", STORY_LINK), *posts)
+    told = []
+
+    with path.open("rb") as file:
+        import_file(
+            file,
+            on_progress=lambda done, size, report: told.append(
+                (done, size, report.comments_imported)
+            ),
+        )
+
+    size = path.stat().st_size
+    assert len(told) == 3  # at the 250th and 500th records, and at the end
+    assert [t[1] for t in told] == [size] * 3
+    assert [t[0] for t in told] == sorted(t[0] for t in told)
+    assert told[-1] == (size, size, 600)

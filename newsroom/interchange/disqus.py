@@ -31,7 +31,7 @@ external ones is refused, and each thread or post is dropped once read.
 
 import xml.etree.ElementTree as ET  # noqa: S405 - only for types and ParseError
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -173,15 +173,28 @@ def article_at(link: str, articles: dict[str, Article]) -> Article | None:
     return next((articles[c] for c in candidates if c in articles), None)
 
 
-def import_disqus(file: BinaryIO) -> DisqusImport:
-    """Import the comments of a Disqus export. Raises DisqusError."""
+def import_disqus(
+    file: BinaryIO,
+    *,
+    on_progress: Callable[[int, int, ImportReport], None] | None = None,
+) -> DisqusImport:
+    """
+    Import the comments of a Disqus export. `on_progress` is called now and then
+    with the bytes read, the file's size (as stored) and the report so far, as
+    import_wxr does. Raises DisqusError; what was written before stays.
+    """
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
     articles = articles_by_path()
     importer: Importer | None = None
     # Thread dsq:id → why its comments are left out, "" when they are imported.
     threads: dict[str, str] = {}
     links: dict[str, str] = {}
     unmatched: Counter[str] = Counter()
-    for record in read_disqus(file):
+    for n, record in enumerate(read_disqus(file)):
+        if on_progress is not None and importer is not None and n % 250 == 0:
+            on_progress(file.tell(), size, importer.report)
         if isinstance(record, Thread):
             importer = importer or Importer(f"disqus:{record.forum}")
             if importer.source != f"disqus:{record.forum}":
@@ -215,4 +228,7 @@ def import_disqus(file: BinaryIO) -> DisqusImport:
             importer.add_comment(record)
     if importer is None:
         raise DisqusError("the file has no <thread>: nothing to import.")
-    return DisqusImport(importer.finish(), unmatched)
+    report = importer.finish()
+    if on_progress is not None:
+        on_progress(size, size, report)
+    return DisqusImport(report, unmatched)
