@@ -62,6 +62,12 @@ bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run
 
+# import_wordpress on generated exports of 10,000 and 100,000 comments: comments per
+# second and peak memory (bench/README.md, "Importing").
+.PHONY: bench-import
+bench-import: install
+	$(BIN)/python -m bench.import_wordpress
+
 # py-spy samples the workers under wrk: where each kind of request spends its time.
 profile: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }

@@ -88,7 +88,14 @@ def render_comments(
         parts.append(
             f'<li id="c-{comment.pk}" class="comment depth-{depth}'
             f'{" pending" if pending else ""}{" pick" if pick else ""}">'
-            "<article><header>"
+            # The comment's anchor on the site it was imported from, so an old
+            # link's #comment-123 (redirected here, see OldAddress) lands on it.
+            + (
+                f'<span id="{escape(comment.old_anchor)}"></span>'
+                if comment.old_anchor
+                else ""
+            )
+            + "<article><header>"
             f"{avatar}<b>{author}</b>{account} "
             f'<a href="#c-{comment.pk}"><time datetime="'
             f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '

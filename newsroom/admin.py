@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from comments.models import Comment
+from newsroom.interchange import views as interchange
 from newsroom.models import Article
 
 
@@ -29,6 +30,32 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Discussion", {"fields": ["comment_counts"]}),
     ]
     readonly_fields = ["comment_counts"]
+
+    # --- Importing from WordPress (newsroom.interchange). ---
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                view(lambda request: interchange.import_page(request, self.admin_site)),
+                name="newsroom_article_import",
+            ),
+            path(
+                "import/<uuid:job_id>/",
+                view(
+                    lambda request, job_id: interchange.import_status(
+                        request, self.admin_site, str(job_id)
+                    )
+                ),
+                name="newsroom_article_import_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_import": interchange.may_import(request.user)}
+        return super().changelist_view(request, extra_context)
 
     # --- The article's discussion: counts and links to its queue. ---
 

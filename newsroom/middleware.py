@@ -1,7 +1,13 @@
-"""Response headers Django has no setting for, and compression."""
+"""Response headers Django has no setting for, compression, and old addresses."""
+
+import re
 
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
+
+from comments.models import Comment
+from newsroom.models import Imported, OldAddress
 
 
 def permissions_policy(get_response):
@@ -30,3 +36,76 @@ class AnonymousGZipMiddleware(GZipMiddleware):
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return response
         return super().process_response(request, response)
+
+
+OLD_PAGE_OF_COMMENTS = re.compile(r"comment-page-\d+/$")
+OLD_KEYS = ("p", "page_id")
+
+
+def old_addresses(get_response):
+    """
+    Send a reader who follows a link to an imported article's old address
+    (OldAddress: "/?p=4", "/2021/03/10/some-post/") on to the article, with a 301.
+
+    Ordinary pages cost no query: the addresses are looked up only for a 404 (not
+    of the discussion's own addresses), and
+    for the site's root with a `?p=` or `?page_id=` (WordPress's plain links),
+    which would otherwise show the front page. The browser keeps a link's
+    #comment-123 across the redirect, and imported comments carry that anchor.
+    An old link to a comment page ("…/comment-page-2/") or a reply link
+    ("?replytocom=123") finds the article too; the reply link goes to the comment.
+    """
+
+    def middleware(request):
+        plain_link = request.path == "/" and any(k in request.GET for k in OLD_KEYS)
+        if plain_link and (redirect := old_address_redirect(request)):
+            return redirect
+        response = get_response(request)
+        if (
+            response.status_code == 404
+            and request.method in ("GET", "HEAD")
+            and not is_discussion_address(request)
+        ):
+            return old_address_redirect(request) or response
+        return response
+
+    return middleware
+
+
+def is_discussion_address(request) -> bool:
+    """
+    An address of the discussion's own (/comments/<id>/…): its 404s (a comment or
+    article that isn't there, asked by open pages every few seconds) are no old
+    address, and cost no look-up.
+    """
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace == "comments"
+
+
+def old_address_redirect(request) -> HttpResponsePermanentRedirect | None:
+    path = request.path
+    candidates = {request.get_full_path(), path, OLD_PAGE_OF_COMMENTS.sub("", path)}
+    if path == "/":
+        candidates.update(
+            f"/?{key}={request.GET[key]}" for key in OLD_KEYS if key in request.GET
+        )
+    old = (
+        OldAddress.objects.filter(path__in=candidates)
+        .select_related("article")
+        .order_by("-path")  # "/a/comment-page-2/" before "/a/", "/?p=4&x=1" before "/"
+        .first()
+    )
+    if old is None or not old.article.is_published:
+        return None
+    target = old.article.get_absolute_url()
+    reply_to = request.GET.get("replytocom", "")
+    if reply_to.isdigit():
+        imported = Imported.objects.filter(
+            kind=Imported.Kind.COMMENT, source_id=reply_to, article=old.article
+        ).values_list("comment", flat=True)
+        comment = Comment.objects.approved().filter(pk__in=imported).first()
+        if comment is not None:
+            target = comment.get_absolute_url()
+    if target == request.get_full_path():
+        return None
+    return HttpResponsePermanentRedirect(target)

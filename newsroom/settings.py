@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "newsroom.middleware.AnonymousGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "newsroom.middleware.old_addresses",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,6 +208,9 @@ if DEBUG:
     STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# The largest export the admin's import page takes (bytes); larger ones are imported
+# with `manage.py import_wordpress`. A proxy in front may have its own limit.
+IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
 
 # Behind a TLS-terminating proxy. The secure defaults switch on with DEBUG off.
 SECURE_PROXY_SSL_HEADER = (

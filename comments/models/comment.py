@@ -5,6 +5,7 @@ fields allow.
 """
 
 import uuid
+from collections.abc import Iterable
 
 import nh3
 from django.conf import settings
@@ -94,35 +95,46 @@ class CommentQuerySet(models.QuerySet):
                     Like.objects.filter(comment=models.OuterRef("pk"), user=user)
                 )
             )
-        comments = list(
+        return in_reading_order(
             visible.select_related("user")
             .annotate(like_count=Coalesce("like_total__count", 0))
-            .order_by("created_at", "id")
+            .order_by("created_at", "id"),
+            order=order,
         )
-        children: dict[int | None, list[Comment]] = {}
-        by_id = {comment.pk: comment for comment in comments}
-        for comment in comments:
-            # A reply whose parent is hidden is shown where the parent would be.
-            parent_id = comment.parent_id if comment.parent_id in by_id else None
-            children.setdefault(parent_id, []).append(comment)
-        tops = children.get(None, [])
-        if order == "newest":
-            tops.reverse()
-        elif order == "liked":
-            tops.sort(key=lambda comment: -comment.like_count)  # stable: oldest first
-        ordered: list[Comment] = []
-        for number, top in enumerate(tops):
-            stack = [(top, 0)]
-            while stack:
-                comment, depth = stack.pop()
-                comment.display_depth = depth
-                comment.thread_number = number
-                ordered.append(comment)
-                stack.extend(
-                    (child, depth + 1)
-                    for child in reversed(children.get(comment.pk, []))
-                )
-        return ordered
+
+
+def in_reading_order(
+    comments: Iterable["Comment"], *, order: str = "oldest"
+) -> list["Comment"]:
+    """
+    Comments of one article (in date order) as a thread is read: each top-level
+    comment, in `order` (see CommentQuerySet.thread), followed by its replies,
+    depth first. A reply whose parent is not among them is placed where the parent
+    would be. Sets `.display_depth` and `.thread_number` on each.
+    """
+    comments = list(comments)
+    children: dict[int | None, list[Comment]] = {}
+    by_id = {comment.pk: comment for comment in comments}
+    for comment in comments:
+        parent_id = comment.parent_id if comment.parent_id in by_id else None
+        children.setdefault(parent_id, []).append(comment)
+    tops = children.get(None, [])
+    if order == "newest":
+        tops.reverse()
+    elif order == "liked":
+        tops.sort(key=lambda comment: -comment.like_count)  # stable: oldest first
+    ordered: list[Comment] = []
+    for number, top in enumerate(tops):
+        stack = [(top, 0)]
+        while stack:
+            comment, depth = stack.pop()
+            comment.display_depth = depth
+            comment.thread_number = number
+            ordered.append(comment)
+            stack.extend(
+                (child, depth + 1) for child in reversed(children.get(comment.pk, []))
+            )
+    return ordered
 
 
 def joins_parent_thread(depth: int, thread_depth: int) -> bool:

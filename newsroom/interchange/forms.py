@@ -1,0 +1,60 @@
+"""The admin's import form: which file, and whether it is one we can read."""
+
+import xml.etree.ElementTree as ET  # noqa: S405 - only for ParseError
+
+import defusedxml
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from newsroom.interchange.importing import root_element
+
+# What each export's root element says it is.
+FORMATS = {"rss": "wordpress"}
+NOT_YET = {"disqus": "Disqus exports can't be imported yet: only WordPress ones."}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Export file",
+        help_text="A WordPress export (Tools → Export → All content), .xml or .xml.gz.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.gz,.wxr"}),
+    )
+    with_pingbacks = forms.BooleanField(
+        label="Import pingbacks and trackbacks as comments",
+        required=False,
+    )
+
+    file_format: str
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_SIZE
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                f"This file is {megabytes(upload.size or 0)}; the largest this page "
+                f"takes is {megabytes(limit)}. Import it with "
+                "manage.py import_wordpress instead (see the README)."
+            )
+        try:
+            root = root_element(upload)  # type: ignore[arg-type]
+        except defusedxml.DefusedXmlException:
+            raise forms.ValidationError(
+                "Refused: the file declares entities, which an export never does."
+            ) from None
+        except (ET.ParseError, EOFError, OSError):
+            raise forms.ValidationError(
+                "This file is not an export: it is not XML, or it is cut short."
+            ) from None
+        if root in NOT_YET:
+            raise forms.ValidationError(NOT_YET[root])
+        if root not in FORMATS:
+            raise forms.ValidationError(
+                f"This XML file (<{root}>) is not a WordPress export."
+            )
+        self.file_format = FORMATS[root]
+        return upload
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
