@@ -130,6 +130,7 @@ def test_a_file_that_fails_midway_shows_why(importer_client):
     page = importer_client.get(response["Location"]).content.decode()
     assert "The import stopped" in page and "cut short" not in page
     assert "line 1" in page
+    assert not jobs.upload_path(job_id).exists()
 
 
 def test_an_unknown_job_is_not_found(importer_client):

@@ -7,16 +7,19 @@ import datetime
 import gzip
 import io
 import re
+import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from comments.models import Comment
 from newsroom.interchange.wordpress import WXRError, import_wxr
 from newsroom.models import Article, Imported, OldAddress
-from tests import factories
-from tests.wxr import comment, export, item
+from tests import factories, mailserver
+from tests.wxr import SITE, comment, export, item
 
 SAMPLE = Path("/work/shared/samples/wordpress-export-1000-comments.wxr.gz")
 UTC = datetime.UTC
@@ -436,3 +439,41 @@ def depth_in_file(parents: dict[str, str], wp_id: str) -> int:
     while parents[wp_id] != "0":
         wp_id, depth = parents[wp_id], depth + 1
     return depth
+
+
+def test_other_kinds_of_comments_are_skipped_and_counted(tmp_path, db):
+    report = run(
+        tmp_path,
+        export(item(1, comment(1), comment(2, comment_type="order_note"))),
+        "--with-pingbacks",
+    )
+    assert imported_comments().count() == 1
+    assert "comments of type 'order_note': 1" in report
+
+
+def test_a_second_import_of_the_same_site_waits_for_the_first(transactional_db):
+    """An import waits while another import of the same site is writing."""
+    text = export(item(1, comment(1), comment(2)))
+    with psycopg.connect(mailserver.test_database_url(), autocommit=True) as other:
+        other.execute(
+            "SELECT pg_advisory_lock(hashtext(%s))", [f"import:wordpress:{SITE}"]
+        )
+        done = threading.Event()
+
+        def second_import():
+            try:
+                import_wxr(io.BytesIO(text.encode()))
+                done.set()
+            finally:
+                connection.close()  # this thread's own
+
+        thread = threading.Thread(target=second_import)
+        thread.start()
+        assert not done.wait(1), "the import did not wait for the lock"
+        assert not Imported.objects.exists()
+        other.execute(
+            "SELECT pg_advisory_unlock(hashtext(%s))", [f"import:wordpress:{SITE}"]
+        )
+    thread.join(30)
+    assert done.is_set()
+    assert imported_comments().count() == 2

@@ -104,6 +104,7 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
         with path.open("rb") as file:
             report = read(file, file_format, with_pingbacks, progress)
     except WXRError as error:
+        path.unlink(missing_ok=True)  # of no further use, and holds personal data
         write_status(job_id, state="failed", error=str(error))
         return {"error": str(error)}
     except Exception:

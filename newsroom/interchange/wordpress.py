@@ -244,6 +244,10 @@ class WXRReader:
         comment_type = fields.get("wp:comment_type", "").strip()
         if comment_type in PINGBACKS and not self.with_pingbacks:
             return Skipped("pingbacks and trackbacks")
+        if comment_type not in ("", "comment", *PINGBACKS):
+            # Plugins keep other things as comments (WooCommerce's order notes,
+            # reviews): not readers' comments, and possibly private.
+            return Skipped(f"comments of type {comment_type[:40]!r}")
         comment_id = fields.get("wp:comment_id", "").strip()
         parent = fields.get("wp:comment_parent", "0").strip()
         return CommentRecord(
