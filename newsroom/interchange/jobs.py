@@ -2,8 +2,9 @@
 An import started from the admin: the uploaded file, the worker's task that reads
 it, and the progress the admin page shows.
 
-The upload is kept as MEDIA_ROOT/imports/<id>.xml (or .xml.gz) under a random id
-and deleted once imported. Beside it, <id>.json holds the progress and, at the end,
+The upload is kept as MEDIA_ROOT/imports/<id>.upload under a random id (it holds
+readers' emails and IP addresses) and deleted once imported, or refused as
+unreadable; after an unexpected error it stays for the requeued task. Beside it, <id>.json holds the progress and, at the end,
 the report: the worker writes it (replacing it whole, so a reader never sees half a
 file) and the page reads it. A file rather than the cache, because the cache of a
 development site is each process's own memory, which the worker doesn't share.
