@@ -4,10 +4,11 @@ it, and the progress the admin page shows.
 
 The upload is kept as MEDIA_ROOT/imports/<id>.upload under a random id (it holds
 readers' emails and IP addresses) and deleted once imported, or refused as
-unreadable; after an unexpected error it stays for the requeued task. Beside it, <id>.json holds the progress and, at the end,
-the report: the worker writes it (replacing it whole, so a reader never sees half a
-file) and the page reads it. A file rather than the cache, because the cache of a
-development site is each process's own memory, which the worker doesn't share.
+unreadable; after an unexpected error it stays for the requeued task. Beside it,
+<id>.json holds the progress and, at the end, the report: the worker writes it
+(replacing it whole, so a reader never sees half a file) and the page reads it. A
+file rather than the cache, because the cache of a development site is each
+process's own memory, which the worker doesn't share.
 
 The task is safe to run again (the import skips what it already wrote): a worker
 killed mid-import is requeued by the next one, which continues.
