@@ -477,3 +477,15 @@ def test_a_second_import_of_the_same_site_waits_for_the_first(transactional_db):
     thread.join(30)
     assert done.is_set()
     assert imported_comments().count() == 2
+
+
+def test_the_progress_bar_shows_on_request_and_not_when_piped(tmp_path, db):
+    path = tmp_path / "export.xml"
+    path.write_text(export(item(1, comment(1), comment(2))))
+    shown, piped = io.StringIO(), io.StringIO()
+    call_command(
+        "import_wordpress", str(path), "--progress", stdout=io.StringIO(), stderr=shown
+    )
+    call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=piped)
+    assert "\r[##############################] 100% 2 comments\n" in shown.getvalue()
+    assert piped.getvalue() == ""
