@@ -76,6 +76,22 @@ def test_post_statuses(tmp_path, db, wp_status, status):
     assert Article.objects.get(slug="story-7").status == status
 
 
+def test_a_draft_without_dates_takes_its_local_date(tmp_path, db):
+    # What WordPress exports for a draft never published.
+    draft = item(
+        7,
+        status="draft",
+        date_gmt="0000-00-00 00:00:00",
+        pub_date="Mon, 30 Nov -0001 00:00:00 +0000",
+    ).replace(
+        "<wp:post_date><![CDATA[0000-00-00 00:00:00]]>",
+        "<wp:post_date><![CDATA[2021-05-01 10:00:00]]>",
+    )
+    run(tmp_path, export(draft))
+    article = Article.objects.get(slug="story-7")
+    assert article.published_at == datetime.datetime(2021, 5, 1, 10, tzinfo=UTC)
+
+
 def test_pages_attachments_and_trash_are_skipped_and_counted(tmp_path, db):
     report = run(
         tmp_path,

@@ -104,8 +104,11 @@ def wordpress_date(value: str | None) -> datetime | None:
 
 
 def rss_date(value: str | None) -> datetime | None:
+    """An RSS date; None for a draft's "Mon, 30 Nov -0001 …" (WordPress's zero)."""
+    if not value or " -0001 " in value:
+        return None
     try:
-        return parsedate_to_datetime(value) if value else None
+        return parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
 
