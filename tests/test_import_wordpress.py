@@ -45,6 +45,8 @@ def test_a_post_becomes_an_article_with_its_fields(tmp_path, db):
         "<!-- wp:paragraph --><p>First &amp; <em>best</em>&#8217;s.</p>"
         "<!-- /wp:paragraph -->\n\n<!-- wp:list --><ul><li>One</li><li>Two</li></ul>"
         "<!-- /wp:list --><script>alert(1)</script>"
+        '\n\n[caption id="a" width="300"]<img src="x.jpg"> The river [sic].[/caption]'
+        '\n\n[gallery ids="1,2"]'
     )
     report = run(
         tmp_path,
@@ -56,7 +58,13 @@ def test_a_post_becomes_an_article_with_its_fields(tmp_path, db):
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == datetime.datetime(2021, 3, 10, 9, tzinfo=UTC)
     assert article.comments_open is True
-    assert article.paragraphs == ["A heading", "First & best’s.", "One", "Two"]
+    assert article.paragraphs == [
+        "A heading",
+        "First & best’s.",
+        "One",
+        "Two",
+        "The river [sic].",
+    ]
     assert "Articles: 1 created" in report
     assert Imported.objects.filter(kind="article", source_id="7").count() == 1
 

@@ -63,6 +63,11 @@ COMMENT_STATUS = {
     "post-trashed": Comment.Status.REMOVED,
 }
 PINGBACKS = {"pingback", "trackback"}
+# WordPress's own shortcodes, which classic-editor posts hold as text: the tags go,
+# a caption's words stay. Other bracketed text ("[sic]") is the author's.
+SHORTCODES = re.compile(
+    r"\[/?(?:caption|gallery|audio|video|playlist|embed)\b[^\]]*\]", re.IGNORECASE
+)
 
 
 class WXRError(Exception):
@@ -235,7 +240,7 @@ class WXRReader:
             source_id=post_id,
             title=html_to_text(fields.get("title", "")).replace("\n", " "),
             slug=unquote(fields.get("wp:post_name", "")),
-            body=html_to_text(fields.get("content:encoded", "")),
+            body=html_to_text(SHORTCODES.sub("", fields.get("content:encoded", ""))),
             published_at=published_at,
             status=ARTICLE_STATUS.get(wp_status, Article.Status.DRAFT),
             comments_open=fields.get("wp:comment_status", "open").strip() == "open",
