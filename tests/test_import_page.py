@@ -47,6 +47,12 @@ def test_the_articles_list_links_to_the_page_for_those_allowed(importer_client):
     assert f'href="{PAGE}">Import from WordPress or Disqus</a>' in page
 
 
+def test_editors_may_import(editor_client):
+    page = editor_client.get(PAGE).content.decode()
+    assert "<h1>Import articles and comments</h1>" in page
+    assert 'enctype="multipart/form-data"' in page and "csrfmiddlewaretoken" in page
+
+
 def test_editors_without_both_rights_are_refused(client, db):
     moderator = factories.make_staff("Moderators")
     client.force_login(moderator)
@@ -130,6 +136,7 @@ def test_a_file_that_fails_midway_shows_why(importer_client):
     page = importer_client.get(response["Location"]).content.decode()
     assert "The import stopped" in page and "cut short" not in page
     assert "line 1" in page
+    assert not jobs.upload_path(job_id).exists()
 
 
 def test_an_unknown_job_is_not_found(importer_client):

@@ -7,16 +7,19 @@ import datetime
 import gzip
 import io
 import re
+import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from comments.models import Comment
 from newsroom.interchange.wordpress import WXRError, import_wxr
 from newsroom.models import Article, Imported, OldAddress
-from tests import factories
-from tests.wxr import comment, export, item
+from tests import factories, mailserver
+from tests.wxr import SITE, comment, export, item
 
 SAMPLE = Path("/work/shared/samples/wordpress-export-1000-comments.wxr.gz")
 UTC = datetime.UTC
@@ -42,6 +45,8 @@ def test_a_post_becomes_an_article_with_its_fields(tmp_path, db):
         "<!-- wp:paragraph --><p>First &amp; <em>best</em>&#8217;s.</p>"
         "<!-- /wp:paragraph -->\n\n<!-- wp:list --><ul><li>One</li><li>Two</li></ul>"
         "<!-- /wp:list --><script>alert(1)</script>"
+        '\n\n[caption id="a" width="300"]<img src="x.jpg"> The river [sic].[/caption]'
+        '\n\n[gallery ids="1,2"]'
     )
     report = run(
         tmp_path,
@@ -53,7 +58,13 @@ def test_a_post_becomes_an_article_with_its_fields(tmp_path, db):
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == datetime.datetime(2021, 3, 10, 9, tzinfo=UTC)
     assert article.comments_open is True
-    assert article.paragraphs == ["A heading", "First & best’s.", "One", "Two"]
+    assert article.paragraphs == [
+        "A heading",
+        "First & best’s.",
+        "One",
+        "Two",
+        "The river [sic].",
+    ]
     assert "Articles: 1 created" in report
     assert Imported.objects.filter(kind="article", source_id="7").count() == 1
 
@@ -71,6 +82,22 @@ def test_a_post_becomes_an_article_with_its_fields(tmp_path, db):
 def test_post_statuses(tmp_path, db, wp_status, status):
     run(tmp_path, export(item(7, status=wp_status)))
     assert Article.objects.get(slug="story-7").status == status
+
+
+def test_a_draft_without_dates_takes_its_local_date(tmp_path, db):
+    # What WordPress exports for a draft never published.
+    draft = item(
+        7,
+        status="draft",
+        date_gmt="0000-00-00 00:00:00",
+        pub_date="Mon, 30 Nov -0001 00:00:00 +0000",
+    ).replace(
+        "<wp:post_date><![CDATA[0000-00-00 00:00:00]]>",
+        "<wp:post_date><![CDATA[2021-05-01 10:00:00]]>",
+    )
+    run(tmp_path, export(draft))
+    article = Article.objects.get(slug="story-7")
+    assert article.published_at == datetime.datetime(2021, 5, 1, 10, tzinfo=UTC)
 
 
 def test_pages_attachments_and_trash_are_skipped_and_counted(tmp_path, db):
@@ -436,3 +463,53 @@ def depth_in_file(parents: dict[str, str], wp_id: str) -> int:
     while parents[wp_id] != "0":
         wp_id, depth = parents[wp_id], depth + 1
     return depth
+
+
+def test_other_kinds_of_comments_are_skipped_and_counted(tmp_path, db):
+    report = run(
+        tmp_path,
+        export(item(1, comment(1), comment(2, comment_type="order_note"))),
+        "--with-pingbacks",
+    )
+    assert imported_comments().count() == 1
+    assert "comments of type 'order_note': 1" in report
+
+
+def test_a_second_import_of_the_same_site_waits_for_the_first(transactional_db):
+    """An import waits while another import of the same site is writing."""
+    text = export(item(1, comment(1), comment(2)))
+    with psycopg.connect(mailserver.test_database_url(), autocommit=True) as other:
+        other.execute(
+            "SELECT pg_advisory_lock(hashtext(%s))", [f"import:wordpress:{SITE}"]
+        )
+        done = threading.Event()
+
+        def second_import():
+            try:
+                import_wxr(io.BytesIO(text.encode()))
+                done.set()
+            finally:
+                connection.close()  # this thread's own
+
+        thread = threading.Thread(target=second_import)
+        thread.start()
+        assert not done.wait(1), "the import did not wait for the lock"
+        assert not Imported.objects.exists()
+        other.execute(
+            "SELECT pg_advisory_unlock(hashtext(%s))", [f"import:wordpress:{SITE}"]
+        )
+    thread.join(30)
+    assert done.is_set()
+    assert imported_comments().count() == 2
+
+
+def test_the_progress_bar_shows_on_request_and_not_when_piped(tmp_path, db):
+    path = tmp_path / "export.xml"
+    path.write_text(export(item(1, comment(1), comment(2))))
+    shown, piped = io.StringIO(), io.StringIO()
+    call_command(
+        "import_wordpress", str(path), "--progress", stdout=io.StringIO(), stderr=shown
+    )
+    call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=piped)
+    assert "\r[##############################] 100% 2 comments\n" in shown.getvalue()
+    assert piped.getvalue() == ""

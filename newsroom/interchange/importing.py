@@ -41,6 +41,7 @@ statuses are taken from the source as they were decided there.
 
 import gzip
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from typing import Any, BinaryIO
 from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -253,7 +254,7 @@ class Decompressed:
     def read(self, size: int = -1) -> bytes:
         try:
             return self.gzip.read(size)
-        except EOFError:
+        except (EOFError, zlib.error):
             self.cut_short = True
             return b""
 
@@ -307,20 +308,21 @@ class Importer:
 
     def add_article(self, record: ArticleRecord) -> Article:
         """Write an article, or find it from an earlier run; its comments follow."""
-        done = (
-            Imported.objects.filter(
-                source=self.source,
-                kind=Imported.Kind.ARTICLE,
-                source_id=record.source_id,
+        with transaction.atomic():
+            self._lock()
+            done = (
+                Imported.objects.filter(
+                    source=self.source,
+                    kind=Imported.Kind.ARTICLE,
+                    source_id=record.source_id,
+                )
+                .select_related("article")
+                .first()
             )
-            .select_related("article")
-            .first()
-        )
-        if done is not None:
-            article = done.article
-            self.report.skipped["articles already imported"] += 1
-        else:
-            with transaction.atomic():
+            if done is not None:
+                article = done.article
+                self.report.skipped["articles already imported"] += 1
+            else:
                 article = self._write_article(record)
         self.use_article(record.source_id, article)
         return article
@@ -336,6 +338,17 @@ class Importer:
             f"{article.title} ({article.get_absolute_url()})",
             article.published_at,
         )
+
+    def _lock(self) -> None:
+        """
+        Until the transaction ends, no other import of this source writes: the
+        same file uploaded twice at once waits, then finds its rows imported,
+        instead of failing on the unique constraint.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{self.source}"]
+            )
 
     def skip_article(self, source_id: str, reason: str) -> None:
         """An article left out ("pages"): its comments are counted, not written."""
@@ -437,6 +450,7 @@ class Importer:
             self.waiting = {}
         if batch:
             with transaction.atomic():
+                self._lock()
                 self._write_comments(batch, final=final)
             # With DEBUG on (a local import), Django keeps the SQL of the last
             # 9,000 queries, a batch's INSERT being a megabyte: memory would grow

@@ -2,11 +2,13 @@
 An import started from the admin: the uploaded file, the worker's task that reads
 it, and the progress the admin page shows.
 
-The upload is kept as MEDIA_ROOT/imports/<id>.xml (or .xml.gz) under a random id
-and deleted once imported. Beside it, <id>.json holds the progress and, at the end,
-the report: the worker writes it (replacing it whole, so a reader never sees half a
-file) and the page reads it. A file rather than the cache, because the cache of a
-development site is each process's own memory, which the worker doesn't share.
+The upload is kept as MEDIA_ROOT/imports/<id>.upload under a random id (it holds
+readers' emails and IP addresses) and deleted once imported, or refused as
+unreadable; after an unexpected error it stays for the requeued task. Beside it,
+<id>.json holds the progress and, at the end, the report: the worker writes it
+(replacing it whole, so a reader never sees half a file) and the page reads it. A
+file rather than the cache, because the cache of a development site is each
+process's own memory, which the worker doesn't share.
 
 The task is safe to run again (the import skips what it already wrote): a worker
 killed mid-import is requeued by the next one, which continues.
@@ -104,6 +106,7 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
         with path.open("rb") as file:
             report = read(file, file_format, with_pingbacks, progress)
     except WXRError as error:
+        path.unlink(missing_ok=True)  # of no further use, and holds personal data
         write_status(job_id, state="failed", error=str(error))
         return {"error": str(error)}
     except Exception:

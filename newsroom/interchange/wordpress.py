@@ -59,6 +59,11 @@ COMMENT_STATUS = {
     "post-trashed": Comment.Status.REMOVED,
 }
 PINGBACKS = {"pingback", "trackback"}
+# WordPress's own shortcodes, which classic-editor posts hold as text: the tags go,
+# a caption's words stay. Other bracketed text ("[sic]") is the author's.
+SHORTCODES = re.compile(
+    r"\[/?(?:caption|gallery|audio|video|playlist|embed)\b[^\]]*\]", re.IGNORECASE
+)
 
 
 class WXRError(Exception):
@@ -100,8 +105,11 @@ def wordpress_date(value: str | None) -> datetime | None:
 
 
 def rss_date(value: str | None) -> datetime | None:
+    """An RSS date; None for a draft's "Mon, 30 Nov -0001 …" (WordPress's zero)."""
+    if not value or " -0001 " in value:
+        return None
     try:
-        return parsedate_to_datetime(value) if value else None
+        return parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
 
@@ -210,7 +218,7 @@ class WXRReader:
             source_id=post_id,
             title=html_to_text(fields.get("title", "")).replace("\n", " "),
             slug=unquote(fields.get("wp:post_name", "")),
-            body=html_to_text(fields.get("content:encoded", "")),
+            body=html_to_text(SHORTCODES.sub("", fields.get("content:encoded", ""))),
             published_at=published_at,
             status=ARTICLE_STATUS.get(wp_status, Article.Status.DRAFT),
             comments_open=fields.get("wp:comment_status", "open").strip() == "open",
@@ -222,6 +230,10 @@ class WXRReader:
         comment_type = fields.get("wp:comment_type", "").strip()
         if comment_type in PINGBACKS and not self.with_pingbacks:
             return Skipped("pingbacks and trackbacks")
+        if comment_type not in ("", "comment", *PINGBACKS):
+            # Plugins keep other things as comments (WooCommerce's order notes,
+            # reviews): not readers' comments, and possibly private.
+            return Skipped(f"comments of type {comment_type[:40]!r}")
         comment_id = fields.get("wp:comment_id", "").strip()
         parent = fields.get("wp:comment_parent", "0").strip()
         return CommentRecord(

@@ -69,9 +69,16 @@ def test_editor_imports_the_sample_export_and_reads_the_report(
     article = Comment.objects.get(old_anchor="comment-1").article
     assert article.comments.count() == 1000
 
-    page.goto(article.get_absolute_url() + "#comment-3")
-    expect(page.locator("#comment-3")).to_be_attached()
-    assert re.search(r"#comment-3$", page.url)
+    # An old link to a comment: redirected, the fragment kept, the comment marked.
+    page.goto("/?p=4#comment-3")
+    assert page.url.endswith(article.get_absolute_url() + "#comment-3")
+    target = Comment.objects.get(old_anchor="comment-3")
+    expect(page.locator(f"#c-{target.pk} > article")).to_have_css(
+        "background-color", re.compile(r"rgb\((?!0, 0, 0\))")
+    )
+    expect(page.locator(f"#c-{target.pk + 1} > article")).to_have_css(
+        "background-color", "rgba(0, 0, 0, 0)"
+    )
 
 
 def test_a_file_that_is_not_an_export_is_a_form_error(

@@ -1,21 +1,25 @@
 """Import a WordPress export (WXR): posts, their comments and their old addresses."""
 
-import sys
 import time
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    OutputWrapper,
+)
 
 from newsroom.interchange.importing import ImportReport
 from newsroom.interchange.wordpress import WXRError, import_wxr
 
 
 class ProgressBar:
-    """One line on stderr, redrawn at most a few times a second."""
+    """One line on stderr, redrawn at most five times a second."""
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: OutputWrapper) -> None:
         self.stream = stream
         self.shown_at = 0.0
 
@@ -28,12 +32,13 @@ class ProgressBar:
         filled = int(share * self.WIDTH)
         self.stream.write(
             f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%} "
-            f"{report.comments_imported:,} comments"
+            f"{report.comments_imported:,} comments",
+            ending="",
         )
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
+        self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -65,7 +70,8 @@ class Command(BaseCommand):
         progress: bool = False,
         **options: Any,
     ) -> None:
-        bar = ProgressBar(sys.stderr) if progress or sys.stderr.isatty() else None
+        show = progress or self.stderr.isatty()
+        bar = ProgressBar(self.stderr) if show else None
         try:
             with open(file, "rb") as export:
                 report = import_wxr(
