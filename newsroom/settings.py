@@ -389,3 +389,9 @@ NOTIFICATION_INTERVAL = env_int("NOTIFICATION_INTERVAL", 15 * 60)
 # six hours), MAIL_MAX_ATTEMPTS times in all.
 MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 60)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
+
+# --- Readers' personal data -------------------------------------------------------
+# Comments keep the IP address and browser they were posted from for moderation
+# (flood limits, IP bans) this many days; the task worker then clears them
+# (comments.retention).
+COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)
