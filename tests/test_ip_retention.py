@@ -153,3 +153,14 @@ def test_keep_scheduled_queues_one_run_only(db):
         ).count()
         == 1
     )
+
+
+def test_the_comment_page_in_the_admin_says_old_comments_have_no_address(
+    editor_client, article, settings
+):
+    settings.COMMENT_IP_RETENTION_DAYS = 30
+    comment = factories.make_comment(article, created_at=days_ago(40), ip_address=None)
+
+    page = editor_client.get(f"/admin/comments/comment/{comment.pk}/change/")
+
+    assert "kept 30 days after a comment is posted" in page.content.decode()

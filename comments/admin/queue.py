@@ -5,6 +5,7 @@ a comment's own page with its history and the moderate, reply and ban views.
 
 import datetime
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -108,6 +109,16 @@ class CommentAdmin(admin.ModelAdmin):
         css = {"all": ["comments/admin.css"]}
 
     # The list
+
+    def get_fieldsets(self, request, obj=None):
+        # Moderation needs where a comment came from only while it is fresh.
+        days = settings.COMMENT_IP_RETENTION_DAYS
+        name, author = self.fieldsets[1]
+        note = (
+            f"The IP address and browser are kept {days} days after a comment is "
+            "posted, then cleared: older comments have none."
+        )
+        return [self.fieldsets[0], (name, author | {"description": note})]
 
     def get_queryset(self, request):
         replies = (
