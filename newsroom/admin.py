@@ -126,7 +126,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
     """
 
     list_display = ["done_at", "action", "who", "summary_text"]
-    list_filter = ["action", "by_the_reader"]
+    list_filter = ["action"]
     date_hierarchy = "done_at"
     fields = ["action", "who", "done_at", "summary_text"]
     readonly_fields = ["action", "who", "done_at", "summary_text"]
@@ -142,7 +142,8 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="What was done")
     def summary_text(self, entry: PersonalDataRequest) -> str:
-        return ", ".join(f"{key}: {n}" for key, n in entry.summary.items()) or "—"
+        counts = sorted(entry.summary.items())  # PostgreSQL keeps no key order
+        return ", ".join(f"{key}: {n}" for key, n in counts) or "—"
 
     def has_view_permission(self, request, obj=None) -> bool:
         # Those who may carry out requests see what was done.
