@@ -186,7 +186,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
                 "mode": personal_data.Mode(mode),
                 "counts": personal_data.counts(person),
                 "accounts": person.users,
-                "staff": [u for u in person.users if u.is_staff or u.is_superuser],
+                "staff": person.staff,
             }
             return TemplateResponse(
                 request,

@@ -5,8 +5,10 @@ Two ways in, as WordPress's "Export/Erase Personal Data" tools and a reader's ow
 account page:
 
 - an editor names an email address (the admin's "Personal data requests"): the
-  person is that address, every account holding it (verified or not), and those
-  accounts' verified addresses;
+  person is that address, the accounts that verified it, and those accounts'
+  other verified addresses. An account holding the address unverified may be
+  someone else's (a typo, or an attacker's): an export says only that the address
+  is there, unverified, and erasing takes the address off it and leaves the account;
 - a signed-in reader asks for themselves (/accounts/data/): their account and its
   verified addresses. An unverified address on the account may be someone else's,
   so its guest comments are not theirs to download or erase.
@@ -19,6 +21,7 @@ PersonalDataRequest holding counts only, never the address or the data.
 import datetime
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -30,7 +33,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from comments import personal_data as discussion
-from comments.personal_data import Mode, Person
+from comments.personal_data import Mode
 from comments.tokens import absolute
 from newsroom.models import PersonalDataRequest
 
@@ -44,7 +47,22 @@ __all__ = [
     "export",
     "person_of_account",
     "person_with_address",
+    "unproven_addresses",
 ]
+
+
+@dataclass(frozen=True)
+class Person(discussion.Person):
+    # Accounts holding one of the addresses without having verified it.
+    unproven: tuple[AbstractUser, ...] = ()
+
+    @property
+    def staff(self) -> list[str]:
+        return [
+            user.get_username()
+            for user in self.users + self.unproven
+            if user.is_staff or user.is_superuser
+        ]
 
 
 class StaffAccount(Exception):
@@ -58,19 +76,21 @@ class StaffAccount(Exception):
 
 def person_with_address(email: str) -> Person:
     """The person an editor means by an address: see the module docstring."""
-    User = get_user_model()
-    users = tuple(
-        User.objects.filter(
-            models.Q(email__iexact=email)
-            | models.Exists(
-                EmailAddress.objects.filter(
-                    user=models.OuterRef("pk"), email__iexact=email
-                )
-            )
-        ).order_by("pk")
+    address = EmailAddress.objects.filter(
+        user=models.OuterRef("pk"), email__iexact=email
     )
-    emails = frozenset({email.lower()}) | verified_addresses(users)
-    return Person(emails=emails, users=users)
+    holders = list(
+        get_user_model()
+        .objects.filter(models.Q(email__iexact=email) | models.Exists(address))
+        .annotate(proven=models.Exists(address.filter(verified=True)))
+        .order_by("pk")
+    )
+    owners = tuple(user for user in holders if user.proven)
+    return Person(
+        emails=frozenset({email.lower()}) | verified_addresses(owners),
+        users=owners,
+        unproven=tuple(user for user in holders if not user.proven),
+    )
 
 
 def person_of_account(user: AbstractUser) -> Person:
@@ -98,6 +118,11 @@ def export(
         "exported_at": timezone.now().isoformat(),
         "addresses_searched": sorted(person.emails),
         "accounts": [account_data(user) for user in person.users],
+        # Not whose: only that the address is on some account, never confirmed.
+        "unverified_on_accounts": [
+            {"email": address, "verified": False}
+            for address in unproven_addresses(person).values_list("email", flat=True)
+        ],
         **discussion.export(person, for_the_reader=by_the_reader),
     }
     PersonalDataRequest.objects.create(
@@ -151,9 +176,23 @@ def account_data(user: AbstractUser) -> dict[str, Any]:
     }
 
 
+def unproven_addresses(person: Person) -> models.QuerySet[EmailAddress]:
+    """The person's addresses on accounts that never verified them."""
+    match = models.Q(pk__in=[])
+    for email in person.emails:
+        match |= models.Q(email__iexact=email)
+    addresses: models.QuerySet[EmailAddress] = EmailAddress.objects.filter(
+        match, user__in=person.unproven
+    )
+    return addresses
+
+
 def counts(person: Person) -> dict[str, int]:
     """What erasing the person would touch, for the page that asks to confirm."""
-    return discussion.counts(person) | {"accounts": len(person.users)}
+    return discussion.counts(person) | {
+        "accounts": len(person.users),
+        "unproven": len(person.unproven),
+    }
 
 
 def erase(
@@ -165,18 +204,23 @@ def erase(
 ) -> PersonalDataRequest:
     """
     Forget the person: their comments anonymised or removed (`mode`), their
-    subscriptions, mail and accounts deleted. Refused (StaffAccount) when an
-    account is staff. The discussion's cached pages follow by themselves: the
-    comments' UPDATE bumps their articles' versions (comments/migrations/0004).
+    subscriptions, mail and accounts deleted, the address taken off accounts
+    that never verified it. Refused (StaffAccount) when an account is staff. The
+    discussion's cached pages follow by themselves: the comments' UPDATE bumps
+    their articles' versions (comments/migrations/0004).
     """
-    staff = [u.get_username() for u in person.users if u.is_staff or u.is_superuser]
-    if staff:
-        raise StaffAccount(staff)
+    if person.staff:
+        raise StaffAccount(person.staff)
     with transaction.atomic():
         summary = discussion.erase(person, mode)
         for user in person.users:
             user.delete()
         summary["accounts deleted"] = len(person.users)
+        summary["unverified addresses removed"], _ = unproven_addresses(person).delete()
+        for user in person.unproven:
+            if user.email.lower() in person.emails:
+                user.email = ""
+                user.save(update_fields=["email"])
         return PersonalDataRequest.objects.create(
             action=PersonalDataRequest.Action.ERASE,
             done_by=done_by,

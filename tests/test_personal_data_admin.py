@@ -221,6 +221,36 @@ def test_removing_hides_her_words_and_keeps_the_replies(officer_client, grace, a
     assert entry.summary["comments removed"] == 2
 
 
+def test_an_account_that_never_verified_the_address_is_not_theirs(
+    officer_client, grace
+):
+    """An unverified address may be a typo, or put there by someone else: the
+    account is not handed over or deleted, only the address taken off it."""
+    data = export(officer_client, "maybe-grace@example.net")
+    confirm = officer_client.post(
+        TOOL, {"email": "maybe-grace@example.net", "mode": "remove", "erase": "1"}
+    ).content.decode()
+    erase(officer_client, "maybe-grace@example.net", "remove")
+
+    assert data["accounts"] == []
+    assert data["unverified_on_accounts"] == [
+        {"email": "maybe-grace@example.net", "verified": False}
+    ]
+    assert [c["name"] for c in data["comments"]] == ["Not Grace"]
+    assert "grace@example.com" not in json.dumps(data)
+    assert "take the address off <strong>1</strong> other account" in confirm
+    user = get_user_model().objects.get(username="grace")
+    assert set(user.emailaddress_set.values_list("email", flat=True)) == {
+        "grace@example.com",
+        "ghopper@example.org",
+    }
+    assert Comment.objects.get(pk=grace["unproven"].pk).status == "removed"
+    assert Comment.objects.get(pk=grace["signed_in"].pk).author_name == "Grace Hopper"
+    entry = PersonalDataRequest.objects.get(action="erase")
+    assert entry.summary["unverified addresses removed"] == 1
+    assert entry.summary["accounts deleted"] == 0
+
+
 def test_a_staff_account_is_not_erased(officer_client, article):
     staff = factories.make_staff("Editors", email="eve@example.com")
     factories.make_comment(article, user=staff, author_email="eve@example.com")
