@@ -53,7 +53,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Person(discussion.Person):
-    # Accounts holding one of the addresses without having verified it.
+    """The discussion's person, and the accounts that hold one of their addresses
+    without having verified it (`unproven`): those accounts are not theirs."""
+
     unproven: tuple[AbstractUser, ...] = ()
 
     @property
