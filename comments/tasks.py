@@ -14,6 +14,9 @@ it); the worker then:
    failed send is tried again later (exponential backoff) by re-enqueueing the
    delivery with `run_after`: django-tasks-db itself never retries a task.
 
+4. keeps house: every hour, clears the IP addresses of comments past their
+   retention (comments.retention).
+
 `send_email_message` is the generic entry point for other code (the account
 adapter) that wants a message sent by the worker instead of in the request.
 
@@ -32,15 +35,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
-from django.tasks import task
+from django.tasks import Task, TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
-from comments import tokens
+from comments import retention, tokens
 from comments.models import Comment, Notice, OutboundMail, Subscription
 from comments.text import single_line
 from newsroom.models import Article
@@ -51,6 +55,9 @@ MODERATOR_GROUPS = ["Editors", "Moderators"]
 MAX_RETRY_DELAY = 6 * 60 * 60
 # A digest this overdue was lost (its worker was killed mid-task): schedule another.
 LOST_DIGEST_AFTER = timedelta(minutes=10)
+HOUSEKEEPING_INTERVAL = timedelta(hours=1)
+# The advisory lock under which a periodic task's next run is looked for and queued.
+SCHEDULE_LOCK_SPACE = 0x6E770003
 
 
 def enqueue(a_task, *args, run_after=None) -> None:
@@ -484,3 +491,52 @@ def failed(mail: OutboundMail, error: Exception) -> str:
         error,
     )
     return "retry scheduled"
+
+
+# --- 4. Housekeeping --------------------------------------------------------------
+
+
+@task
+def clear_old_comment_ips() -> str:
+    """
+    Clear the addresses of comments past COMMENT_IP_RETENTION_DAYS, every hour.
+    The next run is queued first, so a failure here never ends the round.
+    """
+    keep_scheduled(
+        clear_old_comment_ips, run_after=timezone.now() + HOUSEKEEPING_INTERVAL
+    )
+    cleared = retention.clear_old_addresses()
+    if cleared is None:
+        return "another run is at it"
+    return f"{cleared} comment(s) cleared"
+
+
+PERIODIC_TASKS = [clear_old_comment_ips]
+
+
+def keep_scheduled(a_task: Task, *, run_after=None) -> bool:
+    """
+    Queue `a_task` (without arguments) to run at `run_after` (now when None),
+    unless a run of it is already waiting: however many workers start, or however
+    a run ended, there is one. Returns whether it queued one.
+
+    django.tasks has no scheduler; the worker calls this for PERIODIC_TASKS when it
+    starts (comments/management/commands/db_worker.py) and each run queues the
+    next. Only with the database backend: another one would run it at once, and
+    the run would queue the next, for ever.
+    """
+    if not isinstance(a_task.get_backend(), DatabaseBackend):
+        return False
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [SCHEDULE_LOCK_SPACE, a_task.module_path],
+            )
+        waiting = DBTaskResult.objects.filter(
+            task_path=a_task.module_path, status=TaskResultStatus.READY
+        )
+        if waiting.exists():
+            return False
+        enqueue(a_task, run_after=run_after)
+    return True

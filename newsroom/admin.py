@@ -1,12 +1,20 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.cache import never_cache
 
 from comments.models import Comment
+from newsroom import personal_data
+from newsroom.forms import PersonalDataRequestForm
 from newsroom.interchange import views as interchange
-from newsroom.models import Article
+from newsroom.models import Article, PersonalDataRequest
 
 
 @admin.register(Article)
@@ -131,3 +139,101 @@ def queue_url(article: Article, status: str) -> str:
         reverse("admin:comments_comment_changelist")
         + f"?article={article.pk}&status={status}"
     )
+
+
+@admin.register(PersonalDataRequest)
+class PersonalDataRequestAdmin(admin.ModelAdmin):
+    """
+    The log of personal-data requests, and the tool that carries them out (in
+    place of "add"): export or erase what is held about an email address.
+
+    Only superusers and those given "Can add personal data request" use the tool;
+    the Editors and Moderators groups get nothing here: it exports IP addresses
+    and deletes accounts, beyond moderating. The log shows counts, never whose.
+    """
+
+    list_display = ["done_at", "action", "who", "summary_text"]
+    list_filter = ["action"]
+    date_hierarchy = "done_at"
+    fields = ["action", "who", "done_at", "summary_text"]
+    readonly_fields = ["action", "who", "done_at", "summary_text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("done_by")
+
+    @admin.display(description="By")
+    def who(self, entry: PersonalDataRequest) -> str:
+        if entry.by_the_reader:
+            return "The reader, on their account page"
+        return str(entry.done_by or "—")
+
+    @admin.display(description="What was done")
+    def summary_text(self, entry: PersonalDataRequest) -> str:
+        counts = sorted(entry.summary.items())  # PostgreSQL keeps no key order
+        return ", ".join(f"{key}: {n}" for key, n in counts) or "—"
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Those who may carry out requests see what was done.
+        return super().has_view_permission(request, obj) or self.has_add_permission(
+            request
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record of what was done
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @method_decorator(never_cache)
+    def add_view(self, request, form_url="", extra_context=None):
+        """Export or erase: the form, the erasure's confirmation, the result."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PersonalDataRequestForm(request.POST or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Export or erase personal data",
+            "form": form,
+            "retention_days": settings.COMMENT_IP_RETENTION_DAYS,
+        }
+        if request.method != "POST" or not form.is_valid():
+            return TemplateResponse(
+                request, "admin/newsroom/personaldatarequest/tool.html", context
+            )
+        email, mode = form.cleaned_data["email"], form.cleaned_data["mode"]
+        person = personal_data.person_with_address(email)
+        if "export" in request.POST:
+            data = personal_data.export(person, done_by=request.user)
+            return personal_data.download(data)
+        if "confirm" not in request.POST:
+            context |= {
+                "title": "Erase personal data?",
+                "email": email,
+                "mode": personal_data.Mode(mode),
+                "counts": personal_data.counts(person),
+                "accounts": person.users,
+                "staff": person.staff,
+            }
+            return TemplateResponse(
+                request,
+                "admin/newsroom/personaldatarequest/confirm_erase.html",
+                context,
+            )
+        try:
+            entry = personal_data.erase(person, mode, done_by=request.user)
+        except personal_data.StaffAccount as refusal:
+            form.add_error(
+                "email",
+                f"This address belongs to staff ({', '.join(refusal.usernames)}): "
+                "remove their staff status first, then erase.",
+            )
+            return TemplateResponse(
+                request, "admin/newsroom/personaldatarequest/tool.html", context
+            )
+        self.message_user(
+            request, f"Erased. {self.summary_text(entry)}.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(
+            reverse("admin:newsroom_personaldatarequest_changelist")
+        )

@@ -404,3 +404,9 @@ COMMENTS_LIVE_SECONDS = env_int("COMMENTS_LIVE_SECONDS", 30)
 # for up to this many seconds after they changed, then is rendered again (a
 # reader's own like shows at once in their browser).
 COMMENTS_LIKES_FRESHNESS = env_int("COMMENTS_LIKES_FRESHNESS", 10)
+
+# --- Readers' personal data -------------------------------------------------------
+# Comments keep the IP address and browser they were posted from for moderation
+# (flood limits, IP bans) this many days; the task worker then clears them
+# (comments.retention).
+COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)

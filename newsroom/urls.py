@@ -31,6 +31,14 @@ urlpatterns = [
         comment_views.sign_out,
         name="comment_sign_out",
     ),
+    # The reader's own data: download it, close the account.
+    path("accounts/data/", views.your_data, name="account_data"),
+    path(
+        "accounts/data/download/",
+        views.download_your_data,
+        name="account_data_download",
+    ),
+    path("accounts/deleted/", views.account_deleted, name="account_deleted"),
     # allauth's provider callbacks, with the callback address from SITE_URL.
     *accounts.callback_urlpatterns(),
     path("accounts/", include("allauth.urls")),

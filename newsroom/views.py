@@ -1,21 +1,35 @@
-"""The reader's side of the site: the front page, the article page, error pages."""
+"""
+The reader's side of the site: the front page, the article page, a signed-in
+reader's own data (download it, close the account), error pages.
+"""
 
 import sys
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, keep_sort, shares_page
 from comments.tokens import absolute
-from newsroom import pagecache
+from newsroom import pagecache, personal_data
+from newsroom.forms import DeleteAccountForm
 from newsroom.models import Article
 
 
@@ -86,6 +100,44 @@ def article_at(request, slug: str) -> Article:
     if not request.path.startswith(article.get_absolute_url()):
         raise Http404("No article at this address.")
     return article
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def your_data(request):
+    """What the site holds about the signed-in reader; closing their account."""
+    user = request.user
+    person = personal_data.person_of_account(user)
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and not user.is_staff and form.is_valid():
+        personal_data.erase(
+            person, form.cleaned_data["mode"], done_by=None, by_the_reader=True
+        )
+        logout(request)
+        return HttpResponseRedirect(reverse("account_deleted"))
+    return render(
+        request,
+        "account/data.html",
+        {
+            "counts": personal_data.counts(person),
+            "form": form,
+            "retention_days": settings.COMMENT_IP_RETENTION_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def download_your_data(request):
+    person = personal_data.person_of_account(request.user)
+    data = personal_data.export(person, done_by=request.user, by_the_reader=True)
+    return personal_data.download(data)
+
+
+def account_deleted(request):
+    return render(request, "account/deleted.html")
 
 
 @never_cache

@@ -121,3 +121,93 @@ def bulk_action(client, action: str, *comments):
         "/admin/comments/comment/?status=all",
         {"action": action, "_selected_action": [c.pk for c in comments]},
     )
+
+
+def make_reader_with_history(article, **fields):
+    """
+    Grace: an account with a verified and an unverified address and an X login,
+    a comment signed in, a guest comment under another verified address of hers
+    (typed in capitals), a subscription with a notice waiting, a mail to her, a ban
+    on her address and an editor's edit of her comment. Bob replies to her.
+    """
+    from allauth.socialaccount.models import SocialAccount
+
+    from comments.models import (
+        Ban,
+        ModerationAction,
+        Notice,
+        OutboundMail,
+        Subscription,
+    )
+
+    user = make_verified_user(
+        username="grace", email="grace@example.com", first_name="Grace", **fields
+    )
+    user.emailaddress_set.create(email="ghopper@example.org", verified=True)
+    user.emailaddress_set.create(email="maybe-grace@example.net", verified=False)
+    SocialAccount.objects.create(user=user, provider="twitter_oauth2", uid="4242")
+    signed_in = make_comment(
+        article,
+        user=user,
+        author_name="Grace Hopper",
+        author_email="grace@example.com",
+        author_provider="twitter_oauth2",
+        author_account="@ghopper (X id 4242)",
+        author_avatar="avatars/grace.png",
+        body="Signed-in words of Grace.",
+        ip_address="203.0.113.7",
+        user_agent="GraceBrowser/1.0",
+    )
+    as_guest = make_comment(
+        article,
+        author_name="G. Hopper",
+        author_email="GHopper@Example.org",
+        author_url="https://grace.example.org/",
+        body="Guest words of Grace.",
+        ip_address="203.0.113.8",
+        status="spam",
+    )
+    unproven = make_comment(
+        article,
+        author_name="Not Grace",
+        author_email="maybe-grace@example.net",
+        body="Words under an unverified address.",
+    )
+    reply = make_comment(
+        article,
+        parent=signed_in,
+        author_name="Bob Builder",
+        author_email="bob@example.com",
+        body="Bob answers.",
+        ip_address="198.51.100.9",
+    )
+    subscription = Subscription.objects.create(
+        email="grace@example.com",
+        user=user,
+        topic=Subscription.Topic.COMMENTS,
+        article=article,
+        status=Subscription.Status.CONFIRMED,
+    )
+    Notice.objects.create(subscription=subscription, comment=reply, is_reply=True)
+    Subscription.objects.create(
+        email="bob@example.com", topic=Subscription.Topic.POSTS, status="confirmed"
+    )
+    OutboundMail.objects.create(
+        to=["Grace@Example.com"], subject="A reply to your comment", body="…"
+    )
+    OutboundMail.objects.create(to=["bob@example.com"], subject="For Bob", body="…")
+    Ban.objects.create(kind="email", email="ghopper@example.org", reason="Shouting")
+    ModerationAction.objects.create(
+        comment=signed_in,
+        action="edit",
+        changes={"author_url": ["https://old.grace.example/", ""]},
+        note="tidied",
+    )
+    return {
+        "user": user,
+        "signed_in": signed_in,
+        "as_guest": as_guest,
+        "unproven": unproven,
+        "reply": reply,
+        "subscription": subscription,
+    }

@@ -6,6 +6,7 @@ a comment's own page with its history and the moderate, reply and ban views.
 import datetime
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
@@ -121,6 +122,16 @@ class CommentAdmin(admin.ModelAdmin):
         css = {"all": ["comments/admin.css"]}
 
     # The list
+
+    def get_fieldsets(self, request, obj=None):
+        # Moderation needs where a comment came from only while it is fresh.
+        days = settings.COMMENT_IP_RETENTION_DAYS
+        name, author = self.fieldsets[1]
+        note = (
+            f"The IP address and browser are kept {days} days after a comment is "
+            "posted, then cleared: older comments have none."
+        )
+        return [self.fieldsets[0], (name, author | {"description": note})]
 
     def get_queryset(self, request):
         replies = (

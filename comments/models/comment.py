@@ -25,6 +25,25 @@ NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
 URL_MAX_LENGTH = 200
 
+# What an erased author leaves on a comment of theirs (comments.personal_data): no
+# name, address, website, account, picture or trace of their connection. Shown as
+# "Anonymous" (Comment.display_name).
+ANONYMOUS = {
+    "user": None,
+    "author_name": "",
+    "author_email": "",
+    "author_url": "",
+    "author_provider": "",
+    "author_account": "",
+    "author_avatar": "",
+    "author_is_staff": False,
+    "ip_address": None,
+    "user_agent": "",
+}
+# The text of a comment its author asked to have removed: the row stays, hidden,
+# because its replies (other readers' words) hang from it.
+ERASED_TEXT = "[removed at the author's request]"
+
 
 def search_document() -> Upper:
     """
@@ -50,6 +69,12 @@ def search_document() -> Upper:
     )
 
 
+# A comment that still holds where it came from: the IP address and browser kept
+# for moderation while a comment is fresh, cleared after COMMENT_IP_RETENTION_DAYS
+# (comments.retention). An index over this condition holds only such comments.
+KEEPS_ADDRESS = models.Q(ip_address__isnull=False) | ~models.Q(user_agent="")
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.APPROVED)
@@ -59,6 +84,41 @@ class CommentQuerySet(models.QuerySet):
         return get_user_model().objects.filter(
             models.Exists(self.filter(user=models.OuterRef("pk")))
         )
+
+    def by_person(self, emails, users) -> "CommentQuerySet":
+        """
+        Comments written with any of these addresses (whatever their case: imported
+        comments may keep capitals) or by any of these accounts.
+        """
+        match = models.Q(pk__in=[])
+        for email in emails:
+            match |= models.Q(author_email__iexact=email)
+        if users:
+            match |= models.Q(user__in=users)
+        return self.filter(match)
+
+    def anonymise(self) -> int:
+        """Keep the comments' text, forget who wrote them (see ANONYMOUS)."""
+        return self.update(**ANONYMOUS)
+
+    def erase(self) -> int:
+        """
+        Hide the comments and forget both who wrote them and what they said. The
+        rows stay as removed placeholders: deleting one would delete its replies
+        too (the foreign key cascades in PostgreSQL), and a reimport would find no
+        trace of it and bring it back.
+        """
+        return self.update(
+            **ANONYMOUS,
+            status=Comment.Status.REMOVED,
+            body=ERASED_TEXT,
+            body_html=render_body(ERASED_TEXT),
+            moderation_reason="erased at the author's request",
+        )
+
+    def keeping_addresses(self) -> "CommentQuerySet":
+        """Comments that still hold an IP address or a browser (user agent)."""
+        return self.filter(KEEPS_ADDRESS)
 
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
         """
@@ -294,6 +354,13 @@ class Comment(models.Model):
             # across statuses, and search (see search_document above).
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
             models.Index(fields=["created_at"], name="comment_created_idx"),
+            # Retention: the comments whose IP address is still to be cleared, and
+            # only those, so the hourly clearing never reads the cleared millions.
+            models.Index(
+                fields=["created_at"],
+                condition=KEEPS_ADDRESS,
+                name="comment_address_kept_idx",
+            ),
             GinIndex(
                 OpClass(search_document(), name="gin_trgm_ops"),
                 name="comment_search_idx",
@@ -344,7 +411,7 @@ class Comment(models.Model):
 
     @property
     def body_as_html(self) -> SafeString:
-        # body_html is only ever written by save(), from render_body().
+        # body_html is only ever written from render_body() (save(), erase()).
         return mark_safe(self.body_html)  # noqa: S308
 
     @property

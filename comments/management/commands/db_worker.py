@@ -17,6 +17,12 @@ is an orphan. (Should that connection drop while its worker lives on, say throug
 PostgreSQL restart, a starting worker may run its task a second time beside it:
 harmless, for the same reason.)
 
+It then makes sure the periodic tasks (`comments.tasks.PERIODIC_TASKS`: clearing
+old comments' IP addresses) are queued: django.tasks has no scheduler, so each run
+of such a task queues the next, and a starting worker queues one if none waits (a
+first start, a run that died). Any number of workers may start at once: one run
+is queued.
+
 This command overrides django-tasks-db's of the same name because `comments` comes
 before `django_tasks_db` in INSTALLED_APPS.
 """
@@ -27,6 +33,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 from django_tasks_db.models import DBTaskResult
+
+from comments import tasks
 
 logger = logging.getLogger(__name__)
 
@@ -101,4 +109,6 @@ class Command(WorkerCommand):
                 task.task_path,
                 task.worker_ids[-1] if task.worker_ids else "?",
             )
+        for periodic in tasks.PERIODIC_TASKS:
+            tasks.keep_scheduled(periodic)
         super().handle(*args, **options)
