@@ -21,15 +21,19 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import CharField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 
 from comments import tokens
 from comments.models import (
     Ban,
     Comment,
+    Like,
     ModerationAction,
     Notice,
     OutboundMail,
+    Report,
     Subscription,
 )
 
@@ -90,6 +94,16 @@ def bans_on(person: Person) -> models.QuerySet[Ban]:
     return Ban.objects.filter(match)
 
 
+def likes_by(person: Person) -> models.QuerySet[Like]:
+    """Likes given while signed in (a guest's likes are known by browser only)."""
+    return Like.objects.filter(user__in=[user.pk for user in person.users])
+
+
+def reports_by(person: Person) -> models.QuerySet[Report]:
+    """Reports made while signed in (a guest's, by browser and address only)."""
+    return Report.objects.filter(user__in=[user.pk for user in person.users])
+
+
 def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, Any]]]:
     """
     Everything above as plain JSON values. For the reader themselves (their own
@@ -119,6 +133,26 @@ def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, 
                 "sent_at": iso(mail.sent_at),
             }
             for mail in mail_to(person).order_by("created_at")
+        ],
+        "likes": [
+            {
+                "comment": like.comment_id,
+                "article": like.comment.article.title,
+                "at": iso(like.created_at),
+            }
+            for like in likes_by(person)
+            .select_related("comment__article")
+            .order_by("created_at")
+        ],
+        "reports": [
+            {
+                "comment": report.comment_id,
+                "reason": report.get_reason_display(),
+                "note": report.note,
+                "ip_address": str(report.ip_address) if report.ip_address else None,
+                "at": iso(report.created_at),
+            }
+            for report in reports_by(person).order_by("created_at")
         ],
     }
     if not for_the_reader:
@@ -204,6 +238,8 @@ def counts(person: Person) -> dict[str, int]:
         "subscriptions": subscriptions_of(person).count(),
         "mails": mail_to(person).count(),
         "bans": bans_on(person).count(),
+        "likes": likes_by(person).count(),
+        "reports": reports_by(person).count(),
     }
 
 
@@ -237,6 +273,15 @@ def erase(person: Person, mode: str) -> dict[str, int]:
     done["subscriptions deleted"] = subscriptions.count()
     subscriptions.delete()
     done["mails deleted"], _ = mail_to(person).delete()
+    # Likes go (their counts follow: comments/migrations/0016); reports stay for
+    # the moderators, without who made them.
+    done["likes deleted"], _ = likes_by(person).delete()
+    reports = reports_by(person)
+    done["reports made anonymous"] = reports.update(
+        user=None,
+        browser=Concat(Value("erased:"), Cast("pk", CharField())),
+        ip_address=None,
+    )
     done["bans kept"] = bans_on(person).exclude(kind=Ban.Kind.ACCOUNT).count()
     transaction.on_commit(lambda: delete_unused_pictures(pictures))
     return done

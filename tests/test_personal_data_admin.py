@@ -312,3 +312,39 @@ def test_the_tool_takes_posts_with_a_csrf_token_only(grace):
 
     assert response.status_code == 403
     assert Comment.objects.filter(author_name="Grace Hopper").exists()
+
+
+def test_her_likes_and_reports_are_exported_and_erased(officer_client, grace, article):
+    from comments.models import Like, LikeCount, Report
+
+    user = get_user_model().objects.get(username="grace")
+    other = factories.make_comment(article, author_name="Bob", body="Bob's point.")
+    Like.objects.create(comment=other, user=user)
+    Like.objects.create(comment=other, browser="someone-else")
+    Report.objects.create(
+        comment=other,
+        user=user,
+        reason="other",
+        note="Grace's note",
+        ip_address="203.0.113.7",
+    )
+
+    data = export(officer_client, "grace@example.com")
+    assert [like["comment"] for like in data["likes"]] == [other.pk]
+    assert [report["note"] for report in data["reports"]] == ["Grace's note"]
+
+    erase(officer_client, "grace@example.com", "anonymise")
+
+    assert LikeCount.objects.get(comment=other).count == 1
+    assert not Like.objects.filter(user__username="grace").exists()
+    report = Report.objects.get()
+    assert (report.user, report.ip_address, report.note) == (None, None, "Grace's note")
+    assert report.browser.startswith("erased:")
+    entry = PersonalDataRequest.objects.get(action="erase")
+    assert (
+        entry.summary["likes deleted"],
+        entry.summary["reports made anonymous"],
+    ) == (
+        1,
+        1,
+    )
