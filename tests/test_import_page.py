@@ -99,11 +99,10 @@ def test_a_running_import_shows_its_progress(importer_client):
     [
         ("notes.txt", b"just some text", "it is not XML, or it is cut short"),
         ("cut.xml.gz", gzip.compress(b"<rss>" * 10)[:15], "not XML, or it is cut"),
-        ("feed.xml", b"<?xml version='1.0'?><html></html>", "not a WordPress export"),
         (
-            "disqus.xml",
-            b"<?xml version='1.0'?><disqus xmlns='http://disqus.com'></disqus>",
-            "Disqus exports can&#x27;t be imported yet",
+            "feed.xml",
+            b"<?xml version='1.0'?><html></html>",
+            "not a WordPress or Disqus export",
         ),
         (
             "lol.xml",
@@ -111,7 +110,7 @@ def test_a_running_import_shows_its_progress(importer_client):
             "Refused: the file declares entities",
         ),
     ],
-    ids=["text", "cut-gzip", "other-xml", "disqus", "entities"],
+    ids=["text", "cut-gzip", "other-xml", "entities"],
 )
 def test_a_bad_file_is_a_form_error(importer_client, name, data, error):
     response = upload(importer_client, name, data)
@@ -144,3 +143,38 @@ def test_an_unknown_job_is_not_found(importer_client):
         importer_client.get(f"{PAGE}{'0' * 8}-0000-4000-8000-{'0' * 12}/").status_code
         == 404
     )
+
+
+def test_a_disqus_export_is_imported_and_its_unmatched_threads_listed(
+    importer_client,
+):
+    from tests.test_import_disqus import HEAD, post, thread
+
+    story = factories.make_article(title="Disqus story")
+    here, elsewhere = story.get_absolute_url(), "/2010/01/01/gone/"
+    data = (
+        HEAD
+        + "".join(
+            [
+                thread("1", f"https://old.example{here}"),
+                thread("2", f"https://old.example{elsewhere}"),
+                post("10", "1"),
+                post("11", "1", parent="10", spam=True),
+                post("12", "2"),
+            ]
+        )
+        + "\n</disqus>\n"
+    )
+    response = upload(importer_client, "disqus.xml", data.encode())
+    assert response.status_code == 302
+    job_id = re.search(r"/import/([0-9a-f-]{36})/$", response["Location"])[1]
+    queued = DBTaskResult.objects.get(task_path="newsroom.interchange.jobs.run_import")
+    assert queued.args_kwargs["args"] == [job_id, "disqus", False]
+
+    jobs.run_import.call(job_id, "disqus", False)
+
+    page = importer_client.get(response["Location"]).content.decode()
+    assert "Comments imported: 2 (1 approved, 1 spam)." in page
+    assert "Disqus threads with no article here" in page
+    assert f"https://old.example{elsewhere}: 1 comment" in page
+    assert Comment.objects.filter(article=story).count() == 2

@@ -27,6 +27,7 @@ CLEAR_MESSAGES = (
 ALLOWED_TAGS = {"li", "article", "header", "span", "b", "a", "time", "div", "p", "br"}
 ALLOWED_ATTRIBUTES = {
     "id", "class", "href", "rel", "datetime", "dir", "aria-hidden", "aria-label",
+    "data-liked",
 }  # fmt: skip
 _addresses = itertools.count(1)
 
@@ -45,12 +46,21 @@ class CommentListAudit(HTMLParser):
         for name, value in attrs:
             if name not in ALLOWED_ATTRIBUTES:
                 self.problems.append(f"attribute {name} on <{tag}>")
-            if name == "href" and not re.match(
-                r"(https?://|#c-\d+$|\?replytocom=)", value or ""
+            if name == "href" and not (
+                re.match(r"(https?://|#c-\d+$|\?replytocom=)", value or "")
+                or self.is_our_link(value or "")
             ):
                 self.problems.append(f"link to {value!r}")
+            if name == "data-liked" and value not in ("0", "1"):
+                self.problems.append(f"data-liked {value!r}")
             if name == "id" and value not in {f"c-{pk}" for pk in self.comment_ids}:
                 self.problems.append(f"id {value!r}")
+
+
+    def is_our_link(self, href: str) -> bool:
+        """A comment's like or report page, of a comment on the page."""
+        match = re.fullmatch(r"/comments/(\d+)/(like|report)/", href)
+        return bool(match) and int(match[1]) in self.comment_ids
 
 
 def audit(page: str) -> list[str]:

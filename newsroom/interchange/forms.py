@@ -10,14 +10,14 @@ from django.core.files.uploadedfile import UploadedFile
 from newsroom.interchange.importing import root_element
 
 # What each export's root element says it is.
-FORMATS = {"rss": "wordpress"}
-NOT_YET = {"disqus": "Disqus exports can't be imported yet: only WordPress ones."}
+FORMATS = {"rss": "wordpress", "disqus": "disqus"}
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Export file",
-        help_text="A WordPress export (Tools → Export → All content), .xml or .xml.gz.",
+        help_text="A WordPress export (Tools → Export → All content) or a Disqus "
+        "export (Moderation → Export), .xml or .xml.gz.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.gz,.wxr"}),
     )
     with_pingbacks = forms.BooleanField(
@@ -46,11 +46,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 "This file is not an export: it is not XML, or it is cut short."
             ) from None
-        if root in NOT_YET:
-            raise forms.ValidationError(NOT_YET[root])
         if root not in FORMATS:
             raise forms.ValidationError(
-                f"This XML file (<{root}>) is not a WordPress export."
+                f"This XML file (<{root}>) is not a WordPress or Disqus export."
             )
         self.file_format = FORMATS[root]
         return upload

@@ -19,7 +19,7 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -27,10 +27,11 @@ from django.tasks import task
 from django.utils import timezone
 
 from comments.tasks import enqueue
+from newsroom.interchange.disqus import DisqusError, import_disqus
 from newsroom.interchange.importing import ImportReport
 from newsroom.interchange.wordpress import WXRError, import_wxr
 
-FORMAT_LABELS = {"wordpress": "WordPress export (WXR)"}
+FORMAT_LABELS = {"wordpress": "WordPress export (WXR)", "disqus": "Disqus export"}
 
 
 def folder() -> Path:
@@ -102,10 +103,17 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
             job_id, bytes_read=done, size=size, comments=report.comments_imported
         )
 
+    unmatched: dict[str, int] = {}
     try:
         with path.open("rb") as file:
-            report = read(file, file_format, with_pingbacks, progress)
-    except WXRError as error:
+            if file_format == "disqus":
+                outcome = import_disqus(file, on_progress=progress)
+                report, unmatched = outcome.report, dict(outcome.unmatched)
+            else:
+                report = import_wxr(
+                    file, with_pingbacks=with_pingbacks, on_progress=progress
+                )
+    except (WXRError, DisqusError) as error:
         path.unlink(missing_ok=True)  # of no further use, and holds personal data
         write_status(job_id, state="failed", error=str(error))
         return {"error": str(error)}
@@ -119,13 +127,6 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
         raise
     path.unlink(missing_ok=True)
     result = report.as_dict()
-    write_status(job_id, state="done", report=result)
+    # Disqus threads whose page is not here: their link and comments left out.
+    write_status(job_id, state="done", report=result, unmatched=unmatched)
     return result
-
-
-def read(
-    file: BinaryIO, file_format: str, with_pingbacks: bool, progress: Any
-) -> ImportReport:
-    if file_format == "wordpress":
-        return import_wxr(file, with_pingbacks=with_pingbacks, on_progress=progress)
-    raise WXRError(f"{file_format} files can't be imported yet.")

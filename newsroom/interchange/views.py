@@ -61,5 +61,6 @@ def import_status(request: HttpRequest, site: AdminSite, job_id: str) -> HttpRes
             "running": status.get("state") in ("queued", "running"),
             "estimate": jobs.estimate(status),
             "report_lines": report.lines() if report else [],
+            "unmatched": sorted(status.get("unmatched", {}).items()),
         },
     )
