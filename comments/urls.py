@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import author_views, subscription_views, views
+from comments import author_views, reader_views, subscription_views, views
 
 app_name = "comments"
 
@@ -18,4 +18,5 @@ urlpatterns = [
         "unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"
     ),
     path("subscriptions/", subscription_views.subscriptions, name="subscriptions"),
+    path("yours/", reader_views.your_comments, name="yours"),
 ]

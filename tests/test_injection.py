@@ -56,7 +56,6 @@ class CommentListAudit(HTMLParser):
             if name == "id" and value not in {f"c-{pk}" for pk in self.comment_ids}:
                 self.problems.append(f"id {value!r}")
 
-
     def is_our_link(self, href: str) -> bool:
         """A comment's like or report page, of a comment on the page."""
         match = re.fullmatch(r"/comments/(\d+)/(like|report)/", href)

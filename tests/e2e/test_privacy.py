@@ -136,3 +136,16 @@ def test_personal_data_screenshots(new_page, story, grace, width):
     screenshot(reader, f"account-deleted-{width}")
     officer.goto("/admin/newsroom/personaldatarequest/")
     screenshot(officer, f"personal-data-log-{width}")
+
+
+def test_a_reader_finds_their_comments_from_the_header(new_page, story, grace):
+    page = new_page(width=390)
+    reader_sign_in(page)
+    page.goto(story.get_absolute_url())
+
+    page.get_by_role("link", name="Your comments").click()
+
+    expect(page.get_by_role("heading", name="Your comments")).to_be_visible()
+    expect(page.get_by_text("Signed-in words of Grace.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your subscriptions")).to_be_visible()
+    screenshot(page, "your-comments-390")
