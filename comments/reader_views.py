@@ -45,12 +45,7 @@ def your_comments(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     email = notifications.verified_email(request.user)
-    subscriptions = (
-        Subscription.objects.owned_by(request.user, email)
-        .exclude(status=Subscription.Status.UNSUBSCRIBED)
-        .select_related("article")
-        .order_by("topic", "-requested_at")
-    )
+    subscriptions = Subscription.objects.listed_for(request.user, email)
     return render(
         request,
         "comments/your_comments.html",

@@ -110,12 +110,7 @@ def unsubscribe(request, token: str):
 def subscriptions(request):
     """See and change what mail a signed-in reader gets."""
     email = notifications.verified_email(request.user)
-    mine = (
-        Subscription.objects.owned_by(request.user, email)
-        .exclude(status=Subscription.Status.UNSUBSCRIBED)
-        .select_related("article")
-        .order_by("topic", "-requested_at")
-    )
+    mine = Subscription.objects.listed_for(request.user, email)
     if request.method == "POST":
         keep = set(request.POST.getlist("keep"))
         with transaction.atomic():

@@ -22,6 +22,15 @@ class SubscriptionQuerySet(models.QuerySet):
     def for_article_comments(self, article_id: int) -> "SubscriptionQuerySet":
         return self.filter(topic=Subscription.Topic.COMMENTS, article_id=article_id)
 
+    def listed_for(self, user, email: str | None) -> "SubscriptionQuerySet":
+        """What a signed-in reader is subscribed to (or asked to be), as listed."""
+        return (
+            self.owned_by(user, email)
+            .exclude(status=Subscription.Status.UNSUBSCRIBED)
+            .select_related("article")
+            .order_by("topic", "-requested_at")
+        )
+
     def owned_by(self, user, email: str | None) -> "SubscriptionQuerySet":
         """A signed-in reader's subscriptions: made while signed in, or to their
         verified address."""
