@@ -222,3 +222,42 @@ def test_counts_follow_likes_however_they_go(
 
     assert LikeCount.objects.get(comment=comment).count == 2
     assert count_shown(article_page(Client(), article), comment) == "2"
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_likes_reports_and_picks_keep_the_page_at_fixed_queries(
+    article, rules, reader, client, count, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from comments.models import Comment, Report
+
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author_name=f"R{n}",
+            body=f"text {n}",
+            body_html=f"<p>text {n}</p>",
+            status="approved",
+            featured_at=timezone.now() if n % 100 == 0 else None,
+        )
+        for n in range(count)
+    )
+    comments = list(Comment.objects.all())
+    Like.objects.bulk_create(Like(comment=c, user=reader) for c in comments[::3])
+    Like.objects.bulk_create(Like(comment=c, browser="other") for c in comments[::2])
+    Report.objects.bulk_create(
+        Report(comment=c, reason="spam", browser="r") for c in comments[::10]
+    )
+
+    with django_assert_num_queries(4):  # anonymous: state, article, rules, comments
+        anonymous = Client().get(article.get_absolute_url()).content.decode()
+    with django_assert_num_queries(1):  # then from the cache
+        Client().get(article.get_absolute_url())
+    # Signed in: session, user, article, rules, and their likes and held comments
+    # in one query; the list from the cache.
+    with django_assert_num_queries(5):
+        mine = client.get(article.get_absolute_url()).content.decode()
+    assert anonymous.count('<li id="c-') == count
+    assert anonymous.count("Editors' pick</span>") == len(comments[::100])
+    assert mine.count('data-liked="1"') == len(comments[::3])
