@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint types migrations-check format install migrate bench profile load faults editor clean
+.PHONY: run test lint types migrations-check format install migrate bench profile load faults editor clean import
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -89,6 +89,13 @@ load: install
 # mid-send.
 faults: install
 	$(BIN)/python -m bench.faults
+
+# Bring in another system's comments: `make import FILE=export.xml[.gz]` reads a
+# WordPress export (WXR) or a Disqus export, whichever the file is, into the site
+# `make run` serves (see the README, "Moving from WordPress").
+import: migrate
+	@test -n "$(FILE)" || { echo "Say which file: make import FILE=export.xml"; exit 2; }
+	DEBUG=1 $(BIN)/python manage.py import_comments "$(FILE)"
 
 editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
