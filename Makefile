@@ -90,6 +90,13 @@ load: install
 faults: install
 	$(BIN)/python -m bench.faults
 
+# By hand after changing the exporter: WordPress's own importer (its three
+# parsers, under PHP) reads our WXR. Needs php-cli, php-xml and
+# WORDPRESS_IMPORTER=<a checkout of the wordpress-importer plugin>.
+.PHONY: check-wordpress-importer
+check-wordpress-importer: install
+	DEBUG=1 $(BIN)/python -m pytest -p no:cacheprovider bench/wordpress_importer
+
 # Bring in another system's comments: `make import FILE=export.xml[.gz]` reads a
 # WordPress export (WXR) or a Disqus export, whichever the file is, into the site
 # `make run` serves (see the README, "Moving from WordPress").
