@@ -54,6 +54,11 @@ BUDGETS = {
     "admin queue p50": (150, "max", "ms"),
     # Open pages asking for new comments (comments.views.live): a cached count.
     "live count req/s 16 clients": (2000, "min", "/s"),
+    # A like is a small insert (its counts kept by triggers), not a comment.
+    "like p50 1 client": (15, "max", "ms"),
+    "likes/s 8 clients": (150, "min", "/s"),
+    "likes counted once": (1, "min", ""),
+    "anonymous req/s 16 clients after likes": (1000, "min", "/s"),
 }
 # How often an open page asks (settings.COMMENTS_LIVE_SECONDS, its default).
 LIVE_SECONDS = 30
@@ -189,6 +194,36 @@ def held_author_cookie(site: Site, url: str) -> str:
 
 def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Path):
     """Forms to post, each with its own stamp, and the cookie their CSRF token needs."""
+    return prepare_forms(
+        site,
+        article_id,
+        url,
+        count,
+        folder / "posts.txt",
+        lambda n: {
+            "body": f"bench post {n}: " + "words " * (n % 40),
+            "name": f"Bench Guest {n}",
+            "email": f"bench{n}@example.com",
+            "url": "",
+            "parent": "",
+        },
+    )
+
+
+def prepare_likes(site: Site, article_id: int, url: str, count: int, folder: Path):
+    """Guests' likes as the page's script sends them: a stamp each, no JSON asked."""
+    return prepare_forms(
+        site, article_id, url, count, folder / "likes.txt", lambda n: {}
+    )
+
+
+def prepare_forms(
+    site: Site, article_id: int, url: str, count: int, path: Path, fields
+) -> tuple[Path, str]:
+    """
+    Forms to send, one a line, each with its own stamp and `fields(n)`, and the
+    cookie their CSRF token needs.
+    """
     http = requests.Session()
     page = http.get(site.url + url).text
     token = re.search(r'csrfmiddlewaretoken" value="([^"]+)', page)[1]
@@ -197,31 +232,25 @@ def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Pat
         f"import json; from comments.forms import make_stamp; "
         f"print(json.dumps([make_stamp({article_id}) for _ in range({count})]))",
     )
-    path = folder / "posts.txt"
     with path.open("w") as out:
         for n, stamp in enumerate(stamps):
-            form = {
-                "csrfmiddlewaretoken": token,
-                "stamp": stamp,
-                "body": f"bench post {n}: " + "words " * (n % 40),
-                "name": f"Bench Guest {n}",
-                "email": f"bench{n}@example.com",
-                "url": "",
-                "parent": "",
-                "homepage": "",
-            }
-            out.write(urlencode(form) + "\n")
+            form = {"csrfmiddlewaretoken": token, "stamp": stamp, "homepage": ""}
+            out.write(urlencode(form | fields(n)) + "\n")
     return path, f"csrftoken={http.cookies['csrftoken']}"
 
 
 def posting(site: Site, article_id: int, posts: Path, cookie: str, offset=0) -> dict:
     """wrk's arguments for posting the prepared forms, from line `offset` on."""
-    path = f"/comments/post/{article_id}/"
+    return sending(site, f"/comments/post/{article_id}/", posts, cookie, offset)
+
+
+def sending(site: Site, path: str, forms: Path, cookie: str, offset=0) -> dict:
+    """wrk's arguments for sending prepared forms to `path`, from line `offset` on."""
     return {
         "url": site.url + path,
         "script": HERE / "post.lua",
         "env": {
-            "BENCH_POSTS": str(posts),
+            "BENCH_POSTS": str(forms),
             "BENCH_COOKIE": cookie,
             "BENCH_PATH": path,
             "BENCH_OFFSET": str(offset),
@@ -308,6 +337,51 @@ def run(seconds: int) -> dict:
         figures["posts stored once"] = int(
             accepted <= stored <= accepted + 9 and rows[0] == rows[1]
         )
+
+        # Likes, by guests (each its own browser and address), of one comment: the
+        # hot row a viral comment makes. Then the page: still served from the
+        # cache, the counts caught up within COMMENTS_LIKES_FRESHNESS.
+        liked = django(
+            site,
+            f"import json; from comments.models import Comment; print(json.dumps("
+            f"Comment.objects.filter(article_id={article_id}, status='approved')"
+            f".order_by('pk').values_list('pk', flat=True).first()))",
+        )
+        like_path = f"/comments/{liked}/like/"
+        with tempfile.TemporaryDirectory() as folder:
+            likes, cookie = prepare_likes(site, article_id, url, 20_000, Path(folder))
+            alone = wrk(
+                **sending(site, like_path, likes, cookie),
+                connections=1,
+                seconds=seconds,
+            )
+            offset = alone["requests"] + 10
+            result = wrk(
+                **sending(site, like_path, likes, cookie, offset),
+                connections=8,
+                seconds=seconds,
+            )
+        figures["like p50 1 client"] = alone["p50"]
+        figures["likes/s 1 client"] = alone["rps"]
+        figures["like p50 8 clients"] = result["p50"]
+        figures["likes/s 8 clients"] = result["rps"]
+        figures["likes refused"] = alone["errors"] + result["errors"]
+        counted = site.database.sql(
+            f"SELECT count FROM comments_likecount WHERE comment_id = {int(liked)}"
+        )[0][0]
+        answered = (
+            alone["requests"] - alone["errors"] + result["requests"] - result["errors"]
+        )
+        # Each answered like counted once; up to one more per connection may have
+        # been counted while wrk stopped waiting for its answer.
+        figures["likes counted once"] = int(answered <= counted <= answered + 9)
+        after = wrk(
+            site.url + url,
+            connections=16,
+            seconds=seconds,
+            headers=["Accept-Encoding: gzip, deflate, br"],
+        )
+        figures["anonymous req/s 16 clients after likes"] = after["rps"]
 
         queue = wrk(
             site.url + "/admin/comments/comment/",
