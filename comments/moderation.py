@@ -16,7 +16,7 @@ comments.
 Editors' actions follow the table `TRANSITIONS`, read by the pure `transition()`;
 `moderate()` applies an action to comments and records it, and is the one way the
 admin changes a comment's status. `feature()` makes comments editors' picks (or
-stops featuring them), also recorded.
+stops featuring them) and `undo()` takes a decision back, also recorded.
 """
 
 import datetime
@@ -298,3 +298,43 @@ def dismiss_reports(comments: QuerySet, actor) -> int:
             ModerationAction(comment_id=pk, action="dismiss", actor=actor) for pk in ids
         )
     return len(ids)
+
+
+# How long a moderator's decision can be taken back with "Undo" (or the u key).
+UNDO_SECONDS = 60
+
+
+def undo(comment_id: int, actor) -> str | None:
+    """
+    Take back `actor`'s last decision on the comment, if it is still the comment's
+    last one and at most UNDO_SECONDS old: the comment returns to the status it
+    had, recorded like any action. The status it returned to, or None.
+    """
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        last = (
+            ModerationAction.objects.filter(comment_id=comment_id)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if (
+            comment is None
+            or last is None
+            or last.actor_id != actor.pk
+            or last.action not in TRANSITIONS
+            or not last.from_status
+            or last.to_status != comment.status
+            or timezone.now() - last.created_at
+            > datetime.timedelta(seconds=UNDO_SECONDS)
+        ):
+            return None
+        Comment.objects.filter(pk=comment_id).update(status=last.from_status)
+        ModerationAction.objects.create(
+            comment=comment,
+            action=ModerationAction.Action.UNDO,
+            actor=actor,
+            from_status=comment.status,
+            to_status=last.from_status,
+            note=f"undid: {last.get_action_display().lower()}",
+        )
+    return last.from_status

@@ -12,7 +12,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.forms import Script
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ from comments.models import (
     Report,
     search_document,
 )
-from comments.moderation import dismiss_reports, feature, moderate
+from comments.moderation import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
 
 
 def identity(comment: Comment) -> str:
@@ -120,6 +121,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["comments/admin.css"]}
+        js = [Script("comments/moderation.js", type="module")]
 
     # The list
 
@@ -388,53 +390,66 @@ class CommentAdmin(admin.ModelAdmin):
         return require_POST(self._moderate)(request, comment_id)
 
     def _moderate(self, request, comment_id: int):
+        """
+        One decision on one comment: a quick button (post and back), or a key in
+        the queue (its script asks for JSON and updates the row in place).
+        """
         comment = get_object_or_404(Comment, pk=comment_id)
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         action = request.POST.get("moderate", "")
-        if action not in ACTION_LABELS:
-            messages.error(request, "Unknown moderation action.")
-            return self._back(request, comment_id)
-        one = Comment.objects.filter(pk=comment_id)
+        if action in ACTION_LABELS or action == Action.UNDO:
+            done, text = self.decide_one(request, comment, action)
+        else:
+            done, text = False, "Unknown moderation action."
+        if "application/json" in request.headers.get("Accept", ""):
+            comment.refresh_from_db(fields=["status"])
+            return JsonResponse(
+                {
+                    "done": done,
+                    "message": text,
+                    "status": comment.status,
+                    "status_label": comment.get_status_display(),
+                },
+                status=200 if done else 409,
+            )
+        (messages.success if done else messages.warning)(request, text)
+        return self._back(request, comment_id)
+
+    def decide_one(self, request, comment: Comment, action: str) -> tuple[bool, str]:
+        """Carry out `action` on the comment: whether it changed, and what to say."""
+        one = Comment.objects.filter(pk=comment.pk)
+        who = f"Comment {comment.pk} by {comment.display_name}"
+        if action == Action.UNDO:
+            status = undo(comment.pk, request.user)
+            if status is None:
+                return False, (
+                    f"Comment {comment.pk}: nothing of yours to undo (a decision can "
+                    f"be undone for {UNDO_SECONDS} seconds, while it is the last)."
+                )
+            label = Comment.Status(status).label.lower()
+            return True, f"{who}: back to {label}."
         if action == Action.DISMISS:
             if dismiss_reports(one, request.user):
-                messages.success(
-                    request,
-                    f"Readers' reports of comment {comment_id} by "
-                    f"{comment.display_name} dismissed: it stays.",
+                return (
+                    True,
+                    f"Readers' reports of comment {comment.pk} dismissed: it stays.",
                 )
-            else:
-                messages.warning(request, f"Comment {comment_id} has no open reports.")
-            return self._back(request, comment_id)
+            return False, f"Comment {comment.pk} has no open reports."
         if action in PICK_ACTIONS:
             changed, _ = feature(one, request.user, on=action == Action.FEATURE)
             if changed:
                 now = "now" if action == Action.FEATURE else "no longer"
-                messages.success(
-                    request,
-                    f"Comment {comment_id} by {comment.display_name} is {now} an "
-                    "editors' pick.",
-                )
-            else:
-                messages.warning(
-                    request,
-                    f"Comment {comment_id} was not changed: only approved comments "
-                    "can be editors' picks.",
-                )
-            return self._back(request, comment_id)
+                return True, f"{who} is {now} an editors' pick."
+            return False, (
+                f"Comment {comment.pk} was not changed: only approved comments can "
+                "be editors' picks."
+            )
         changed, _ = moderate(one, action, request.user)
-        if changed:
-            comment.refresh_from_db(fields=["status"])
-            messages.success(
-                request,
-                f"Comment {comment_id} by {comment.display_name}: "
-                f"{comment.get_status_display().lower()}.",
-            )
-        else:
-            messages.warning(
-                request, f"Comment {comment_id} was already in that state."
-            )
-        return self._back(request, comment_id)
+        if not changed:
+            return False, f"Comment {comment.pk} was already in that state."
+        comment.refresh_from_db(fields=["status"])
+        return True, f"{who}: {comment.get_status_display().lower()}."
 
     def reply_view(self, request, comment_id: int):
         return require_POST(self._reply)(request, comment_id)

@@ -28,6 +28,7 @@ class ModerationAction(models.Model):
         # By the comment's author, within the edit window (no actor for guests).
         AUTHOR_EDIT = "author_edit", "Edited by its author"
         AUTHOR_DELETE = "author_delete", "Deleted by its author"
+        UNDO = "undo", "Undid the last action"
         # By readers: enough reports hid an approved comment (no actor).
         REPORTED = "reported", "Hidden after readers' reports"
         FEATURE = "feature", "Made an editors' pick"

@@ -1,0 +1,168 @@
+// Moderation at the keyboard, in the queue: j and k move between comments, a
+// approves, s marks as spam, r removes, u undoes the last decision, o opens the
+// comment, ? lists the keys. A decision (a key, or a click on a row's button) is
+// the row's own button's request, sent without leaving the page: the row shows
+// the new status and the next comment gets the focus. Nothing fires while typing
+// in a field. Without JavaScript the buttons post and come back, as before.
+
+const table = document.getElementById("result_list");
+const form = document.getElementById("changelist-form");
+
+if (table && form) {
+  const token = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  const rows = [...table.querySelectorAll("tbody tr")];
+  const keys = {
+    a: "approve",
+    s: "spam",
+    r: "remove",
+  };
+  let current = -1;
+  let last = null; // the row of the last decision, for u
+
+  // What happened, said to everyone (a live region) with a button to take it back.
+  const bar = document.createElement("div");
+  bar.className = "keys-bar";
+  const said = document.createElement("span");
+  said.setAttribute("role", "status");
+  said.textContent = "Keyboard: j and k to move, a approve, s spam, r remove, u undo, ? all keys.";
+  const undoButton = document.createElement("button");
+  undoButton.type = "button";
+  undoButton.className = "button";
+  undoButton.textContent = "Undo";
+  undoButton.hidden = true;
+  bar.append(said, " ", undoButton);
+  form.before(bar);
+
+  const help = document.createElement("section");
+  help.className = "keys-help";
+  help.hidden = true;
+  help.setAttribute("aria-label", "Keyboard keys");
+  help.innerHTML = `<h2>Keys</h2><dl>
+    <dt>j / k</dt><dd>next / previous comment</dd>
+    <dt>a</dt><dd>approve</dd><dt>s</dt><dd>mark as spam</dd><dt>r</dt><dd>remove</dd>
+    <dt>u</dt><dd>undo the last decision</dd><dt>o</dt><dd>open the comment</dd>
+    <dt>?</dt><dd>show or hide these keys</dd></dl>`;
+  bar.after(help);
+
+  const pendingLink = [...document.querySelectorAll("#changelist-filter a")].find(
+    (link) => /^Pending \(\d/.test(link.textContent.trim()),
+  );
+  const baseTitle = document.title.replace(/^\(\d[\d,+]*\) /, "");
+  const showWaiting = (count) => {
+    document.title = `(${count.toLocaleString("en")}) ${baseTitle}`;
+    if (pendingLink) pendingLink.textContent = `Pending (${count.toLocaleString("en")})`;
+  };
+  let waiting = pendingLink ? Number(pendingLink.textContent.replace(/[^\d]/g, "")) : null;
+  if (waiting !== null) showWaiting(waiting);
+
+  const focusRow = (index) => {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    for (const row of rows) row.classList.remove("is-current");
+    const row = rows[current];
+    row.classList.add("is-current");
+    row.tabIndex = -1;
+    row.focus();
+  };
+
+  const urlOf = (row) => row.querySelector("button.quick")?.getAttribute("formaction");
+
+  const showStatus = (row, status, label) => {
+    const badge = row.querySelector(".status");
+    if (!badge) return;
+    badge.className = `status status--${status}`;
+    badge.textContent = label;
+  };
+
+  const decide = async (row, action) => {
+    const url = urlOf(row);
+    if (!url) return;
+    const body = new FormData();
+    body.append("csrfmiddlewaretoken", token);
+    body.append("moderate", action);
+    let answer;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      answer = await response.json();
+    } catch {
+      said.textContent = "The decision could not be sent. Check the connection and try again.";
+      return;
+    }
+    said.textContent = answer.message;
+    if (!answer.done) return;
+    const wasPending = row.dataset.status ? row.dataset.status === "pending" : row.querySelector(".status--pending") !== null;
+    showStatus(row, answer.status, answer.status_label);
+    row.dataset.status = answer.status;
+    if (waiting !== null) {
+      const nowPending = answer.status === "pending";
+      if (wasPending && !nowPending) waiting -= 1;
+      if (!wasPending && nowPending) waiting += 1;
+      showWaiting(Math.max(0, waiting));
+    }
+    if (action === "undo") {
+      row.classList.remove("is-decided");
+      undoButton.hidden = true;
+      last = null;
+      focusRow(rows.indexOf(row));
+    } else {
+      row.classList.add("is-decided");
+      last = row;
+      undoButton.hidden = false;
+      const next = rows.findIndex((r, i) => i > rows.indexOf(row) && !r.classList.contains("is-decided"));
+      focusRow(next === -1 ? rows.indexOf(row) : next);
+    }
+  };
+
+  undoButton.addEventListener("click", () => last && decide(last, "undo"));
+
+  // The rows' own buttons that change a status, clicked: the same, in place. (The
+  // others, such as Feature, post and come back.)
+  const statusActions = ["approve", "unapprove", "spam", "not_spam", "remove", "restore"];
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button.quick");
+    if (!button || !statusActions.includes(button.value)) return;
+    event.preventDefault();
+    const row = button.closest("tr");
+    current = rows.indexOf(row);
+    decide(row, button.value);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    const key = event.key;
+    if (key === "Escape" && !help.hidden) {
+      help.hidden = true;
+      return;
+    }
+    if (!["j", "k", "a", "s", "r", "u", "o", "?"].includes(key)) return;
+    event.preventDefault();
+    if (key === "?") {
+      help.hidden = !help.hidden;
+      return;
+    }
+    if (key === "u") {
+      if (last) decide(last, "undo");
+      else said.textContent = "Nothing to undo.";
+      return;
+    }
+    if (!rows.length) return;
+    if (current === -1) focusRow(0);
+    else if (key === "j") return focusRow(current + 1);
+    else if (key === "k") return focusRow(current - 1);
+    if (key === "j" || key === "k") return;
+    const row = rows[current];
+    if (key === "o") {
+      const link = row.querySelector("a[href*='/change/']");
+      if (link) location.href = link.href;
+      return;
+    }
+    decide(row, keys[key]);
+  });
+}
