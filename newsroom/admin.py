@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -237,3 +238,14 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:newsroom_personaldatarequest_changelist")
         )
+
+
+def hide_provider_setup() -> None:
+    """
+    Sign-in providers come from the environment (SOCIALACCOUNT_PROVIDERS):
+    allauth's "Social applications" and their tokens would only mislead editors.
+    Called once every app's admin is registered (NewsroomConfig.ready).
+    """
+    for model in (SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

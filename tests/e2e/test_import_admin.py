@@ -90,4 +90,6 @@ def test_a_file_that_is_not_an_export_is_a_form_error(
     open_import_page(page)
     page.get_by_label("Export file").set_input_files(notes)
     page.get_by_role("button", name="Import").click()
-    expect(page.locator(".errorlist")).to_contain_text("not a WordPress or Disqus export")
+    expect(page.locator(".errorlist")).to_contain_text(
+        "not a WordPress or Disqus export"
+    )
