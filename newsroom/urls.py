@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -24,7 +24,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
+        RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True),
     ),
     path("admin/", admin.site.urls),
     # Reader accounts: the comment form's sign-in buttons, then django-allauth.
