@@ -227,3 +227,27 @@ def test_a_ban_by_email_is_added_by_hand(moderator_client, db):
     assert response.status_code == 302
     ban = Ban.objects.get()
     assert (ban.kind, ban.email, ban.ip_address) == ("email", "pest@example.com", None)
+
+
+def test_the_authors_own_comments_come_first_and_shared_addresses_apart(
+    moderator_client, article
+):
+    comment = factories.make_comment(
+        article, status="pending", author_email="me@example.com", ip_address="10.0.0.1"
+    )
+    for n in range(30):  # a busy office behind one address
+        factories.make_comment(
+            article, author_email=f"colleague{n}@example.com", ip_address="10.0.0.1"
+        )
+    mine = factories.make_comment(
+        article, author_email="me@example.com", ip_address="192.0.2.9", body="Mine."
+    )
+
+    page = moderator_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
+
+    own = page.split('id="others-title"')[1].split("</section>")[0]
+    shared = page.split('id="same-address-title"')[1].split("</section>")[0]
+    assert "Mine." in own and "colleague" not in own
+    assert f"/admin/comments/comment/{mine.pk}/change/" in own
+    assert "Others from the same IP address (30)" in shared
+    assert shared.count("<tr>") == 1 + 10  # the header and the latest 10

@@ -61,6 +61,12 @@ def identity(comment: Comment) -> str:
     return "Site account"
 
 
+# A comment's page: how many of the author's own comments it lists, and of those
+# of others from the same IP address.
+OWN_HISTORY = 25
+SHARED_SHOWN = 10
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     form = CommentForm
@@ -585,21 +591,21 @@ class CommentAdmin(admin.ModelAdmin):
         The comment's history and readers' reports, its author's other comments,
         and their bans.
         """
-        same_author = (
-            Q(author_email=comment.author_email) if comment.author_email else Q()
-        )
+        # Their own comments (same account or email) first, newest first; comments
+        # from the same IP address apart, with their count: behind an office or a
+        # mobile carrier many people share one, and they mustn't crowd out the
+        # author's own history.
+        own = Q(pk__in=[])
+        if comment.author_email:
+            own |= Q(author_email=comment.author_email)
         if comment.user_id:
-            same_author |= Q(user_id=comment.user_id)
-        if comment.ip_address:
-            same_author |= Q(ip_address=comment.ip_address)
-        others = []
-        if same_author:
-            others = list(
-                Comment.objects.filter(same_author)
-                .exclude(pk=comment.pk)
-                .select_related("article")
-                .order_by("-created_at")[:25]
-            )
+            own |= Q(user_id=comment.user_id)
+        others = list(
+            Comment.objects.filter(own)
+            .exclude(pk=comment.pk)
+            .select_related("article")
+            .order_by("-created_at")[:OWN_HISTORY]
+        )
         for other in others:
             other.matched_by = ", ".join(
                 label
@@ -610,12 +616,20 @@ class CommentAdmin(admin.ModelAdmin):
                         comment.author_email
                         and other.author_email == comment.author_email,
                     ),
-                    (
-                        "IP",
-                        comment.ip_address and other.ip_address == comment.ip_address,
-                    ),
                 )
                 if same
+            )
+        same_address: list[Comment] = []
+        same_address_count = 0
+        if comment.ip_address:
+            shared = (
+                Comment.objects.filter(ip_address=comment.ip_address)
+                .exclude(own)
+                .exclude(pk=comment.pk)
+            )
+            same_address_count = shared.count()
+            same_address = list(
+                shared.select_related("article").order_by("-created_at")[:SHARED_SHOWN]
             )
         bans = list(
             Ban.objects.matching(
@@ -629,6 +643,8 @@ class CommentAdmin(admin.ModelAdmin):
             "comment": comment,
             "history": comment.moderation_actions.select_related("actor"),
             "other_comments": others,
+            "same_address": same_address,
+            "same_address_count": same_address_count,
             "bans": bans,
             "reports": Report.objects.filter(comment=comment).select_related("user"),
             "moderation_buttons": [
