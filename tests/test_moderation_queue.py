@@ -228,3 +228,28 @@ def test_social_identities_in_a_fixed_number_of_queries(editor_client, article):
     add("twitter_oauth2", 10)
     add("facebook", 10)
     assert count_queries(editor_client, QUEUE) == few
+
+
+@pytest.mark.parametrize(
+    ("held", "reason"),
+    [
+        ("first", "held: first comment from this author"),
+        ("links", "held: 3 links, limit 2"),
+        ("history", "held: 2 of their last 5 comments rejected"),
+        ("reported", "held: reported by 3 readers"),
+    ],
+)
+def test_the_queue_filters_by_the_rule_that_held_a_comment(
+    moderator_client, article, held, reason
+):
+    from tests.factories import make_comment
+
+    wanted = make_comment(article, status="pending", moderation_reason=reason)
+    other = make_comment(
+        article, status="pending", moderation_reason="held: moderation word “x” in body"
+    )
+
+    page = moderator_client.get(f"/admin/comments/comment/?held={held}").text
+
+    assert f'value="{wanted.pk}"' in page
+    assert f'value="{other.pk}"' not in page

@@ -105,3 +105,37 @@ class PickFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.exclude(featured_at=None)
         return queryset
+
+
+class HeldByFilter(admin.SimpleListFilter):
+    """
+    Comments by the rule that held them (their moderation reason), first-time
+    authors among them: the queue a moderator works through one kind at a time.
+    """
+
+    title = "held by"
+    parameter_name = "held"
+    RULES = {
+        "first": ("First-time authors", "held: first comment from this author"),
+        "links": ("Links", "held: %links, limit"),
+        "words": ("Moderation words", "held: moderation word"),
+        "staff": ("Names like staff", "held: name looks like a staff member's"),
+        "history": ("Recent rejections", "held: %of their last"),
+        "marked": ("Always pre-moderated", "held: always pre-moderated"),
+        "reported": ("Readers' reports", "held: reported by"),
+        "manual": ("Approval by hand", "held: every comment is approved by hand"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.RULES.items()]
+
+    def queryset(self, request, queryset):
+        rule = self.RULES.get(self.value() or "")
+        if rule is None:
+            return queryset
+        start, _, rest = rule[1].partition("%")
+        if not rest:
+            return queryset.filter(moderation_reason__startswith=start)
+        return queryset.filter(
+            moderation_reason__startswith=start, moderation_reason__contains=rest
+        )

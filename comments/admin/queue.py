@@ -31,7 +31,12 @@ from comments.admin.actions import (
     quick_actions,
 )
 from comments.admin.counts import CappedCountPaginator
-from comments.admin.filters import ArticleFilter, PickFilter, StatusFilter
+from comments.admin.filters import (
+    ArticleFilter,
+    HeldByFilter,
+    PickFilter,
+    StatusFilter,
+)
 from comments.admin.forms import BanForm, CommentForm, ReplyForm
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
@@ -80,7 +85,7 @@ class CommentAdmin(admin.ModelAdmin):
         "replies",
     ]
     list_display_links = None  # the excerpt links itself, above its buttons
-    list_filter = [StatusFilter, ArticleFilter, PickFilter, "created_at"]
+    list_filter = [StatusFilter, HeldByFilter, ArticleFilter, PickFilter, "created_at"]
     list_select_related = ["article", "user"]
     list_per_page = 50
     show_full_result_count = False
