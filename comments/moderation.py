@@ -194,9 +194,16 @@ def transition(action: str, status: str, previous: str | None) -> str | None:
     return previous if previous and previous != status else "pending"
 
 
-def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
+# Actions that reject a comment, which may say why (ModerationAction.Reason).
+REJECTIONS = frozenset({"spam", "remove"})
+
+
+def moderate(
+    comments: QuerySet, action: str, actor, reason: str = ""
+) -> tuple[int, int]:
     """
-    Apply a moderation action to comments and record it: (changed, skipped).
+    Apply a moderation action to comments and record it, with the reason for a
+    rejection when given: (changed, skipped).
 
     A fixed number of queries whatever the number of comments. "Not spam" and
     "restore" return a comment to the status it had before, read from its history.
@@ -235,6 +242,7 @@ def moderate(comments: QuerySet, action: str, actor) -> tuple[int, int]:
                     from_status=comment.status,
                     to_status=new,
                     created_at=now,
+                    reason=reason if action in REJECTIONS else "",
                 )
             )
         for status, ids in by_status.items():

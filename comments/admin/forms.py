@@ -3,8 +3,9 @@
 from typing import cast
 
 from django import forms
+from django.contrib.admin.helpers import ActionForm
 
-from comments.models import BODY_MAX_LENGTH, Ban, Comment
+from comments.models import BODY_MAX_LENGTH, Ban, Comment, ModerationAction
 
 
 class CommentForm(forms.ModelForm):
@@ -61,3 +62,14 @@ class BanForm(forms.Form):
         kind.choices = kinds
         if kinds:
             kind.initial = kinds[0][0]
+
+
+class ReasonActionForm(ActionForm):
+    """The queue's action bar, with why for "spam" and "remove" (optional)."""
+
+    reason = forms.ChoiceField(
+        label="Reason",
+        required=False,
+        choices=[("", "— no reason —"), *ModerationAction.Reason.choices],
+        help_text="For spam and remove: kept in the history and counted.",
+    )

@@ -18,9 +18,12 @@ class ModerationActionAdmin(admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
+        "reason",
         "comment_link",
     ]
-    list_filter = ["action"]
+    # With their counts: how many removals were abuse, how many off topic…
+    list_filter = ["action", "reason"]
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["actor"]
     show_full_result_count = False
     paginator = CappedCountPaginator

@@ -37,7 +37,7 @@ from comments.admin.filters import (
     PickFilter,
     StatusFilter,
 )
-from comments.admin.forms import BanForm, CommentForm, ReplyForm
+from comments.admin.forms import BanForm, CommentForm, ReasonActionForm, ReplyForm
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
 from comments.models import (
@@ -66,6 +66,12 @@ def identity(comment: Comment) -> str:
     return "Site account"
 
 
+def reason_given(request) -> str:
+    """The reason a moderator chose for a rejection, if a known one."""
+    reason = request.POST.get("reason", "")
+    return reason if reason in ModerationAction.Reason.values else ""
+
+
 # A comment's page: how many of the author's own comments it lists, and of those
 # of others from the same IP address.
 OWN_HISTORY = 25
@@ -85,6 +91,7 @@ class CommentAdmin(admin.ModelAdmin):
         "replies",
     ]
     list_display_links = None  # the excerpt links itself, above its buttons
+    action_form = ReasonActionForm
     list_filter = [StatusFilter, HeldByFilter, ArticleFilter, PickFilter, "created_at"]
     list_select_related = ["article", "user"]
     list_per_page = 50
@@ -300,7 +307,9 @@ class CommentAdmin(admin.ModelAdmin):
     # Bulk actions
 
     def _bulk(self, request, queryset, action, verb):
-        changed, skipped = moderate(queryset, action, request.user)
+        changed, skipped = moderate(
+            queryset, action, request.user, reason_given(request)
+        )
         message = f"{verb} {changed} comment{'s' if changed != 1 else ''}."
         if skipped:
             message += f" {skipped} skipped (already in that state)."
@@ -456,7 +465,7 @@ class CommentAdmin(admin.ModelAdmin):
                 f"Comment {comment.pk} was not changed: only approved comments can "
                 "be editors' picks."
             )
-        changed, _ = moderate(one, action, request.user)
+        changed, _ = moderate(one, action, request.user, reason_given(request))
         if not changed:
             return False, f"Comment {comment.pk} was already in that state."
         comment.refresh_from_db(fields=["status"])
@@ -659,6 +668,7 @@ class CommentAdmin(admin.ModelAdmin):
                 and moderation.transition(action, comment.status, None) is not None
             ],
             "reply_form": ReplyForm() if can_change else None,
+            "reasons": ModerationAction.Reason.choices,
             "reply_as": display_name(request.user),
             "ban_form": BanForm(comment=comment, may_mark_spam=can_change)
             if request.user.has_perm("comments.add_ban")

@@ -34,6 +34,14 @@ class ModerationAction(models.Model):
         FEATURE = "feature", "Made an editors' pick"
         UNFEATURE = "unfeature", "No longer an editors' pick"
 
+    class Reason(models.TextChoices):
+        """Why a moderator removed a comment or marked it as spam."""
+
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Other"
+
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="moderation_actions"
     )
@@ -50,6 +58,8 @@ class ModerationAction(models.Model):
     # For edits: the fields that changed, {"body": ["before", "after"], ...}.
     changes = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=255, blank=True)
+    # For "spam" and "remove": why, when the moderator said.
+    reason = models.CharField(max_length=10, choices=Reason, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -30,7 +30,22 @@ if (table && form) {
   undoButton.className = "button";
   undoButton.textContent = "Undo";
   undoButton.hidden = true;
-  bar.append(said, " ", undoButton);
+  // Why, for s and r: the action bar's own reason box, copied (s says spam by
+  // itself when none is chosen).
+  const reasonBox = form.querySelector("select[name=reason]");
+  let reasonPicker = null;
+  if (reasonBox) {
+    const label = document.createElement("label");
+    label.className = "keys-reason";
+    label.textContent = "Reason for s and r ";
+    reasonPicker = reasonBox.cloneNode(true);
+    reasonPicker.removeAttribute("id");
+    reasonPicker.name = "keys-reason";
+    label.append(reasonPicker);
+    bar.append(said, " ", undoButton, label);
+  } else {
+    bar.append(said, " ", undoButton);
+  }
   form.before(bar);
 
   const help = document.createElement("section");
@@ -80,6 +95,8 @@ if (table && form) {
     const body = new FormData();
     body.append("csrfmiddlewaretoken", token);
     body.append("moderate", action);
+    const reason = reasonPicker?.value || (action === "spam" ? "spam" : "");
+    if (reason && (action === "spam" || action === "remove")) body.append("reason", reason);
     let answer;
     try {
       const response = await fetch(url, {

@@ -120,3 +120,20 @@ def test_without_javascript_the_buttons_still_post(new_page, queue):
         page.get_by_text(f"Comment {queue[0].pk} by Reader 0: approved.")
     ).to_be_visible()
     assert statuses()[0] == "approved"
+
+
+def test_s_says_spam_and_r_takes_the_chosen_reason(new_page, queue):
+    page = new_page()
+    sign_in(page, "editor")
+    page.goto(QUEUE)
+
+    page.keyboard.press("s")
+    expect(page.locator("#result_list tr.is-decided")).to_have_count(1)
+    page.get_by_label("Reason for s and r").select_option("off_topic")
+    page.locator("#result_list tr").nth(1).click(position={"x": 5, "y": 5})
+    page.keyboard.press("r")
+    expect(page.locator("#result_list tr.is-decided")).to_have_count(2)
+
+    assert list(
+        ModerationAction.objects.order_by("id").values_list("action", "reason")
+    ) == [("spam", "spam"), ("remove", "off_topic")]
