@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from comments import views as comment_views
 from newsroom import accounts, views
@@ -22,10 +20,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True),
-    ),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     # Reader accounts: the comment form's sign-in buttons, then django-allauth.
     path(

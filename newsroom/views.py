@@ -13,11 +13,13 @@ from django.db.models import Count, Q
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     HttpResponseServerError,
 )
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
@@ -138,6 +140,12 @@ def download_your_data(request):
 
 def account_deleted(request):
     return render(request, "account/deleted.html")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages naming no icon: the site's."""
+    # Looked up per request: the static files' manifest may not exist at import.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache
