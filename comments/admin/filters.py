@@ -139,3 +139,27 @@ class HeldByFilter(admin.SimpleListFilter):
         return queryset.filter(
             moderation_reason__startswith=start, moderation_reason__contains=rest
         )
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """
+    One author's comments across articles: `?author=user:12` (an account) or
+    `?author=email:someone@example.com` (a guest), as the queue's author column
+    links them. In the sidebar only while it is in use (a filter with no choices
+    is not applied by the admin at all).
+    """
+
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        chosen = request.GET.get(self.parameter_name, "")
+        return [(chosen, chosen.partition(":")[2] or chosen)] if chosen else []
+
+    def queryset(self, request, queryset):
+        kind, _, value = (self.value() or "").partition(":")
+        if kind == "user" and value.isdigit():
+            return queryset.filter(user_id=int(value))
+        if kind == "email" and value:
+            return queryset.filter(user=None, author_email__iexact=value)
+        return queryset

@@ -5,6 +5,7 @@ a comment's own page with its history and the moderate, reply and ban views.
 
 import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -30,9 +31,11 @@ from comments.admin.actions import (
     Status,
     quick_actions,
 )
+from comments.admin.authors import QueueChangeList, author_key
 from comments.admin.counts import CappedCountPaginator
 from comments.admin.filters import (
     ArticleFilter,
+    AuthorFilter,
     HeldByFilter,
     PickFilter,
     StatusFilter,
@@ -92,7 +95,14 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     list_display_links = None  # the excerpt links itself, above its buttons
     action_form = ReasonActionForm
-    list_filter = [StatusFilter, HeldByFilter, ArticleFilter, PickFilter, "created_at"]
+    list_filter = [
+        StatusFilter,
+        HeldByFilter,
+        ArticleFilter,
+        PickFilter,
+        AuthorFilter,
+        "created_at",
+    ]
     list_select_related = ["article", "user"]
     list_per_page = 50
     show_full_result_count = False
@@ -231,11 +241,54 @@ class CommentAdmin(admin.ModelAdmin):
             str(part) for part in (comment.author_email, comment.ip_address) if part
         )
         return format_html(
-            '{} <span class="identity">{}</span><br><small>{}</small>',
+            '{} <span class="identity">{}</span><br><small>{}</small>{}',
             comment.display_name,
             identity(comment),
             details,
+            self.author_record(comment),
         )
+
+    def author_record(self, comment):
+        """The author at a glance (comments.admin.authors): their record, marks."""
+        record = getattr(comment, "author_record", None)
+        key = author_key(comment)
+        if record is None or key is None:
+            return ""
+        counts = " · ".join(
+            f"{record.count(status)} {label}"
+            for status, label in [
+                ("approved", "approved"),
+                ("pending", "held"),
+                ("spam", "spam"),
+                ("removed", "removed"),
+            ]
+        )
+        marks = format_html_join(
+            "",
+            ' <span class="author-mark author-mark--{}" title="{}">{}</span>',
+            [
+                (kind, reason, label)
+                for kind, reason, label in [
+                    ("banned", record.banned, "Banned"),
+                    ("held", record.premoderated, "Pre-moderated"),
+                ]
+                if reason
+            ],
+        )
+        since = timezone.localtime(record.first_seen) if record.first_seen else None
+        return format_html(
+            '<br><small class="author-record">{}{}</small>{}<br>'
+            '<a href="?{}">Their comments</a> · '
+            '<a href="{}#bans-title">Ban or suspend</a>',
+            counts,
+            f" · since {since:%b %Y}" if since else "",
+            marks,
+            urlencode({"status": "all", "author": f"{key[0]}:{key[1]}"}),
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     @admin.display(description="Identity")
     def identity_label(self, comment):
