@@ -117,7 +117,7 @@ def test_queue_and_comment_page_screenshots(new_page, story, width):
     page.get_by_label("Your reply").fill("Please keep it on topic.")
     page.get_by_role("button", name="Approve and reply").click()
     expect(page.get_by_text("Your reply is published.")).to_be_visible()
-    page.get_by_label("Reason").fill("Link spam")
+    page.get_by_label("Reason", exact=True).fill("Link spam")
     page.get_by_role("button", name="Ban", exact=True).click()
     expect(page.get_by_text("Banned Email deals@cheap.example")).to_be_visible()
     screenshot(page, f"moderation-comment-after-{width}")
