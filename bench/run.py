@@ -34,7 +34,9 @@ BUDGETS = {
     "queries anonymous, rendering": (6, "max", ""),
     "queries signed-in": (6, "max", ""),
     "queries held author": (6, "max", ""),
-    "html bytes": (600_000, "max", "B"),
+    # Raised from 600 KB on 2026-11-30: each comment's Like and Report controls add
+    # 277 bytes (bench/README.md); what readers download is the gzipped figure.
+    "html bytes": (900_000, "max", "B"),
     "html bytes gzipped": (80_000, "max", "B"),
     # Anonymous readers get the cached page; the others a rendering of their own.
     "anonymous p50 1 client": (60, "max", "ms"),
