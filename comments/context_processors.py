@@ -1,10 +1,14 @@
-"""What every page may show of the discussion: the moderation queue's size."""
+"""
+What every page may show of the discussion: the moderation queue's size, and the
+moderators' picture of the day (the admin's front page).
+"""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from comments.dashboard import dashboard
 from comments.models import Comment
 
 
@@ -17,5 +21,8 @@ def moderation_queue(request: HttpRequest) -> dict[str, Any]:
     return {
         "pending_comments": SimpleLazyObject(
             lambda: Comment.objects.filter(status=Comment.Status.PENDING).count()
-        )
+        ),
+        # The admin front page's picture of the day (comments.dashboard), computed
+        # only when a page shows it.
+        "moderation_dashboard": SimpleLazyObject(dashboard),
     }

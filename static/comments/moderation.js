@@ -97,6 +97,13 @@ if (table && form) {
     body.append("moderate", action);
     const reason = reasonPicker?.value || (action === "spam" ? "spam" : "");
     if (reason && (action === "spam" || action === "remove")) body.append("reason", reason);
+    if (action !== "undo") {
+      // On to the next comment at once, so keys pressed quickly act on one comment
+      // each; the row shows its new status when the answer comes.
+      row.classList.add("is-sent");
+      const next = rows.findIndex((r, i) => i > rows.indexOf(row) && !r.classList.contains("is-sent"));
+      focusRow(next === -1 ? rows.indexOf(row) : next);
+    }
     let answer;
     try {
       const response = await fetch(url, {
@@ -107,11 +114,15 @@ if (table && form) {
       });
       answer = await response.json();
     } catch {
+      row.classList.remove("is-sent");
       said.textContent = "The decision could not be sent. Check the connection and try again.";
       return;
     }
     said.textContent = answer.message;
-    if (!answer.done) return;
+    if (!answer.done) {
+      if (action !== "undo") row.classList.remove("is-sent");
+      return;
+    }
     const wasPending = row.dataset.status ? row.dataset.status === "pending" : row.querySelector(".status--pending") !== null;
     showStatus(row, answer.status, answer.status_label);
     row.dataset.status = answer.status;
@@ -122,7 +133,7 @@ if (table && form) {
       showWaiting(Math.max(0, waiting));
     }
     if (action === "undo") {
-      row.classList.remove("is-decided");
+      row.classList.remove("is-decided", "is-sent");
       undoButton.hidden = true;
       last = null;
       focusRow(rows.indexOf(row));
@@ -130,8 +141,6 @@ if (table && form) {
       row.classList.add("is-decided");
       last = row;
       undoButton.hidden = false;
-      const next = rows.findIndex((r, i) => i > rows.indexOf(row) && !r.classList.contains("is-decided"));
-      focusRow(next === -1 ? rows.indexOf(row) : next);
     }
   };
 

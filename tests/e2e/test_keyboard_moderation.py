@@ -137,3 +137,20 @@ def test_s_says_spam_and_r_takes_the_chosen_reason(new_page, queue):
     assert list(
         ModerationAction.objects.order_by("id").values_list("action", "reason")
     ) == [("spam", "spam"), ("remove", "off_topic")]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_dashboard_draws_the_day(new_page, queue, width):
+    page = new_page(width=width)
+    sign_in(page, "editor")
+    page.goto(QUEUE)
+    for _ in range(3):
+        page.keyboard.press("a")
+    expect(page.locator("#result_list tr.is-decided")).to_have_count(3)
+
+    page.goto("/admin/")
+
+    chart = page.get_by_role("img", name="Comments per hour, last 48 hours")
+    expect(chart).to_be_visible()
+    expect(page.locator("#moderation-dashboard")).to_contain_text("Eve: 3 actions")
+    screenshot(page, f"dashboard-{width}")
