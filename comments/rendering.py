@@ -73,7 +73,7 @@ def render_comments(
             admin_url = reverse("admin:auth_user_change", args=[comment.user_id])
             account = (
                 f'<span class="account">{label}: <a href="{admin_url}">'
-                f"{escape(comment.author_account or str(comment.user_id))}</a></span>"
+                f"{escape(comment.author_account or account_name(comment))}</a></span>"
             )
         if comment.deleted_at:
             # Kept for its replies only; its text is gone.
@@ -127,6 +127,12 @@ def render_comments(
             + "</article></li>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above
+
+
+def account_name(comment: Comment) -> str:
+    """A site account as editors know it: its username (not its number)."""
+    user = comment.user
+    return user.get_username() if user is not None else str(comment.user_id)
 
 
 def like_link(pk: int, whose: str, *, liked: bool) -> str:

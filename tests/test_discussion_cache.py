@@ -4,6 +4,7 @@ to the article's comments, and the page answers conditional GETs.
 """
 
 import os
+import re
 
 import pytest
 from django.test import Client
@@ -197,7 +198,10 @@ def test_editors_see_accounts_even_when_the_list_is_cached(client, article):
     # The shared list is cached now.
     assert "Signed words" in article_page(Client(), article)
     client.force_login(make_user(is_staff=True))
-    assert "Newsroom account: <a" in article_page(client, article)
+    page = article_page(client, article)
+    assert "Newsroom account: <a" in page
+    # Named by the account's username, as editors know it, not by its number.
+    assert re.search(r'Newsroom account: <a href="[^"]+">ada</a>', page)
 
 
 @pytest.mark.slow  # the client gives up on a Redis that isn't there

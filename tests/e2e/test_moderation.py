@@ -107,6 +107,12 @@ def test_queue_and_comment_page_screenshots(new_page, story, width):
     sign_in(page, "editor")
     page.goto("/admin/comments/comment/")
     screenshot(page, f"moderation-queue-{width}")
+    # Every comment's status and buttons on screen, with no sideways scrolling.
+    assert page.evaluate(
+        "document.querySelector('#result_list').scrollWidth"
+        " <= document.querySelector('#changelist').clientWidth"
+    )
+    expect(page.locator("#result_list .status").first).to_be_in_viewport()
 
     page.goto(f"/admin/comments/comment/{first.pk}/change/")
     expect(
