@@ -36,12 +36,7 @@ class TooManyReports(Exception):
 
 def reported_by(comment: Comment, *, user: Reader, browser: str) -> Report | None:
     """This reader's report of the comment, if they made one."""
-    reports = Report.objects.filter(comment=comment)
-    if user.is_authenticated:
-        return reports.filter(user=user).first()
-    if not browser:
-        return None
-    return reports.filter(user=None, browser=browser).first()
+    return Report.objects.filter(comment=comment).by_reader(user, browser).first()
 
 
 def file_report(

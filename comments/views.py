@@ -57,7 +57,7 @@ from comments.identity import (
     reader_identity,
     staff_names,
 )
-from comments.liking import TooManyLikes, likes_of, toggle_like
+from comments.liking import TooManyLikes, toggle_like
 from comments.models import Ban, Comment, DiscussionSettings, Like, page_of
 from comments.rendering import clock
 from comments.reporting import (
@@ -276,13 +276,9 @@ def like(request, comment_id: int):
                 return answer
         if wants_json:
             return JsonResponse({"error": error}, status=400)
-    mine = likes_of(request.user, [comment.pk]) if not guest else set()
-    if guest and browser:
-        mine = set(
-            Like.objects.filter(
-                comment=comment, user=None, browser=browser
-            ).values_list("comment_id", flat=True)
-        )
+    liked = (
+        Like.objects.filter(comment=comment).by_reader(request.user, browser).exists()
+    )
     response = render(
         request,
         "comments/like.html",
@@ -291,7 +287,7 @@ def like(request, comment_id: int):
             "comment": comment,
             "form": form,
             "error": error,
-            "liked": comment.pk in mine,
+            "liked": liked,
             "back_url": back_url,
         },
         status=400 if error else 200,

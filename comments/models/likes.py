@@ -1,49 +1,23 @@
 """Readers' likes of comments, and each comment's count of them."""
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from comments.models.comment import Comment
+from comments.models.reader_actions import ReaderAction, ReaderActionQuerySet
 
 
-class Like(models.Model):
+class Like(ReaderAction):
     """One reader liking one comment: per account, or per browser for guests."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="comment_likes",
-    )
-    # A guest's browser: the random id of its signed cookie (comments.cookies).
-    browser = models.CharField(max_length=64, blank=True)
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["comment", "user"],
-                condition=models.Q(user__isnull=False),
-                name="like_once_per_account",
-            ),
-            models.UniqueConstraint(
-                fields=["comment", "browser"],
-                condition=models.Q(user__isnull=True),
-                name="like_once_per_browser",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(user__isnull=False) | ~models.Q(browser=""),
-                name="like_has_a_reader",
-            ),
-        ]
+    objects = ReaderActionQuerySet.as_manager()
+
+    class Meta(ReaderAction.Meta):
         indexes = [
-            # A signed-in reader's likes on the page they read; the rate limit.
+            *ReaderAction.Meta.indexes,
+            # A signed-in reader's likes on the page they read.
             models.Index(fields=["user", "comment"], name="like_user_idx"),
-            models.Index(fields=["ip_address", "-created_at"], name="like_ip_idx"),
         ]
 
     def __str__(self) -> str:
