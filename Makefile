@@ -30,8 +30,19 @@ run: migrate
 	trap 'exit 130' INT TERM; \
 	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install axe
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core, which the browser tests run in Chromium (tests/e2e/accessibility.py),
+# from npm as locked in tests/a11y. Without npm the accessibility checks are
+# skipped like the browser tests, and fail where the browser is required (CI).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+.PHONY: axe
+axe: $(AXE)
+$(AXE): tests/a11y/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/a11y --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped (apt-get install npm)."; fi
 
 # The inner loop: the suite without the browser tests and those marked slow (they
 # start processes, stop servers or wait on the clock). `make test` runs them all.
@@ -108,4 +119,4 @@ editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache tests/a11y/node_modules

@@ -14,13 +14,13 @@ from comments.models import Comment
 
 def moderation_queue(request: HttpRequest) -> dict[str, Any]:
     """
-    `pending_comments`: the number of comments awaiting moderation, counted only
-    when a template shows it (editors' pages), in one count over the partial index
-    of pending comments (comment_pending_idx).
+    `pending_comments`: the number of comments awaiting moderation ("5,000"),
+    counted only when a template shows it (editors' pages), in one count over the
+    partial index of pending comments (comment_pending_idx).
     """
     return {
         "pending_comments": SimpleLazyObject(
-            lambda: Comment.objects.filter(status=Comment.Status.PENDING).count()
+            lambda: f"{Comment.objects.filter(status=Comment.Status.PENDING).count():,}"
         ),
         # The admin front page's picture of the day (comments.dashboard), computed
         # only when a page shows it.

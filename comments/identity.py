@@ -85,12 +85,21 @@ def method_of(provider: str) -> SignInMethod:
 # --- How a person appears ---------------------------------------------------------
 
 
+# What a staff member without a full name signs with: their username is half of
+# what signs them in to the admin, and says nothing to readers.
+STAFF_NAME = "The editors"
+
+
 def display_name(user: AbstractUser) -> str:
     """
-    A signed-in person's name on the site: their full name, else their username.
-    On one line (comments.text), whatever was stored before names were cleaned.
+    A signed-in person's name on the site: their full name, else their username
+    (for staff, "The editors"). On one line (comments.text), whatever was stored
+    before names were cleaned.
     """
-    return single_line(user.get_full_name()) or user.get_username()
+    name = single_line(user.get_full_name())
+    if name:
+        return name
+    return STAFF_NAME if user.is_staff else user.get_username()
 
 
 def staff_names() -> list[str]:
@@ -101,7 +110,7 @@ def staff_names() -> list[str]:
     staff = (
         get_user_model()
         .objects.filter(is_staff=True, is_active=True)
-        .only("first_name", "last_name", "username")
+        .only("first_name", "last_name", "username", "is_staff")
     )
     return [display_name(user) for user in staff]
 

@@ -2,6 +2,7 @@
 
 import re
 
+from comments.models import Comment
 from tests import factories
 from tests.factories import article_page
 
@@ -49,3 +50,14 @@ def test_pending_count_uses_the_partial_index(db):
         cursor.execute("SET enable_seqscan = off")
     plan = Comment.objects.filter(status="pending").order_by().explain()
     assert "comment_pending_idx" in plan
+
+
+def test_the_count_is_written_with_thousands_separators(editor_client, article):
+    Comment.objects.bulk_create(
+        Comment(article=article, body="x", body_html="<p>x</p>", status="pending")
+        for _ in range(1_200)
+    )
+
+    assert "<strong>1,200</strong>" in editor_client.get("/admin/").content.decode()
+    queue = editor_client.get("/admin/comments/comment/").content.decode()
+    assert "<title>(1,200) Moderation queue" in queue

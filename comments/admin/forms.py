@@ -15,6 +15,14 @@ class CommentForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 80})}
 
 
+class BodyForm(forms.ModelForm):
+    """The queue's Edit box: the text alone."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Your reply",

@@ -5,7 +5,7 @@ a comment's own page with its history and the moderate, reply and ban views.
 
 import datetime
 from collections import Counter
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,6 +16,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.forms import Script
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -40,10 +41,17 @@ from comments.admin.filters import (
     PickFilter,
     StatusFilter,
 )
-from comments.admin.forms import BanForm, CommentForm, ReasonActionForm, ReplyForm
+from comments.admin.forms import (
+    BanForm,
+    BodyForm,
+    CommentForm,
+    ReasonActionForm,
+    ReplyForm,
+)
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
 from comments.models import (
+    BODY_MAX_LENGTH,
     Ban,
     Comment,
     DiscussionSettings,
@@ -190,7 +198,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(
-            request, {"title": "Moderation queue"} | (extra_context or {})
+            request,
+            {
+                "title": "Moderation queue",
+                "may_moderate": self.has_change_permission(request),
+            }
+            | (extra_context or {}),
         )
 
     def get_ordering(self, request):
@@ -218,13 +231,62 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        """The text, linking to its page, with buttons below it (as in WordPress)."""
+        """
+        The text, linking to its page, with buttons below it (as in WordPress),
+        and boxes to reply and to edit without leaving the queue.
+        """
         return format_html(
-            '<a href="{}">{}</a>{}',
+            '<a href="{}">{}</a>{}{}',
             reverse("admin:comments_comment_change", args=[comment.pk]),
             Truncator(comment.body).chars(100) or "—",
             self.quick_actions(comment),
+            self.write_boxes(comment),
         )
+
+    def write_boxes(self, comment):
+        """
+        Reply and Edit, folded: their fields belong to the list's own form and
+        their buttons post it to the comment's reply or edit URL, which read only
+        their own field. Not `required`: that would stop every other button of
+        the form while a box is empty.
+        """
+        boxes = []
+        if comment.status not in (Status.SPAM, Status.REMOVED):
+            boxes.append(
+                (
+                    "Reply",
+                    f"reply-{comment.pk}",
+                    f"Your reply to {comment.display_name}",
+                    "",
+                    reverse("admin:comments_comment_reply", args=[comment.pk]),
+                    "Approve and reply"
+                    if comment.status == Status.PENDING
+                    else "Publish reply",
+                )
+            )
+        boxes.append(
+            (
+                "Edit",
+                f"body-{comment.pk}",
+                f"Text of comment {comment.pk}",
+                comment.body,
+                reverse("admin:comments_comment_edit", args=[comment.pk]),
+                "Save the text",
+            )
+        )
+        boxes_html = format_html_join(
+            "",
+            '<details class="queue-write"><summary>{}</summary>'
+            '<label for="{}">{}</label>'
+            '<textarea id="{}" name="{}" rows="4" maxlength="{}">{}</textarea>'
+            '<button type="submit" class="button" formaction="{}" name="from" '
+            'value="queue">{}</button></details>',
+            (
+                (summary, name, label, name, name, BODY_MAX_LENGTH, text, url, button)
+                for summary, name, label, text, url, button in boxes
+            ),
+        )
+        return format_html('<div class="queue-writes">{}</div>', boxes_html)
 
     @admin.display(description="Submitted", ordering="created_at")
     def submitted(self, comment):
@@ -441,6 +503,16 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_reply",
             ),
             path(
+                "<int:comment_id>/edit/",
+                view(self.edit_view),
+                name="comments_comment_edit",
+            ),
+            path(
+                "approve-shown/",
+                view(self.approve_shown_view),
+                name="comments_comment_approve_shown",
+            ),
+            path(
                 "<int:comment_id>/ban/",
                 view(self.ban_view),
                 name="comments_comment_ban",
@@ -534,16 +606,18 @@ class CommentAdmin(admin.ModelAdmin):
         )
         if not self.has_change_permission(request, parent):
             raise PermissionDenied
-        change_url = reverse("admin:comments_comment_change", args=[comment_id])
-        form = ReplyForm(request.POST)
+        back = self._after_writing(request, comment_id)
+        form = ReplyForm(
+            {"body": request.POST.get(f"reply-{comment_id}", request.POST.get("body"))}
+        )
         if not form.is_valid():
-            messages.error(request, "Please type a reply.")
-            return HttpResponseRedirect(change_url)
+            messages.error(request, f"Comment {comment_id}: please type a reply.")
+            return back
         if parent.status in (Status.SPAM, Status.REMOVED):
             messages.error(
                 request, "Restore this comment before replying: readers can't see it."
             )
-            return HttpResponseRedirect(change_url)
+            return back
         with transaction.atomic():
             if parent.status == Status.PENDING:
                 # As in WordPress: replying to a held comment approves it.
@@ -574,11 +648,88 @@ class CommentAdmin(admin.ModelAdmin):
         messages.success(
             request,
             format_html(
-                'Your reply is published. <a href="{}">See it on the page</a>.',
+                'Your reply to comment {} is published. <a href="{}">See it on the '
+                "page</a>.",
+                parent.pk,
                 reply.get_absolute_url(),
             ),
         )
-        return HttpResponseRedirect(change_url)
+        return back
+
+    def _after_writing(self, request, comment_id: int):
+        """Back to the queue when the box was the queue's, else the comment's page."""
+        if request.POST.get("from") == "queue":
+            return self._back(request, comment_id)
+        return HttpResponseRedirect(
+            reverse("admin:comments_comment_change", args=[comment_id])
+        )
+
+    def edit_view(self, request, comment_id: int):
+        return require_POST(self._edit)(request, comment_id)
+
+    def _edit(self, request, comment_id: int):
+        """The queue's Edit box: a new text, recorded in the history like any edit."""
+        comment = get_object_or_404(Comment, pk=comment_id)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        back = self._after_writing(request, comment_id)
+        form = BodyForm(
+            {"body": request.POST.get(f"body-{comment_id}")}, instance=comment
+        )
+        if not form.is_valid():
+            messages.error(
+                request,
+                f"Comment {comment_id} was not changed: "
+                + " ".join(str(error) for error in form.errors["body"]),
+            )
+            return back
+        if not form.has_changed():
+            messages.info(request, f"Comment {comment_id}: the text is unchanged.")
+            return back
+        self.save_model(request, form.instance, form, change=True)
+        messages.success(request, f"Comment {comment_id}: the new text is saved.")
+        return back
+
+    def approve_shown_view(self, request):
+        """
+        "Approve all shown": the waiting comments on the queue's page as the
+        moderator sees it, listed for a confirmation; confirmed, exactly those
+        (none that arrived since) are approved.
+        """
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        queue_url = reverse("admin:comments_comment_changelist")
+        if request.method == "POST":
+            ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+            back = request.POST.get("query", "")
+            changed, _ = moderate(
+                Comment.objects.filter(pk__in=ids, status=Status.PENDING),
+                Action.APPROVE,
+                request.user,
+            )
+            self.message_user(
+                request,
+                f"Approved {changed} comment{'s' if changed != 1 else ''}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(f"{queue_url}?{urlencode(parse_qsl(back))}")
+        shown = [
+            comment
+            for comment in self.get_changelist_instance(request).result_list
+            if comment.status == Status.PENDING
+        ]
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/approve_shown.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Approve {len(shown)} waiting comments?",
+                "opts": self.opts,
+                "comments": shown,
+                "query": request.GET.urlencode(),
+                "queue_url": f"{queue_url}?{request.GET.urlencode()}",
+            },
+        )
 
     def ban_view(self, request, comment_id: int):
         return require_POST(self._ban)(request, comment_id)

@@ -139,6 +139,51 @@ def test_s_says_spam_and_r_takes_the_chosen_reason(new_page, queue):
     ) == [("spam", "spam"), ("remove", "off_topic")]
 
 
+def test_reply_from_the_queue_with_the_keyboard_only(new_page, queue):
+    page = new_page()
+    sign_in(page, "editor")
+    page.goto(QUEUE)
+
+    page.locator("summary", has_text="Reply").first.focus()
+    page.keyboard.press("Enter")  # opens the box
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Your reply to Reader 0")).to_be_focused()
+    page.keyboard.type("Thanks for waiting, we are on it.")  # a, s, r: just letters
+    assert set(statuses()) == {"pending"}
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Approve and reply").first).to_be_focused()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{QUEUE}")
+    expect(
+        page.get_by_text(f"Your reply to comment {queue[0].pk} is published")
+    ).to_be_visible()
+    reply = Comment.objects.get(parent=queue[0])
+    assert (reply.body, reply.status) == (
+        "Thanks for waiting, we are on it.",
+        "approved",
+    )
+    assert statuses()[0] == "approved"
+
+
+def test_approve_all_shown_after_a_confirmation(new_page, queue):
+    page = new_page(width=390)
+    sign_in(page, "editor")
+    page.goto(QUEUE)
+
+    page.get_by_role("link", name="Approve all shown…").click()
+    expect(
+        page.get_by_role("heading", name="Approve 23 waiting comments?")
+    ).to_be_visible()
+    assert set(statuses()) == {"pending"}  # nothing yet
+    screenshot(page, "approve-all-shown-390")
+    page.get_by_role("button", name="Yes, approve 23 comments").click()
+
+    expect(page.get_by_text("Approved 23 comments.")).to_be_visible()
+    expect(page).to_have_title("(0) Moderation queue | Newsroom")
+    assert set(statuses()) == {"approved"}
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_dashboard_draws_the_day(new_page, queue, width):
     page = new_page(width=width)

@@ -1,5 +1,7 @@
 """An editor clears the moderation queue in Chromium; readers then see the comments."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -122,7 +124,9 @@ def test_queue_and_comment_page_screenshots(new_page, story, width):
 
     page.get_by_label("Your reply").fill("Please keep it on topic.")
     page.get_by_role("button", name="Approve and reply").click()
-    expect(page.get_by_text("Your reply is published.")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Your reply to comment \d+ is published\."))
+    ).to_be_visible()
     page.get_by_label("Reason", exact=True).fill("Link spam")
     page.get_by_role("button", name="Ban", exact=True).click()
     expect(page.get_by_text("Banned Email deals@cheap.example")).to_be_visible()

@@ -15,22 +15,30 @@ class Command(BaseCommand):
         parser.add_argument("--username")
         parser.add_argument("--email")
         parser.add_argument(
+            "--name", help="The name readers see on the editor's replies."
+        )
+        parser.add_argument(
             "--group",
             default="Editors",
             help='Group to join: "Editors" (default) or "Moderators".',
         )
 
-    def handle(self, *args, username=None, email=None, group="Editors", **options):
+    def handle(
+        self, *args, username=None, email=None, name=None, group="Editors", **options
+    ):
         User = get_user_model()
         username = username or input("Username: ").strip()
         email = email or input("Email: ").strip()
+        if name is None:
+            name = input("Name readers see on your replies (e.g. Dana Li): ").strip()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
         try:
             team = Group.objects.get(name=group)
         except Group.DoesNotExist:
             raise CommandError(f"There is no group named {group!r}.") from None
-        user = User(username=username, email=email, is_staff=True)
+        # The whole name in first_name: get_full_name() gives it back as typed.
+        user = User(username=username, email=email, first_name=name, is_staff=True)
         while True:
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
