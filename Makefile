@@ -101,6 +101,19 @@ load: install
 faults: install
 	$(BIN)/python -m bench.faults
 
+# Lighthouse (npm, locked in bench/lighthouse) in Debian's Chromium, offline, on
+# the home page and the article with 1,000 comments: scores against their targets.
+LIGHTHOUSE := bench/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE): bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --silent
+	@touch $@
+
+.PHONY: audit
+audit: install $(LIGHTHOUSE)
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	$(BIN)/python -m bench.audit
+
 # By hand after changing the exporter: WordPress's own importer (its three
 # parsers, under PHP) reads our WXR. Needs php-cli, php-xml and
 # WORDPRESS_IMPORTER=<a checkout of the wordpress-importer plugin>.
@@ -119,4 +132,4 @@ editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache tests/a11y/node_modules
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache tests/a11y/node_modules bench/lighthouse/node_modules
