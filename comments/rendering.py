@@ -31,102 +31,132 @@ def render_comments(
     comments: list[Comment], thread_depth: int, is_open: bool, *, editor: bool = False
 ) -> SafeString:
     """
-    The <li> of each comment, in reading order, indented by depth. Editors also
+    The <li> of each comment, in reading order, each reply nested in an
+    <ol class="children"> inside its parent's <li>, as WordPress does: screen
+    readers announce a thread's levels and how many replies each holds. Replies
+    below the deepest level the rules allow join the deepest list. Editors also
     see the account behind a signed-in reader's comment.
+
+    `comments` is a CommentQuerySet.thread() list, or a page of it: pages hold
+    whole top-level threads (page_of), so a list starts with a top-level comment.
+    A list that didn't would start at the top level rather than leave a <ol> open.
     """
     parts = []
     # The report form's address, filled in per comment without a reverse() each.
     report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
+    previous = -1  # the depth of the comment before
     for comment in comments:
-        depth = min(comment.display_depth, thread_depth - 1)
+        depth = min(comment.display_depth, thread_depth - 1, previous + 1)
+        if previous < 0:
+            opening = ""
+        elif depth > previous:
+            opening = '<ol class="children">'
+        else:
+            # Close the comment before, and the lists of replies it ends.
+            opening = "</li>" + "</ol></li>" * (previous - depth)
         reply_to = (
             comment.parent_id
             if joins_parent_thread(depth, thread_depth)
             else comment.pk
         )
-        name = escape(comment.display_name)
-        author = (
-            f'<a href="{escape(comment.author_url)}" rel="nofollow ugc">{name}</a>'
-            if comment.author_url
-            else name
-        )
-        if comment.author_is_staff:
-            # Markup beside the escaped name, from a column only the server sets:
-            # a reader can type "Staff" into their name, never this.
-            author += ' <span class="staff-mark">Staff</span>'
-        pick = comment.is_editors_pick
-        if pick:
-            author += ' <span class="pick-mark">Editors\' pick</span>'
-        avatar = (
-            f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
-            'width="40" height="40" loading="lazy">'
-            if comment.author_avatar
-            else f'<span class="avatar c{comment.avatar_colour}" aria-hidden="true">'
-            f"{escape(comment.avatar_initials)}</span>"
-        )
-        account = ""
-        if editor and comment.user_id:
-            method = method_of(comment.author_provider)
-            label = (
-                f"{method.label} account" if method is SITE_ACCOUNT else method.label
-            )
-            admin_url = reverse("admin:auth_user_change", args=[comment.user_id])
-            account = (
-                f'<span class="account">{label}: <a href="{admin_url}">'
-                f"{escape(comment.author_account or account_name(comment))}</a></span>"
-            )
-        if comment.deleted_at:
-            # Kept for its replies only; its text is gone.
-            parts.append(
-                f'<li id="c-{comment.pk}" class="comment depth-{depth} deleted">'
-                '<article><p class="deleted-note">This comment was deleted by its '
-                "author.</p></article></li>"
-            )
-            continue
-        when = timezone.localtime(comment.created_at)
-        pending = comment.is_shown_as_held
         parts.append(
-            f'<li id="c-{comment.pk}" class="comment depth-{depth}'
-            f'{" pending" if pending else ""}{" pick" if pick else ""}">'
-            # The comment's anchor on the site it was imported from, so an old
-            # link's #comment-123 (redirected here, see OldAddress) lands on it.
-            + (
-                f'<span id="{escape(comment.old_anchor)}"></span>'
-                if comment.old_anchor
-                else ""
-            )
-            + "<article><header>"
-            f"{avatar}<b>{author}</b>{account} "
-            f'<a href="#c-{comment.pk}"><time datetime="'
-            f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
-            f"at {clock(when)}"
-            "</time></a>"
-            + (' <span class="edited">edited</span>' if comment.edited_at else "")
-            + "</header>"
-            + (
-                '<p class="awaiting">Your comment is awaiting moderation.</p>'
-                if pending
-                else ""
-            )
-            + f'<div class="text">{comment.body_html}</div>'
-            + (
-                f'<a class="reply" href="?replytocom={reply_to}#respond" '
-                f'aria-label="Reply to {name}">Reply</a>'
-                if is_open and not pending
-                else ""
-            )
-            + (
-                ""
-                if pending
-                else '<span class="likes">'
-                + like_link(comment.pk, f"{name}'s comment", liked=False)
-                + f'<span class="like-count">{comment.like_count or ""}</span></span>'
-                f'<a class="report" href="{report_url.format(comment.pk)}" '
-                f'rel="nofollow" aria-label="Report {name}\'s comment">Report</a>'
-            )
-            + "</article></li>"
+            opening
+            + comment_item(comment, depth, reply_to, is_open, editor, report_url)
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above
+        previous = depth
+    if previous >= 0:
+        parts.append("</li>" + "</ol></li>" * previous)
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped below
+
+
+def comment_item(
+    comment: Comment,
+    depth: int,
+    reply_to: int | None,
+    is_open: bool,
+    editor: bool,
+    report_url: str,
+) -> str:
+    """One comment's <li>, left open for its replies (render_comments closes it)."""
+    name = escape(comment.display_name)
+    if comment.deleted_at:
+        # Kept for its replies only; its text is gone.
+        return (
+            f'<li id="c-{comment.pk}" class="comment depth-{depth} deleted">'
+            '<article><p class="deleted-note">This comment was deleted by its '
+            "author.</p></article>"
+        )
+    author = (
+        f'<a href="{escape(comment.author_url)}" rel="nofollow ugc">{name}</a>'
+        if comment.author_url
+        else name
+    )
+    if comment.author_is_staff:
+        # Markup beside the escaped name, from a column only the server sets:
+        # a reader can type "Staff" into their name, never this.
+        author += ' <span class="staff-mark">Staff</span>'
+    pick = comment.is_editors_pick
+    if pick:
+        author += ' <span class="pick-mark">Editors\' pick</span>'
+    avatar = (
+        f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
+        'width="40" height="40" loading="lazy">'
+        if comment.author_avatar
+        else f'<span class="avatar c{comment.avatar_colour}" aria-hidden="true">'
+        f"{escape(comment.avatar_initials)}</span>"
+    )
+    account = ""
+    if editor and comment.user_id:
+        method = method_of(comment.author_provider)
+        label = f"{method.label} account" if method is SITE_ACCOUNT else method.label
+        admin_url = reverse("admin:auth_user_change", args=[comment.user_id])
+        account = (
+            f'<span class="account">{label}: <a href="{admin_url}">'
+            f"{escape(comment.author_account or account_name(comment))}</a></span>"
+        )
+    when = timezone.localtime(comment.created_at)
+    pending = comment.is_shown_as_held
+    return (
+        f'<li id="c-{comment.pk}" class="comment depth-{depth}'
+        f'{" pending" if pending else ""}{" pick" if pick else ""}">'
+        # The comment's anchor on the site it was imported from, so an old
+        # link's #comment-123 (redirected here, see OldAddress) lands on it.
+        + (
+            f'<span id="{escape(comment.old_anchor)}"></span>'
+            if comment.old_anchor
+            else ""
+        )
+        + "<article><header>"
+        f"{avatar}<b>{author}</b>{account} "
+        f'<a href="#c-{comment.pk}"><time datetime="'
+        f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
+        f"at {clock(when)}"
+        "</time></a>"
+        + (' <span class="edited">edited</span>' if comment.edited_at else "")
+        + "</header>"
+        + (
+            '<p class="awaiting">Your comment is awaiting moderation.</p>'
+            if pending
+            else ""
+        )
+        + f'<div class="text">{comment.body_html}</div>'
+        + (
+            f'<a class="reply" href="?replytocom={reply_to}#respond" '
+            f'aria-label="Reply to {name}">Reply</a>'
+            if is_open and not pending
+            else ""
+        )
+        + (
+            ""
+            if pending
+            else '<span class="likes">'
+            + like_link(comment.pk, f"{name}'s comment", liked=False)
+            + f'<span class="like-count">{comment.like_count or ""}</span></span>'
+            f'<a class="report" href="{report_url.format(comment.pk)}" '
+            f'rel="nofollow" aria-label="Report {name}\'s comment">Report</a>'
+        )
+        + "</article>"
+    )
 
 
 def account_name(comment: Comment) -> str:

@@ -15,10 +15,11 @@ if (respond) {
   respond.before(home);
 
   const showReply = (link) => {
-    const comment = link.closest(".comment");
-    comment.append(respond);
+    // Under the comment itself, before the list of its replies.
+    const article = link.closest(".comment > article");
+    article.after(respond);
     parentInput.value = new URL(link.href).searchParams.get("replytocom");
-    replyTo.textContent = ` to ${comment.querySelector("header b").textContent}`;
+    replyTo.textContent = ` to ${article.querySelector("header b").textContent}`;
     cancel.hidden = false;
     form.querySelector("textarea").focus();
   };
@@ -131,7 +132,7 @@ if (discussion) {
 // Comments this browser reported (the report's answer sets the cookie) say so.
 const reported = document.cookie.match(/(?:^|; )reported_comments=([\d-]+)/);
 for (const id of reported ? reported[1].split("-") : []) {
-  const link = document.querySelector(`#c-${id} .report`);
+  const link = document.querySelector(`#c-${id} > article .report`);
   if (link) {
     link.textContent = "Reported";
     link.classList.add("report--done");

@@ -85,6 +85,18 @@ def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript)
     assert page.locator(f"#c-{reply.pk}.depth-1").count() == 1
 
 
+def test_the_reply_form_opens_between_the_comment_and_its_replies(page, story):
+    top = factories.make_comment(story, author_name="Ada")
+    reply = factories.make_comment(story, parent=top, author_name="Bea")
+    page.goto(story.get_absolute_url())
+
+    page.get_by_role("link", name="Reply to Ada").click()
+
+    # Right under Ada's words, not after the whole thread below them.
+    assert page.locator(f"#c-{top.pk} > article + #respond").count() == 1
+    assert page.locator(f"#c-{top.pk} > #respond + ol.children > #c-{reply.pk}").count()
+
+
 def test_cancel_reply_moves_the_form_back(page, story):
     factories.make_comment(story, author_name="Ada")
     page.goto(story.get_absolute_url())

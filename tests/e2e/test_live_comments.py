@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from comments.models import Comment
 from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_moderation import make_editor, sign_in
@@ -50,6 +51,30 @@ def test_a_comment_approved_in_another_browser_appears_without_a_reload(
     assert (
         reader.get_by_role("textbox", name="Comment").input_value()
         == "Half-written reply, kept."
+    )
+
+
+def test_a_new_reply_is_shown_in_its_thread(new_page, story):
+    top = factories.make_comment(story, author_name="Ada", body="Where it starts.")
+    reply = factories.make_comment(story, parent=top, author_name="Bea")
+    held = factories.make_comment(
+        story, parent=reply, status="pending", author_name="Cy", body="Deeper."
+    )
+    reader = new_page()
+    reader.goto(story.get_absolute_url())
+    reader.get_by_role("link", name="Reply to Bea").click()
+    reader.get_by_role("textbox", name="Comment").fill("Replying to Bea.")
+
+    Comment.objects.filter(pk=held.pk).update(status="approved")
+    reader.get_by_role("button", name="1 new comment — show").click(timeout=15_000)
+
+    new = reader.locator(f"#c-{top.pk} > ol.children > #c-{reply.pk}")
+    expect(new.locator(f"> ol.children > #c-{held.pk}")).to_contain_text("Deeper.")
+    # The form went back under the list, with what was typed in it.
+    assert reader.locator(".comment #respond").count() == 0
+    assert (
+        reader.get_by_role("textbox", name="Comment").input_value()
+        == "Replying to Bea."
     )
 
 
