@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from comments.identity import SITE_ACCOUNT, method_of
-from comments.models import Comment, joins_parent_thread
+from comments.models import Comment
 from comments.text import single_line
 
 
@@ -54,14 +54,8 @@ def render_comments(
         else:
             # Close the comment before, and the lists of replies it ends.
             opening = "</li>" + "</ol></li>" * (previous - depth)
-        reply_to = (
-            comment.parent_id
-            if joins_parent_thread(depth, thread_depth)
-            else comment.pk
-        )
         parts.append(
-            opening
-            + comment_item(comment, depth, reply_to, is_open, editor, report_url)
+            opening + comment_item(comment, depth, is_open, editor, report_url)
         )
         previous = depth
     if previous >= 0:
@@ -70,14 +64,14 @@ def render_comments(
 
 
 def comment_item(
-    comment: Comment,
-    depth: int,
-    reply_to: int | None,
-    is_open: bool,
-    editor: bool,
-    report_url: str,
+    comment: Comment, depth: int, is_open: bool, editor: bool, report_url: str
 ) -> str:
-    """One comment's <li>, left open for its replies (render_comments closes it)."""
+    """
+    One comment's <li>, left open for its replies (render_comments closes it).
+    Its Reply link names the comment itself at every level, so the form says
+    whom the reader answers; where the reply goes is decided when it is posted
+    (Comment.reply_target: at the deepest level, at the end of the thread).
+    """
     name = escape(comment.display_name)
     if comment.deleted_at:
         # Kept for its replies only; its text is gone.
@@ -141,7 +135,7 @@ def comment_item(
         )
         + f'<div class="text">{comment.body_html}</div>'
         + (
-            f'<a class="reply" href="?replytocom={reply_to}#respond" '
+            f'<a class="reply" href="?replytocom={comment.pk}#respond" '
             f'aria-label="Reply to {name}">Reply</a>'
             if is_open and not pending
             else ""

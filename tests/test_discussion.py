@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.factories import article_page, make_comment
+from tests.factories import article_page, make_comment, post_comment
 
 
 def test_no_comments_no_heading_but_the_form(client, article):
@@ -95,14 +95,31 @@ def test_threads_read_in_order_with_depth(client, article):
     assert f'<li id="c-{deeper.pk}" class="comment depth-2' in page
 
 
-def test_deepest_level_replies_in_the_parents_thread(client, article, rules):
+def test_at_the_deepest_level_the_form_names_the_comment_answered(
+    client, article, rules
+):
+    """
+    A reply to a comment at the deepest level can't nest further: it joins the
+    thread, at its end. The form still says whom the reader answers, as the
+    page's script says it (tests/e2e/test_commenting.py).
+    """
     rules.thread_depth = 2
     rules.save()
-    top = make_comment(article)
-    reply = make_comment(article, parent=top)
+    top = make_comment(article, author_name="Ada")
+    reply = make_comment(article, parent=top, author_name="Bea")
+    make_comment(article, parent=top, author_name="Cy")
     page = article_page(client, article)
     reply_item = re.search(rf'<li id="c-{reply.pk}".*?</li>', page, re.S)[0]
-    assert f'href="?replytocom={top.pk}#respond"' in reply_item
+    assert f'href="?replytocom={reply.pk}#respond"' in reply_item
+
+    page = article_page(client, article, replytocom=reply.pk)
+    assert 'Leave a Reply<span class="respond__to"> to Bea</span>' in page
+    post_comment(client, article, parent=reply.pk, body="Answering Bea")
+
+    answer = Comment.objects.get(body="Answering Bea")
+    assert answer.parent == top
+    last = re.findall(r'<li id="c-(\d+)"', article_page(client, article))[-1]
+    assert int(last) == answer.pk  # at the end of Ada's thread
 
 
 def test_reply_link_without_javascript_renders_the_form_as_a_reply(client, article):

@@ -19,7 +19,9 @@ if (respond) {
     const article = link.closest(".comment > article");
     article.after(respond);
     parentInput.value = new URL(link.href).searchParams.get("replytocom");
-    replyTo.textContent = ` to ${article.querySelector("header b").textContent}`;
+    // The name as the link says it ("Reply to Ada"), without the marks beside
+    // it (Staff, Editors' pick): the words the form says without JavaScript.
+    replyTo.textContent = link.getAttribute("aria-label").slice("Reply".length);
     cancel.hidden = false;
     form.querySelector("textarea").focus();
   };

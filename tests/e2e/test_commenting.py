@@ -97,6 +97,40 @@ def test_the_reply_form_opens_between_the_comment_and_its_replies(page, story):
     assert page.locator(f"#c-{top.pk} > #respond + ol.children > #c-{reply.pk}").count()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_reply_at_the_deepest_level_names_whom_it_answers_and_ends_the_thread(
+    new_page, story, rules, javascript
+):
+    rules.thread_depth = 2
+    rules.save()
+    top = factories.make_comment(story, author_name="Ada")
+    bea = factories.make_comment(
+        story, parent=top, author_name="Bea", author_is_staff=True
+    )
+    cy = factories.make_comment(story, parent=top, author_name="Cy")
+    factories.make_comment(  # Grace is known
+        story, author_name="Grace Guest", author_email="grace@example.com"
+    )
+    page = new_page(javascript=javascript)
+    page.goto(story.get_absolute_url())
+
+    page.get_by_role("link", name="Reply to Bea").click()
+
+    # The same words with and without the script (not "Bea Staff", the marks
+    # beside her name).
+    expect(page.locator("#reply-title")).to_contain_text("Leave a Reply to Bea")
+    assert "Staff" not in page.locator("#reply-title").inner_text()
+    fill_guest_form(page, f"Answering Bea ({javascript=}).")
+    page.get_by_role("button", name="Post Comment").click()
+
+    answer = Comment.objects.get(body__startswith="Answering Bea")
+    assert answer.parent_id == top.pk
+    thread = page.locator(f"#c-{top.pk} > ol.children > li")
+    expect(thread).to_have_count(3)
+    ids = [item.get_attribute("id") for item in thread.all()]
+    assert ids == [f"c-{bea.pk}", f"c-{cy.pk}", f"c-{answer.pk}"]
+
+
 def test_cancel_reply_moves_the_form_back(page, story):
     factories.make_comment(story, author_name="Ada")
     page.goto(story.get_absolute_url())
