@@ -1,6 +1,9 @@
 """Readers comment and reply in Chromium, with and without JavaScript."""
 
+import itertools
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
@@ -158,7 +161,7 @@ def test_bad_input_comes_back_with_a_message_and_the_text(new_page, story):
     screenshot(page, "comment-form-errors")
 
 
-def test_three_level_thread_on_desktop_and_phone(new_page, story):
+def test_a_nested_thread_on_desktop_and_phone(new_page, story):
     top = factories.make_comment(
         story, author_name="Ada Lovelace", body="Where it starts."
     )
@@ -169,8 +172,16 @@ def test_three_level_thread_on_desktop_and_phone(new_page, story):
         author_url="https://cb.example",
         body="A reply, with a link: https://example.com/engine",
     )
+    gone = factories.make_comment(story, parent=middle, author_name="Gone")
+    Comment.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    parent = factories.make_comment(
+        story, parent=gone, author_name="Grace Hopper", body="Deeper."
+    )
     factories.make_comment(
-        story, parent=middle, author_name="Grace Hopper", body="Deeper."
+        story, parent=parent, author_name="Edsger Dijkstra", body="The deepest."
+    )
+    factories.make_comment(
+        story, parent=top, author_name="Mary Somerville", body="Back at level 2."
     )
     factories.make_comment(
         story, author_name="Alan Turing", body="Another thread.\n\nTwo paragraphs."
@@ -180,6 +191,37 @@ def test_three_level_thread_on_desktop_and_phone(new_page, story):
         page.goto(story.get_absolute_url() + "#comments")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"thread-{name}")
+
+
+def test_each_level_is_indented_on_a_phone_without_sideways_scrolling(
+    new_page, story, rules
+):
+    rules.thread_depth = 10  # the most the rules allow
+    rules.save()
+    thread, parent = [], None
+    for level in range(10):
+        parent = factories.make_comment(
+            story,
+            parent=parent,
+            author_name=f"Reader at level {level + 1}",
+            body="Words on a narrow screen, one after another, " * 3,
+        )
+        thread.append(parent)
+    for width in (390, 320):
+        page = new_page(width=width, height=900)
+        page.goto(story.get_absolute_url() + "#comments")
+
+        lefts = [
+            page.locator(f"#c-{comment.pk} > article").bounding_box()["x"]
+            for comment in thread
+        ]
+        steps = [deeper - left for left, deeper in itertools.pairwise(lefts)]
+        assert min(steps) >= 10, (width, steps)  # one level each, visibly
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        deepest = page.locator(f"#c-{thread[-1].pk} > article").bounding_box()
+        assert deepest["width"] >= 150, deepest  # still a column to read
+        if width == 390:
+            screenshot(page, "thread-ten-levels-phone")
 
 
 @pytest.mark.parametrize("javascript", [True, False])
