@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.e2e.conftest import screenshot
@@ -39,3 +40,27 @@ def test_keyboard_users_can_skip_to_the_content(page, story):
     page.goto("/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_keyboard_users_skip_past_the_comments_to_the_form(new_page, story, javascript):
+    for n in range(13):
+        factories.make_comment(story, author_name=f"Reader {n}", body=f"Point {n}.")
+    page = new_page(javascript=javascript)
+    page.goto(story.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the comment form")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # shown while it has the focus
+    if javascript:
+        screenshot(page, "skip-link-to-the-form")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#respond")).to_be_focused()
+    expect(page.get_by_role("heading", name="Leave a Reply")).to_be_in_viewport()
+    if javascript:
+        screenshot(page, "skip-to-the-comment-form")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("textbox", name="Comment")).to_be_focused()

@@ -1,0 +1,65 @@
+"""
+How readers find their way around the discussion without seeing it whole: the
+skip link to the form, headings in order, comment pages' navigations told apart.
+"""
+
+from html.parser import HTMLParser
+
+from tests.factories import article_page
+
+
+class Outline(HTMLParser):
+    """The page's headings (level, text) and its navigations' names, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[int, str]] = []
+        self.navs: list[str] = []
+        self.links: dict[str, str] = {}  # text: address
+        self.heading: int | None = None
+        self.link: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.heading = int(tag[1])
+            self.headings.append((self.heading, ""))
+        elif tag == "nav":
+            self.navs.append(attrs.get("aria-label", ""))
+        elif tag == "a":
+            self.link = attrs.get("href", "")
+            self.text = ""
+
+    def handle_endtag(self, tag):
+        if tag.startswith("h") and tag[1:].isdigit():
+            self.heading = None
+        elif tag == "a" and self.link is not None:
+            self.links[self.text.strip()] = self.link
+            self.link = None
+
+    def handle_data(self, data):
+        if self.heading is not None:
+            level, text = self.headings[-1]
+            self.headings[-1] = (level, text + data)
+        if self.link is not None:
+            self.text += data
+
+
+def outline(page: str) -> Outline:
+    parser = Outline()
+    parser.feed(page)
+    return parser
+
+
+def test_the_skip_link_leads_to_the_comment_form(client, article):
+    page = article_page(client, article)
+    assert outline(page).links["Skip to the comment form"] == "#respond"
+    # Focusable, so that following the link moves the keyboard's focus there.
+    assert '<div id="respond" class="respond" tabindex="-1">' in page
+
+
+def test_no_skip_link_to_the_form_when_comments_are_closed(client, article):
+    article.comments_open = False
+    article.save()
+    assert "Skip to the comment form" not in article_page(client, article)
