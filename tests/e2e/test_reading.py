@@ -64,3 +64,30 @@ def test_keyboard_users_skip_past_the_comments_to_the_form(new_page, story, java
         screenshot(page, "skip-to-the-comment-form")
     page.keyboard.press("Tab")
     expect(page.get_by_role("textbox", name="Comment")).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_comments_links_are_targets_of_24_pixels_at_least(new_page, story, width):
+    """
+    WCAG 2.2's target size (2.5.8), measured: names (even "Al"), dates and the
+    Reply, Like and Report links. Links inside a comment's text are exempt, as
+    words in a sentence.
+    """
+    top = factories.make_comment(story, author_name="Al", author_url="https://a.test")
+    factories.make_comment(
+        story, parent=top, author_name="Bea", author_is_staff=True, body="Yes."
+    )
+    factories.make_comment(story, author_name="Cy", author_url="https://c.test")
+    page = new_page(width=width)
+    page.goto(story.get_absolute_url())
+
+    links = page.locator(
+        ".comment > article > header a, .comment > article > a, .comment .likes a"
+    ).all()
+
+    assert len(links) == 3 * 4 + 2  # name (when a link), date, reply, like, report
+    for link in links:
+        box = link.bounding_box()
+        name = link.get_attribute("aria-label") or link.inner_text()
+        assert box["height"] >= 24, (name, box)
+        assert box["width"] >= 24, (name, box)
