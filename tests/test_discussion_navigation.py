@@ -5,7 +5,9 @@ skip link to the form, headings in order, comment pages' navigations told apart.
 
 from html.parser import HTMLParser
 
-from tests.factories import article_page
+from django.utils import timezone
+
+from tests.factories import article_page, make_comment
 
 
 class Outline(HTMLParser):
@@ -52,6 +54,17 @@ def outline(page: str) -> Outline:
     return parser
 
 
+def skipped_levels(headings: list[tuple[int, str]]) -> list[str]:
+    """The headings that come more than one level below the one before them."""
+    before = 0
+    skipped = []
+    for level, text in headings:
+        if level > before + 1:
+            skipped.append(f"h{level} {text.strip()!r} after h{before}")
+        before = level
+    return skipped
+
+
 def test_the_skip_link_leads_to_the_comment_form(client, article):
     page = article_page(client, article)
     assert outline(page).links["Skip to the comment form"] == "#respond"
@@ -63,3 +76,32 @@ def test_no_skip_link_to_the_form_when_comments_are_closed(client, article):
     article.comments_open = False
     article.save()
     assert "Skip to the comment form" not in article_page(client, article)
+
+
+def test_headings_never_skip_a_level_without_comments(client, article):
+    headings = outline(article_page(client, article)).headings
+    assert [level for level, _ in headings] == [1, 2]
+    assert headings[1][1].startswith("Leave a Reply")
+    assert not skipped_levels(headings)
+
+
+def test_headings_never_skip_a_level_with_comments_and_picks(client, article):
+    make_comment(article, featured_at=timezone.now())
+    make_comment(article)
+    headings = outline(article_page(client, article)).headings
+    assert [level for level, _ in headings] == [1, 2, 3, 2]
+    assert not skipped_levels(headings)
+
+
+def test_headings_never_skip_a_level_with_the_discussion_closed(client, article):
+    make_comment(article)
+    article.comments_open = False
+    article.save()
+    assert not skipped_levels(outline(article_page(client, article)).headings)
+
+
+def test_skipped_levels_are_found():
+    # The check above can fail: what the page had before (h3 after the h1).
+    assert skipped_levels([(1, "Story"), (3, "Leave a Reply")]) == [
+        "h3 'Leave a Reply' after h1"
+    ]

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from playwright.sync_api import expect
 
@@ -91,3 +93,24 @@ def test_a_comments_links_are_targets_of_24_pixels_at_least(new_page, story, wid
         name = link.get_attribute("aria-label") or link.inner_text()
         assert box["height"] >= 24, (name, box)
         assert box["width"] >= 24, (name, box)
+
+
+@pytest.mark.parametrize("comments", [0, 2])
+def test_headings_never_skip_a_level(page, story, comments):
+    for n in range(comments):
+        factories.make_comment(story, author_name=f"Reader {n}")
+    page.goto(story.get_absolute_url())
+    levels = (
+        "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+        ".map((h) => Number(h.tagName[1]))"
+    )
+
+    outlines = [page.evaluate(levels)]
+    if comments:
+        # The reply form, moved into a comment by the page's script.
+        page.get_by_role("link", name="Reply to Reader 1").click()
+        outlines.append(page.evaluate(levels))
+
+    for outline in outlines:
+        assert outline[0] == 1
+        assert all(b <= a + 1 for a, b in itertools.pairwise(outline)), outline
