@@ -105,3 +105,19 @@ def test_skipped_levels_are_found():
     assert skipped_levels([(1, "Story"), (3, "Leave a Reply")]) == [
         "h3 'Leave a Reply' after h1"
     ]
+
+
+def test_the_two_comment_page_navigations_have_names_of_their_own(
+    client, article, rules
+):
+    rules.page_comments = True
+    rules.comments_per_page = 1
+    rules.save()
+    make_comment(article)
+    make_comment(article)
+
+    navs = outline(article_page(client, article)).navs
+
+    pages = [name for name in navs if name.startswith("Comment pages")]
+    assert pages == ["Comment pages, top", "Comment pages, bottom"]
+    assert len(set(navs)) == len(navs), navs  # no two navigations alike
