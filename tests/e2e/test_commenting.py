@@ -88,9 +88,13 @@ def test_guest_posts_a_reply_through_the_reply_link(new_page, story, javascript)
     assert page.locator(f"#c-{reply.pk}.depth-1").count() == 1
 
 
-def test_the_reply_form_opens_between_the_comment_and_its_replies(page, story):
+def test_the_reply_form_opens_between_the_comment_and_its_replies(new_page, story):
     top = factories.make_comment(story, author_name="Ada")
-    reply = factories.make_comment(story, parent=top, author_name="Bea")
+    reply = factories.make_comment(
+        story, parent=top, author_name="Bea", featured_at=timezone.now()
+    )
+    factories.make_comment(story, parent=reply, author_name="Cy")
+    page = new_page(width=390)
     page.goto(story.get_absolute_url())
 
     page.get_by_role("link", name="Reply to Ada").click()
@@ -98,6 +102,7 @@ def test_the_reply_form_opens_between_the_comment_and_its_replies(page, story):
     # Right under Ada's words, not after the whole thread below them.
     assert page.locator(f"#c-{top.pk} > article + #respond").count() == 1
     assert page.locator(f"#c-{top.pk} > #respond + ol.children > #c-{reply.pk}").count()
+    screenshot(page, "reply-form-in-a-thread-phone")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
