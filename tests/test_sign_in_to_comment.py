@@ -4,6 +4,7 @@ and providers that have no keys.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -340,6 +341,30 @@ def test_without_keys_in_debug_the_icon_explains_the_setup(client, article, sett
     assert "TWITTER_CLIENT_ID" in help_page and "TWITTER_CLIENT_SECRET" in help_page
     assert "http://testserver/accounts/twitter_oauth2/login/callback/" in help_page
     assert f'href="{article.get_absolute_url()}#respond"' in help_page
+
+
+@pytest.mark.parametrize(
+    "provider, part", [("twitter_oauth2", "X (Twitter)"), ("facebook", "Facebook")]
+)
+def test_the_help_page_names_a_section_the_readme_has(
+    client, article, settings, provider, part
+):
+    settings.DEBUG = True
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+
+    help_page = client.post(
+        reverse("comment_sign_in", args=[article.pk]),
+        comment_form(client, article) | {"provider": provider},
+        follow=True,
+    ).content.decode()
+
+    section, subsection = re.search(
+        r"The README's section “([^”]+)” has the details, under “([^”]+)”", help_page
+    ).groups()
+    assert f"\n## {section}\n" in readme
+    assert subsection == part
+    chapter = readme.split(f"\n## {section}\n")[1].split("\n## ")[0]
+    assert f"**{part}.**" in chapter
 
 
 @pytest.mark.parametrize(
