@@ -47,13 +47,12 @@ from comments.cookies import (
     remember_reported,
 )
 from comments.discussion import sorted_thread
-from comments.drafts import discard_draft, return_url, stash_draft
+from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, LikeForm, ReportForm, make_stamp, read_stamp
 from comments.identity import (
     METHODS,
     commenter,
     display_name,
-    provider_not_configured,
     reader_identity,
     staff_names,
 )
@@ -564,8 +563,10 @@ def sign_in(request, article_id: int):
     if method is None:
         raise Http404("No such way to sign in.")
     if method.is_social and not method.is_configured:
+        # Its page (help in development, else not found) is at the provider's own
+        # address. Redirected there, the draft is kept: a 503 saves no session.
         stash_draft(request, article)
-        return provider_not_configured(request, method, return_url(request))
+        return HttpResponseRedirect(reverse(f"{method.id}_login"))
     if request.user.is_authenticated:
         get_account_adapter(request).logout(request)
     next_url = stash_draft(request, article)

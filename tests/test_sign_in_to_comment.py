@@ -336,11 +336,37 @@ def test_without_keys_in_debug_the_icon_explains_the_setup(client, article, sett
         comment_form(client, article) | {"provider": "twitter_oauth2"},
     )
 
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/twitter_oauth2/login/"
+    response = client.get(response["Location"])
     assert response.status_code == 503
     help_page = response.content.decode()
     assert "TWITTER_CLIENT_ID" in help_page and "TWITTER_CLIENT_SECRET" in help_page
     assert "http://testserver/accounts/twitter_oauth2/login/callback/" in help_page
     assert f'href="{article.get_absolute_url()}#respond"' in help_page
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["help page", "not found"])
+def test_the_draft_survives_the_page_of_a_provider_without_keys(
+    client, article, settings, debug
+):
+    """
+    The help page answers 503, and Django saves no session with a 5xx answer: the
+    draft is kept by the redirect that leads there, and the page only reads it.
+    """
+    settings.DEBUG = debug
+    data = comment_form(client, article, body="Typed before trying X.")
+    sent = client.post(
+        reverse("comment_sign_in", args=[article.pk]),
+        data | {"provider": "twitter_oauth2"},
+    )
+
+    for _ in range(2):  # the page, then the page reloaded
+        page = client.get(sent["Location"])
+        assert page.status_code == (503 if debug else 404)
+        assert f'href="{article.get_absolute_url()}#respond"' in page.content.decode()
+    assert textarea(article_page(client, article)) == "Typed before trying X."
+    assert textarea(article_page(client, article)) == "Typed before trying X."
 
 
 @pytest.mark.parametrize(
@@ -399,6 +425,7 @@ def test_without_keys_in_production_the_icons_are_hidden(client, article, settin
     response = client.post(
         reverse("comment_sign_in", args=[article.pk]),
         comment_form(client, article) | {"provider": "facebook"},
+        follow=True,
     )
     assert response.status_code == 404
     assert "FACEBOOK_CLIENT_ID" not in response.content.decode()

@@ -214,6 +214,27 @@ def test_cancelling_at_x_ends_on_a_page_back_to_the_article(new_page, story, fak
     )
 
 
+def test_the_draft_survives_the_help_page_of_a_provider_without_keys(
+    page, transactional_db, rules, settings
+):
+    settings.DEBUG = True  # the help page shows only in development
+    article = factories.make_article(title="A Provider Without Keys")
+    page.goto(article.get_absolute_url())
+    page.get_by_label("Comment", exact=True).fill("Typed before trying X.")
+    page.get_by_role("button", name="Log in with Twitter (not set up yet)").click()
+
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Signing in with Twitter is not set up"
+    page.reload()  # a GET: nothing is posted again, nothing is lost
+    assert heading.inner_text() == "Signing in with Twitter is not set up"
+    page.get_by_role("link", name="Back to the article").click()
+
+    comment = page.get_by_label("Comment", exact=True)
+    assert comment.input_value() == "Typed before trying X."
+    page.reload()
+    assert comment.input_value() == "Typed before trying X."
+
+
 def test_account_pages_look_like_the_site(new_page, story):
     user = factories.make_user(email="kim@example.com", first_name="Kim")
     user.emailaddress_set.create(email="kim@example.com", verified=True, primary=True)
