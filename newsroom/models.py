@@ -10,12 +10,22 @@ from django.utils.text import Truncator
 from comments.text import single_line
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, and not scheduled for later."""
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def at_address(self, slug: str, path: str) -> "Article | None":
+        """
+        The article with `slug` when `path` is its page or one of its comment
+        pages: slugs are unique, and the date in the address must be its own.
+        """
+        article = self.filter(slug=slug).first()
+        if article is None or not path.startswith(article.get_absolute_url()):
+            return None
+        return article
 
 
 class Article(models.Model):

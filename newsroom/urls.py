@@ -43,6 +43,9 @@ urlpatterns = [
     path("accounts/deleted/", views.account_deleted, name="account_deleted"),
     # allauth's provider callbacks, with the callback address from SITE_URL.
     *accounts.callback_urlpatterns(),
+    # allauth's sign-in and sign-up pages, with a link back to the article.
+    path("accounts/login/", views.LoginView.as_view(), name="account_login"),
+    path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
 ]
 

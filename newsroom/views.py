@@ -1,10 +1,15 @@
 """
-The reader's side of the site: the front page, the article page, a signed-in
-reader's own data (download it, close the account), error pages.
+The reader's side of the site: the front page, the article page, allauth's sign-in
+and sign-up pages with the way back to the article, a signed-in reader's own data
+(download it, close the account), error pages.
 """
 
 import sys
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from allauth.account import views as account_views
+from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -12,6 +17,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import (
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
@@ -20,10 +26,12 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic.base import ContextMixin
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -91,17 +99,57 @@ def article_page(request, slug: str, comment_page: int | None):
 
 def article_at(request, slug: str) -> Article:
     """The published article whose permalink (or one of its comment pages) this is."""
-    try:
-        article = (
-            Article.objects.published()
-            .select_related("discussionversion")
-            .get(slug=slug)  # slugs are unique; the date is checked below
-        )
-    except Article.DoesNotExist:
-        raise Http404("No article at this address.") from None
-    if not request.path.startswith(article.get_absolute_url()):
+    article = (
+        Article.objects.published()
+        .select_related("discussionversion")
+        .at_address(slug, request.path)
+    )
+    if article is None:
         raise Http404("No article at this address.")
     return article
+
+
+@dataclass(frozen=True)
+class WayBack:
+    """The article a reader left to sign in, and the address to go back to it."""
+
+    url: str
+    title: str
+
+
+def way_back(request) -> WayBack | None:
+    """
+    The article the reader came from, by the page's `next`: only an address on
+    this site (relative, and safe by allauth's rules), and only an article's page,
+    with whatever it carries (a reply, #respond) kept for the link.
+    """
+    next_url = get_next_redirect_url(request)  # None unless allauth finds it safe
+    if not next_url or not url_has_allowed_host_and_scheme(next_url, None):
+        return None
+    address = urlsplit(next_url).path
+    try:
+        match = resolve(address)
+    except Resolver404:
+        return None
+    if match.url_name not in ("article", "article-comment-page"):
+        return None
+    article = Article.objects.published().at_address(match.kwargs["slug"], address)
+    return WayBack(next_url, article.title) if article else None
+
+
+class WayBackMixin(ContextMixin):
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"way_back": way_back(self.request)}
+
+
+class LoginView(WayBackMixin, account_views.LoginView):
+    """allauth's sign-in page, with a link back to the article."""
+
+
+class SignupView(WayBackMixin, account_views.SignupView):
+    """allauth's sign-up page, with a link back to the article."""
 
 
 @login_required

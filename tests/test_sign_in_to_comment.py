@@ -3,6 +3,7 @@ The "Leave a Reply" form's sign-in: site accounts, the icons, Log Out and Change
 and providers that have no keys.
 """
 
+import html
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from comments.models import Comment
 from tests.factories import (
     article_page,
     comment_form,
+    make_article,
     make_user,
     post_comment,
     textarea,
@@ -312,6 +314,55 @@ def test_sign_in_only_ever_returns_to_the_article(
     response = client.get(fake.grant("twitter_oauth2", authorize))
 
     assert response["Location"] == f"{article.get_absolute_url()}#respond"
+
+
+def test_sign_in_and_sign_up_pages_lead_back_to_the_article(client, db):
+    article = make_article(title="Fish & <Chips>")
+    reply = f"{article.get_absolute_url()}?replytocom=7#respond"
+    data = comment_form(client, article, parent="7")
+    login_url = client.post(
+        reverse("comment_sign_in", args=[article.pk]), data | {"provider": "account"}
+    )["Location"]
+
+    login_page = client.get(login_url).content.decode()
+    signup_url = re.search(r'href="(/accounts/signup/[^"]*)"', login_page).group(1)
+    signup_page = client.get(html.unescape(signup_url)).content.decode()
+
+    link = f'<a href="{html.escape(reply)}">Back to “Fish &amp; &lt;Chips&gt;”</a>'
+    assert link in login_page
+    assert link in signup_page
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example{path}",
+        "//evil.example{path}",
+        "http://testserver{path}",  # this site, but only local addresses are kept
+        "javascript:alert(1)//{path}",
+        "/",
+        "/accounts/email/",
+        "{path}comment-page-x/",
+        "/2001/01/01/{slug}/",  # the slug, but not the article's date
+    ],
+)
+def test_the_way_back_is_only_to_an_article_here(client, article, next_url):
+    path = article.get_absolute_url()
+    next_url = next_url.format(path=path, slug=article.slug)
+
+    page = client.get(reverse("account_login"), {"next": next_url})
+
+    assert page.status_code == 200
+    assert "Back to" not in page.content.decode()
+
+
+def test_the_way_back_is_never_to_an_unpublished_article(client, article):
+    article.status = "draft"
+    article.save()
+
+    page = client.get(reverse("account_login"), {"next": article.get_absolute_url()})
+
+    assert "Back to" not in page.content.decode()
 
 
 def test_sign_in_for_an_unpublished_article_is_not_found(client, article):

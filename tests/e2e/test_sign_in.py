@@ -214,6 +214,25 @@ def test_cancelling_at_x_ends_on_a_page_back_to_the_article(new_page, story, fak
     )
 
 
+def test_the_sign_in_page_leads_back_to_the_article(new_page, story):
+    for width in (1280, 390):
+        page = new_page(width=width)
+        page.goto(story.get_absolute_url())
+        page.get_by_label("Comment", exact=True).fill("Maybe later.")
+        page.get_by_role("button", name="Log in with your Newsroom account").click()
+
+        back = page.get_by_role(
+            "link", name="Back to “Readers Sign In To Have Their Say”"
+        )
+        assert back.is_visible()
+        assert back.bounding_box()["height"] >= 24  # WCAG 2.2's target size
+        screenshot(page, f"account-login-way-back-{width}")
+        back.click()
+
+        page.wait_for_url(re.compile(r"#respond$"))
+        assert page.get_by_label("Comment", exact=True).input_value() == "Maybe later."
+
+
 def test_the_draft_survives_the_help_page_of_a_provider_without_keys(
     page, transactional_db, rules, settings
 ):
