@@ -5,7 +5,8 @@ the site shapes signing in.
 allauth does the signing in (site accounts with email and password, X through
 OAuth 2.0 with PKCE, Facebook through its OAuth 2.0 redirect flow). Here:
 
-- account mail leaves through one method, as a task row for the worker;
+- account mail leaves through one method, as a task row for the worker, from
+  Newsroom to the person by the name the site shows (comments.identity);
 - at login, how the reader signed in is remembered (comments.identity), with their
   picture copied from the provider to our own storage;
 - a provider without keys shows a helpful page (DEBUG) or a 404, never a 500;
@@ -56,6 +57,7 @@ from comments.identity import (
     SITE_ACCOUNT,
     TWITTER,
     ReaderIdentity,
+    display_name,
     method_of,
     provider_not_configured,
     remember_identity,
@@ -209,15 +211,14 @@ def disconnect_unproven_social_logins(sender, request, user, **kwargs) -> None:
 
 @dataclass(frozen=True)
 class Site:
-    """`current_site` in allauth's mail ("Hello from …!")."""
+    """`current_site` in allauth's mail: the site's name, and its host from SITE_URL."""
 
     domain: str
     name: str
 
 
 def mail_site() -> Site:
-    domain = urlsplit(settings.SITE_URL).netloc
-    return Site(domain=domain, name=domain)
+    return Site(domain=urlsplit(settings.SITE_URL).netloc, name="Newsroom")
 
 
 class SiteCallback:
@@ -294,14 +295,19 @@ class SignupForm(forms.Form):
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """
-        Render allauth's message here; `deliver_mail()` sends it. The site's name
-        and every link in it come from SITE_URL: allauth would take them from the
-        Host header of the request that asked for the mail.
+        Render allauth's message here; `deliver_mail()` sends it. It comes from
+        Newsroom, whose every link comes from SITE_URL (allauth would take them
+        from the Host header of the request that asked for the mail), and greets
+        the account's owner by the name the site shows (`name`): a mail about no
+        account (a stranger's address) greets nobody.
         """
+        user = context.get("user")
         ctx = {
             "request": self.request,
             "email": email,
             "current_site": mail_site(),
+            "site_url": absolute("/"),
+            "name": display_name(user) if user is not None else "",
         } | context
         if "signup_url" in ctx:  # the "unknown account" mail has no hook for it
             ctx["signup_url"] = absolute(reverse("account_signup"))

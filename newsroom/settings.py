@@ -318,6 +318,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+# How allauth names a person on its pages and in its messages: as the site does.
+ACCOUNT_USER_DISPLAY = "comments.identity.display_name"
 # allauth's rate limits stay on (its defaults); they count in the default cache.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Social accounts: one click. X gives no email, Facebook's is unverified, so no

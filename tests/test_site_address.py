@@ -115,7 +115,7 @@ def test_account_mail_asked_for_with_an_odd_host_links_to_the_site(ask, smtp_ser
     assert ODD_HOST not in mail.body
     links = re.findall(r"https?://[^/\s]+", mail.body)
     assert links and set(links) == {SITE}
-    assert "news.example.com" in mail.body.splitlines()[0]  # "Hello from …!"
+    assert mail.body.splitlines()[-1] == f"Newsroom · {SITE}/"  # signed by the site
 
 
 # --- X and Facebook send the reader back to the site's address ---------------------
