@@ -9,7 +9,8 @@ behind.
 
 - `subscribe()`: the two checkboxes of the "Leave a Reply" form, and the account
   page. Double opt-in: a guest's address (or a signed-in reader's unverified one)
-  gets one confirmation mail and nothing else until its link is followed.
+  gets one confirmation mail and nothing else until its link is followed. What it
+  did (`Subscribed`) is told to the reader after posting.
 - `comment_posted()`: called by `views.save_comment`; `comment_approved()`: called
   when an editor approves a held comment.
 - Articles: `comments` knows Article only through its foreign key, so it learns
@@ -17,6 +18,7 @@ behind.
   The admin's "Publish" action saves each article so the signal fires.
 """
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -46,20 +48,71 @@ def verified_email(user) -> str | None:
     return address.strip().lower() if address else None
 
 
+@dataclass(frozen=True)
+class Subscribed:
+    """
+    What subscribing did: the address and its subscriptions ("" and none for a
+    signed-in reader with no confirmed address), and whether a confirmation mail
+    is on its way to it.
+    """
+
+    email: str
+    subscriptions: list[Subscription] = field(default_factory=list)
+    confirmation_sent: bool = False
+
+    @property
+    def message(self) -> str:
+        """What the reader who ticked the form's boxes is told."""
+        status = Subscription.Status
+        pending = [s for s in self.subscriptions if s.status == status.PENDING]
+        confirmed = [s for s in self.subscriptions if s.status == status.CONFIRMED]
+        if not self.email:
+            return (
+                "To get new comments or articles by email, add and confirm an email "
+                "address on your account’s Email page."
+            )
+        said = []
+        if pending and self.confirmation_sent:
+            said.append(
+                f"A confirmation mail is on its way to {self.email}: follow its "
+                f"link to get {topics(pending)} by email."
+            )
+        elif pending:
+            said.append(
+                f"{self.email} has been sent {CONFIRMATIONS_PER_DAY} confirmation "
+                "mails today, the most we send in a day: follow the link in one of "
+                f"them to get {topics(pending)} by email."
+            )
+        if confirmed:
+            said.append(f"You will get {topics(confirmed)} by email at {self.email}.")
+        return " ".join(said)
+
+
+def topics(subscriptions: list[Subscription]) -> str:
+    names: dict[str, str] = {
+        Subscription.Topic.COMMENTS: "new comments on this article",
+        Subscription.Topic.POSTS: "new articles",
+    }
+    return " and ".join(names[s.topic] for s in subscriptions if s.topic in names)
+
+
 def comment_posted(
     request, comment: Comment, *, notify_comments: bool, notify_posts: bool
-) -> None:
+) -> Subscribed | None:
     """
     A comment was just saved (inside save_comment's transaction). The author's
     boxes are honoured whatever its status, spam included: a confirmation mail
     that came only for held comments would tell a banned author they are banned.
-    Spam alerts nobody and announces nothing.
+    Spam alerts nobody and announces nothing. Returns what the boxes did, if any
+    was ticked.
     """
+    subscribed = None
     if notify_comments or notify_posts:
         user = request.user if request.user.is_authenticated else None
         email = verified_email(user) if user else comment.author_email
+        subscribed = Subscribed(email="")
         if email:
-            subscribe(
+            subscribed = subscribe(
                 email=email,
                 user=user,
                 verified=user is not None,
@@ -70,6 +123,7 @@ def comment_posted(
         tasks.enqueue(tasks.comment_published, comment.pk)
     elif comment.status == Comment.Status.PENDING:
         tasks.enqueue(tasks.comment_held, comment.pk)
+    return subscribed
 
 
 def comment_approved(comment: Comment) -> None:
@@ -86,11 +140,12 @@ def comments_approved(comment_ids: list[int]) -> None:
 @transaction.atomic
 def subscribe(
     *, email: str, user=None, verified: bool = False, article=None, posts=False
-) -> list[Subscription]:
+) -> Subscribed:
     """
     Subscribe an address to comments on `article` and/or to new articles. A
     verified address is confirmed at once; any other gets a confirmation mail
-    (at most CONFIRMATIONS_PER_DAY a day). Returns the subscriptions touched.
+    (at most CONFIRMATIONS_PER_DAY a day). Returns the subscriptions touched, and
+    whether a confirmation mail was sent.
     """
     email = email.strip().lower()
     wanted = []
@@ -118,19 +173,19 @@ def subscribe(
                 to_confirm.append(subscription)
         subscription.save()
         touched.append(subscription)
-    if to_confirm:
-        send_confirmation(email, to_confirm)
-    return touched
+    sent = bool(to_confirm) and send_confirmation(email, to_confirm)
+    return Subscribed(email, touched, confirmation_sent=sent)
 
 
-def send_confirmation(email: str, subscriptions: list[Subscription]) -> None:
+def send_confirmation(email: str, subscriptions: list[Subscription]) -> bool:
+    """Ask the worker to send the confirmation mail; False if too many were today."""
     recently = OutboundMail.objects.filter(
         kind="confirm",
         to__contains=[email],
         created_at__gte=timezone.now() - timedelta(days=1),
     ).count()
     if recently >= CONFIRMATIONS_PER_DAY:
-        return
+        return False
     ids = [s.pk for s in subscriptions]
     mail = tasks.build_mail(
         kind="confirm",
@@ -145,6 +200,7 @@ def send_confirmation(email: str, subscriptions: list[Subscription]) -> None:
         unsubscribe=ids,
     )
     tasks.enqueue(tasks.deliver_mail, str(mail.pk))
+    return True
 
 
 def confirm(ids: list[int], email: str, signed_at) -> tuple[str, list[Subscription]]:

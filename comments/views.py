@@ -98,7 +98,7 @@ def post_comment(request, article_id: int):
     if not form.is_valid():
         return form_page(request, article, form)
     try:
-        comment = save_comment(request, article, rules, form.cleaned_data)
+        comment, subscribed = save_comment(request, article, rules, form.cleaned_data)
     except Refused as reason:
         form.add_error(None, str(reason))
         return form_page(request, article, form)
@@ -120,6 +120,8 @@ def post_comment(request, article_id: int):
             f"Your comment was posted. You can edit or delete it until {clock(until)}.",
             extra_tags=f"own-comment {reverse('comments:edit', args=[comment.pk])}",
         )
+    if subscribed is not None:  # "Notify me…" was ticked: say what it did
+        messages.info(request, subscribed.message)
     return response
 
 
@@ -342,11 +344,14 @@ def comment_location(request, comment: Comment, rules) -> str:
     return f"{url}#c-{comment.pk}"
 
 
-def save_comment(request, article: Article, rules, data: dict) -> Comment:
+def save_comment(
+    request, article: Article, rules, data: dict
+) -> tuple[Comment, notifications.Subscribed | None]:
     """
     A valid form becomes a comment: who wrote it, then, in one transaction, the
     checks that need the database, the moderation decision, the row and its effects
-    (subscriptions and mail, as task rows).
+    (subscriptions and mail, as task rows). Returns the comment, and what its
+    "Notify me…" boxes did (None: none was ticked, or the comment was there).
     """
     token = data["token"]
     comment = Comment(
@@ -387,7 +392,7 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
             form_token=token, article=article, body=comment.body
         ).first()
         if posted_before is not None:
-            return posted_before  # the same form posted twice: one comment
+            return posted_before, None  # the same form posted twice: one comment
         check_flood(comment, identity, rules)
         said_before = Comment.objects.filter(
             identity, article=article, body=comment.body
@@ -401,13 +406,13 @@ def save_comment(request, article: Article, rules, data: dict) -> Comment:
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()
-        notifications.comment_posted(
+        subscribed = notifications.comment_posted(
             request,
             comment,
             notify_comments=data.get("notify_comments", False),
             notify_posts=data.get("notify_posts", False),
         )
-    return comment
+    return comment, subscribed
 
 
 def author_of(comment: Comment) -> tuple[Q, Q | None]:

@@ -8,6 +8,7 @@ import socket
 import time
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django_tasks_db.models import DBTaskResult
 
@@ -57,6 +58,101 @@ def test_unticked_boxes_subscribe_nobody(client, article):
     post_comment(client, article)
     assert not Subscription.objects.exists()
     assert not OutboundMail.objects.exists()
+
+
+# --- What the reader is told after posting -------------------------------------------
+
+
+def told(response) -> list[str]:
+    """The messages the post left for the page it redirects to."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_ticking_the_boxes_says_a_confirmation_mail_was_sent(client, article):
+    response = post_comment(client, article, notify_comments="on", notify_posts="on")
+
+    said = (
+        "A confirmation mail is on its way to grace@example.com: follow its link "
+        "to get "
+        "new comments on this article and new articles by email."
+    )
+    assert said in told(response)
+    page = client.get(response["Location"]).content.decode()
+    assert "Your comment is awaiting moderation." in page  # a first-time guest
+    assert said in page.split('class="messages"')[1].split("</div>")[0]
+
+
+def test_spam_is_told_the_same_as_a_held_comment(client, article, rules):
+    held = told(post_comment(client, article, body="Hello", notify_comments="on"))
+    rules.disallowed_words = "casino"
+    rules.save()
+    Subscription.objects.all().delete()
+    OutboundMail.objects.all().delete()
+
+    spam = told(post_comment(client, article, body="casino", notify_comments="on"))
+
+    assert list(Comment.objects.order_by("pk").values_list("status", flat=True)) == [
+        "pending",
+        "spam",
+    ]
+    # Last, after "Your comment was posted…" (its time may differ by a minute).
+    assert spam[-1] == held[-1]
+    assert spam[-1].startswith("A confirmation mail is on its way to grace@example")
+
+
+def test_a_reader_with_a_verified_address_is_told_they_are_subscribed(client, article):
+    client.force_login(factories.make_verified_user(email="reader@example.com"))
+
+    response = post_comment(client, article, notify_posts="on")
+
+    assert "You will get new articles by email at reader@example.com." in told(response)
+
+
+def test_a_reader_without_an_address_is_told_how_to_get_mail(client, article):
+    client.force_login(factories.make_user(email=""))
+
+    response = post_comment(client, article, notify_comments="on")
+
+    assert (
+        "To get new comments or articles by email, add and confirm an email address "
+        "on your account’s Email page."
+    ) in told(response)
+
+
+def test_past_the_days_confirmations_the_reader_is_told_so(article):
+    for _ in range(notifications.CONFIRMATIONS_PER_DAY):
+        notifications.subscribe(email="grace@example.com", posts=True)
+    Subscription.objects.all().delete()
+
+    subscribed = notifications.subscribe(email="grace@example.com", article=article)
+
+    assert not subscribed.confirmation_sent
+    assert subscribed.message == (
+        "grace@example.com has been sent 3 confirmation mails today, the most we "
+        "send in a day: follow the link in one of them to get new comments on this "
+        "article by email."
+    )
+
+
+def test_a_confirmed_address_is_told_apart_from_one_to_confirm(article):
+    notifications.subscribe(email="grace@example.com", posts=True, verified=True)
+
+    subscribed = notifications.subscribe(
+        email="grace@example.com", article=article, posts=True
+    )
+
+    assert subscribed.message == (
+        "A confirmation mail is on its way to grace@example.com: follow its link "
+        "to get "
+        "new comments on this article by email. You will get new articles by email "
+        "at grace@example.com."
+    )
+
+
+def test_unticked_boxes_say_nothing_of_mail(client, article):
+    response = post_comment(client, article)
+
+    assert not any("mail" in message for message in told(response))
 
 
 def test_a_hung_mail_server_does_not_slow_posting(client, article, settings):
@@ -139,7 +235,7 @@ def test_one_address_gets_at_most_three_confirmations_a_day(article):
 
 
 def confirm_path(article, email="grace@example.com"):
-    [subscription] = notifications.subscribe(email=email, article=article)
+    [subscription] = notifications.subscribe(email=email, article=article).subscriptions
     return f"/comments/confirm/{tokens.confirm_token([subscription.pk], email)}/"
 
 
@@ -185,7 +281,8 @@ def test_a_tampered_confirmation_link_is_refused(client, article):
 
 
 def test_an_expired_confirmation_link_gives_a_clear_page(client, article):
-    [subscription] = notifications.subscribe(email="g@example.com", article=article)
+    subscribed = notifications.subscribe(email="g@example.com", article=article)
+    [subscription] = subscribed.subscriptions
 
     class EightDaysAgo(signing.TimestampSigner):
         def timestamp(self):
@@ -222,7 +319,7 @@ def test_an_old_confirmation_link_cannot_undo_an_unsubscribe(client, article):
 def unsubscribe_path(article):
     [subscription] = notifications.subscribe(
         email="grace@example.com", article=article, verified=True
-    )
+    ).subscriptions
     return f"/comments/unsubscribe/{tokens.unsubscribe_token([subscription.pk])}/"
 
 
@@ -263,7 +360,7 @@ def test_ticking_the_box_again_after_unsubscribing_asks_again(client, article):
             s.pk
             for s in notifications.subscribe(
                 email="grace@example.com", article=article, verified=True
-            )
+            ).subscriptions
         ]
     )
     post_comment(client, article, notify_comments="on")

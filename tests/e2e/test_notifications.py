@@ -30,6 +30,12 @@ def test_guest_ticks_notify_and_confirms_from_the_mail(
     screenshot(reader, f"notify-ticked-{width}")
     reader.get_by_role("button", name="Post Comment").click()
     reader.get_by_text("Your comment is awaiting moderation.").wait_for()
+    told = reader.locator(".messages").inner_text()
+    assert (
+        "A confirmation mail is on its way to grace@example.com: follow its link to "
+        "get new comments on this article and new articles by email."
+    ) in told
+    screenshot(reader, f"notify-told-{width}")
     assert Subscription.objects.filter(status="pending").count() == 2
 
     run_worker(EMAIL_URL=smtp_server.url, SITE_URL=live_server.url)
