@@ -100,6 +100,22 @@ class RobotCheckedForm(forms.Form):
         self.article_id = article_id
         self.min_seconds = min_seconds
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """
+        The errors for the summary at the top of the page, as (the id of the field
+        to link to, or "", the message): the form's own first, then each field's
+        in the order of the page. A hidden field in error was changed on its way
+        (only the page fills them in): it is told as the form having changed.
+        """
+        messages = [str(error) for error in self.non_field_errors()]
+        changed = any(field.errors for field in self.hidden_fields())
+        if changed and self.expired_message not in messages:
+            messages.insert(0, self.expired_message)
+        summary = [("", message) for message in messages]
+        for field in self.visible_fields():
+            summary += [(field.id_for_label, str(error)) for error in field.errors]
+        return summary
+
     def clean(self):
         """
         The robot checks, in order: a stamp of this article's form, an empty

@@ -492,14 +492,19 @@ def recent_rejections(identity: Q, rules) -> int:
     return sum(status in rejected for status in latest)
 
 
-def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
-    """The comment to reply to; at the deepest level, its parent's thread."""
-    parent = (
+def replied_to(request, article: Article, parent_id: int) -> Comment | None:
+    """The comment the reader is replying to, if it is one they may see."""
+    return (
         Comment.objects.filter(article=article, pk=parent_id)
         .visible_to(request.user, held_comment_ids(request))
         .select_related("parent")
         .first()
     )
+
+
+def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
+    """The comment to reply to; at the deepest level, its parent's thread."""
+    parent = replied_to(request, article, parent_id)
     if parent is None:
         raise Refused(
             "The comment you are replying to is not available. Your comment was not "
@@ -523,15 +528,28 @@ def check_flood(comment: Comment, identity: Q, rules) -> None:
 
 
 def form_page(request, article: Article, form: CommentForm, status: int = 400):
-    """The form again, with what was typed and what needs fixing."""
+    """
+    The form again, with what was typed and what needs fixing. A reply stays a
+    reply to the comment it named; one to a comment that isn't available (or a
+    changed form's) is posted as a new comment next time.
+    """
     data = cast(QueryDict, form.data).copy()  # a bound form's data: request.POST
     if "stamp" in form.errors or read_stamp(data.get("stamp", ""), article.pk) is None:
         data["stamp"] = make_stamp(article.pk)
-        form.data = data
+    parent = form.cleaned_data.get("parent")
+    reply_to = replied_to(request, article, parent) if parent else None
+    if reply_to is None:
+        data["parent"] = ""
+    form.data = data
     return render(
         request,
         "comments/form_page.html",
-        {"article": article, "form": form, **commenter(request)},
+        {
+            "article": article,
+            "form": form,
+            "reply_to": reply_to,
+            **commenter(request),
+        },
         status=status,
     )
 

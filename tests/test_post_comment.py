@@ -333,5 +333,9 @@ def test_the_form_shown_again_still_shows_who_is_commenting(client, article, rul
 
 
 def test_a_bad_website_is_explained_once(client, article):
+    """Once by the field, and once in the summary of errors at the top."""
     page = post_comment(client, article, url="javascript:alert(1)").content.decode()
-    assert page.count("Enter a web address starting with http://") == 1
+    field = page.split('id="id_url_error"')[1].split("<input")[0]
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert field.count("Enter a web address starting with http://") == 1
+    assert summary.count("Enter a web address starting with http://") == 1

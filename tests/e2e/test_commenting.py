@@ -166,6 +166,65 @@ def test_bad_input_comes_back_with_a_message_and_the_text(new_page, story):
     screenshot(page, "comment-form-errors")
 
 
+ERROR_RED = "rgb(138, 28, 28)"  # --error-text
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_error_page_leads_to_each_field_in_error(new_page, story, javascript):
+    parent = factories.make_comment(story, author_name="Ada", body="Top-level thought.")
+    for width in (1280, 390):
+        page = new_page(javascript=javascript, width=width)
+        page.goto(story.get_absolute_url())
+        page.get_by_role("link", name="Reply to Ada").click()
+        # Blanks pass the browser's own checks (required), not the site's.
+        fill_guest_form(page, "   ", name="   ", email="grace@example")
+        page.get_by_label("Website", exact=True).fill("javascript:alert(1)")
+        page.get_by_role("button", name="Post Comment").click()
+
+        assert page.title().startswith("Error: Your comment on Readers Have Their Say")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your comment")
+        summary = page.get_by_role("alert")
+        expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+        if javascript:
+            assert page.evaluate("document.activeElement.id") == "error-summary"
+        else:  # the page opened at the summary: Tab goes on from there
+            page.keyboard.press("Tab")
+            expect(summary.get_by_role("link").first).to_be_focused()
+        # A reply stays a reply.
+        expect(page.locator("#reply-title")).to_contain_text("Leave a Reply to Ada")
+        cancel = page.get_by_role("link", name="Cancel reply")
+        assert cancel.get_attribute("href") == f"{story.get_absolute_url()}#respond"
+        screenshot(page, f"comment-form-errors-{width}{'' if javascript else '-nojs'}")
+
+        fields = {
+            "Comment": "Please type your comment.",
+            "Email (required) (Address never made public)": (
+                "Enter a valid email address."
+            ),
+            "Name (required)": "Please fill in your name.",
+            "Website": "Enter a web address starting with http:// or https://.",
+        }
+        links = summary.get_by_role("link")
+        expect(links).to_have_text(list(fields.values()))
+        for label, error in fields.items():
+            field = page.get_by_label(label, exact=True)
+            expect(field).to_have_accessible_description(f"Error: {error}")
+            expect(field).to_have_css("border-top-color", ERROR_RED)
+        expect(
+            page.get_by_label("Notify me of new comments via email.")
+        ).not_to_have_css("border-top-color", ERROR_RED)
+
+        summary.get_by_role("link", name="Enter a valid email address.").click()
+        expect(page.get_by_label(list(fields)[1], exact=True)).to_be_focused()
+        assert page.get_by_text(list(fields)[1], exact=True).is_visible()
+
+    fill_guest_form(page, "Fixed, and still a reply.", email="grace@example.com")
+    page.get_by_label("Website", exact=True).fill("")
+    page.get_by_role("button", name="Post Comment").click()
+    reply = Comment.objects.get(body="Fixed, and still a reply.")
+    assert reply.parent_id == parent.pk
+
+
 def test_a_nested_thread_on_desktop_and_phone(new_page, story):
     top = factories.make_comment(
         story, author_name="Ada Lovelace", body="Where it starts."
