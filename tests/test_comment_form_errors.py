@@ -105,7 +105,7 @@ def test_a_reply_stays_a_reply(client, article):
     page = page.content.decode()
 
     assert re.search(
-        r'<h3 id="reply-title" class="respond__title">Leave a Reply'
+        r'<h2 id="reply-title" class="respond__title">Leave a Reply'
         r'<span class="respond__to"> to Pat Parent</span>',
         page,
     )
