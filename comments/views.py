@@ -221,9 +221,7 @@ def like(request, comment_id: int):
     script, else goes back to the comment.
     """
     comment = get_object_or_404(
-        Comment.objects.approved()
-        .filter(article__in=Article.objects.published(), deleted_at=None)
-        .select_related("article"),
+        Comment.objects.public().select_related("article"),
         pk=comment_id,
     )
     rules = DiscussionSettings.load()

@@ -1,8 +1,12 @@
 """The article: what the site publishes and what each discussion hangs from."""
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import MD5, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -26,6 +30,30 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         if article is None or not path.startswith(article.get_absolute_url()):
             return None
         return article
+
+    def state(self, *fields: str) -> str:
+        """
+        A digest of what a cached list of these articles depends on, in one query:
+        each one's id and last edit, and the `fields` named (its discussion's
+        version: "discussionversion__version"). On published() it changes when an
+        article is published, edited, unpublished or deleted, and when a scheduled
+        one comes out, which no row records.
+        """
+        parts: list[Any] = []
+        for name in ("id", "updated_at", *fields):
+            parts += [models.F(name), models.Value(":")]
+        return (
+            self.order_by().aggregate(
+                digest=MD5(
+                    models.StringAgg(
+                        Concat(*parts, output_field=models.TextField()),
+                        models.Value(","),
+                        order_by="id",
+                    )
+                )
+            )["digest"]
+            or ""
+        )
 
 
 class Article(models.Model):
@@ -87,16 +115,21 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        return reverse("article", kwargs=self.address())
+
+    def get_feed_url(self) -> str:
+        """The Atom feed of its comments: its address and feed/, as on WordPress."""
+        return reverse("article-comments-feed", kwargs=self.address())
+
+    def address(self) -> dict[str, Any]:
+        """The parts of its address: the local date it was published, the slug."""
         day = timezone.localdate(self.published_at)
-        return reverse(
-            "article",
-            kwargs={
-                "year": day.year,
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return {
+            "year": day.year,
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": self.slug,
+        }
 
     def clean(self) -> None:
         # One line of visible text: the title goes into mail subjects.
@@ -117,6 +150,15 @@ class Article(models.Model):
         """A summary for search engines and link previews: the opening paragraph."""
         paragraphs = self.paragraphs
         return Truncator(paragraphs[0]).chars(160) if paragraphs else ""
+
+    @property
+    def modified_at(self) -> datetime.datetime:
+        """
+        When readers last saw it change: its last edit, or its publication when
+        that came later (a scheduled article). Feeds, the sitemap and the page's
+        structured data give this date.
+        """
+        return max(self.published_at, self.updated_at)
 
     @property
     def is_published(self) -> bool:

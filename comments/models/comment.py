@@ -19,6 +19,7 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from comments import identity
+from newsroom.models import Article
 
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
@@ -78,6 +79,16 @@ KEEPS_ADDRESS = models.Q(ip_address__isnull=False) | ~models.Q(user_agent="")
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.APPROVED)
+
+    def public(self) -> "CommentQuerySet":
+        """
+        What anyone may read on its own, away from the page's thread (a like, a
+        feed): approved comments that still have their text (not deleted by their
+        author), on published articles.
+        """
+        return self.approved().filter(
+            article__in=Article.objects.published(), deleted_at=None
+        )
 
     def authors(self) -> models.QuerySet:
         """The accounts that wrote any of these comments (guests have none)."""
