@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import author_views, reader_views, subscription_views, views
+from comments import author_views, feeds, reader_views, subscription_views, views
 
 app_name = "comments"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
     path("live/<int:article_id>/", views.live, name="live"),
+    path("feed/", feeds.RecentCommentsFeed(), name="feed"),
     path("<int:comment_id>/report/", views.report, name="report"),
     path("<int:comment_id>/like/", views.like, name="like"),
     path("<int:comment_id>/edit/", author_views.edit_comment, name="edit"),

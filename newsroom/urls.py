@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from comments import views as comment_views
 from newsroom import accounts, views
+from newsroom.feeds import ArticlesFeed
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +17,14 @@ urlpatterns = [
         "<int:year>/<int:month>/<int:day>/<slug:slug>/comment-page-<int:comment_page>/",
         views.article,
         name="article-comment-page",
+    ),
+    # Feeds at WordPress's addresses: the articles, an article's comments (and the
+    # site's recent comments at /comments/feed/).
+    path("feed/", ArticlesFeed(), name="feed"),
+    path(
+        "<int:year>/<int:month>/<int:day>/<slug:slug>/feed/",
+        views.comments_feed,
+        name="article-comments-feed",
     ),
     path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),

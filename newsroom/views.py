@@ -37,6 +37,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, keep_sort, shares_page
+from comments.feeds import ArticleCommentsFeed
 from comments.tokens import absolute
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
@@ -95,6 +96,11 @@ def article_page(request, slug: str, comment_page: int | None):
         if discussion.etag
         else response
     )
+
+
+def comments_feed(request, year: int, month: int, day: int, slug: str):
+    """The Atom feed of an article's comments, at its address and feed/."""
+    return ArticleCommentsFeed()(request, article_at(request, slug))
 
 
 def article_at(request, slug: str) -> Article:

@@ -1,0 +1,60 @@
+"""
+The Atom feed of the site's articles (/feed/, as on WordPress): the newest
+published ones, each with its summary. Cached as the comment feeds are
+(comments.feeds.CachedFeed), under a digest of the published articles.
+"""
+
+import datetime
+from html import escape
+
+from django.urls import reverse
+
+from comments.feeds import FEED_ENTRIES, CachedFeed, entry_id, xml_text
+from comments.text import single_line
+from comments.tokens import absolute
+from newsroom.models import Article
+
+SITE_NAME = "Newsroom"
+
+
+class ArticlesFeed(CachedFeed):
+    title = SITE_NAME
+    subtitle = "News, and the discussion that follows it."
+    # The author of entries without a byline.
+    author_name = SITE_NAME
+
+    def version(self, obj: None) -> str:
+        return Article.objects.published().state()
+
+    def link(self) -> str:
+        return absolute(reverse("home"))
+
+    def feed_url(self, obj: None) -> str:
+        return absolute(reverse("feed"))
+
+    def items(self):
+        return Article.objects.published().order_by("-published_at", "-id")[
+            :FEED_ENTRIES
+        ]
+
+    def item_title(self, article: Article) -> str:
+        return single_line(article.title)
+
+    def item_link(self, article: Article) -> str:
+        return absolute(article.get_absolute_url())
+
+    def item_guid(self, article: Article) -> str:
+        return entry_id("article", article.pk, article.created_at)
+
+    def item_description(self, article: Article) -> str:
+        # Atom's "html": the opening paragraph is plain text, so it is escaped.
+        return xml_text(escape(article.description))
+
+    def item_author_name(self, article: Article) -> str:
+        return single_line(article.byline) or SITE_NAME
+
+    def item_pubdate(self, article: Article) -> datetime.datetime:
+        return article.published_at
+
+    def item_updateddate(self, article: Article) -> datetime.datetime:
+        return article.modified_at
