@@ -39,6 +39,8 @@ class AnonymousGZipMiddleware(GZipMiddleware):
 
 
 OLD_PAGE_OF_COMMENTS = re.compile(r"comment-page-\d+/$")
+# WordPress's feeds of a post's comments: "…/feed/", "…/feed/atom/", "…/feed/rss2/".
+OLD_FEED = re.compile(r"feed/(?:(?:atom|rdf|rss|rss2)/)?$")
 OLD_KEYS = ("p", "page_id")
 
 
@@ -54,6 +56,8 @@ def old_addresses(get_response):
     #comment-123 across the redirect, and imported comments carry that anchor.
     An old link to a comment page ("…/comment-page-2/") or a reply link
     ("?replytocom=123") finds the article too; the reply link goes to the comment.
+    A feed reader following an old feed of the article's comments ("…/feed/",
+    "/?p=4&feed=rss2") goes on to its feed here.
     """
 
     def middleware(request):
@@ -84,7 +88,9 @@ def is_discussion_address(request) -> bool:
 
 def old_address_redirect(request) -> HttpResponsePermanentRedirect | None:
     path = request.path
-    candidates = {request.get_full_path(), path, OLD_PAGE_OF_COMMENTS.sub("", path)}
+    feed = OLD_FEED.search(path)
+    page = OLD_PAGE_OF_COMMENTS.sub("", path[: feed.start()] if feed else path)
+    candidates = {request.get_full_path(), path, page}
     if path == "/":
         candidates.update(
             f"/?{key}={request.GET[key]}" for key in OLD_KEYS if key in request.GET
@@ -98,6 +104,8 @@ def old_address_redirect(request) -> HttpResponsePermanentRedirect | None:
     if old is None or not old.article.is_published:
         return None
     target = old.article.get_absolute_url()
+    if (feed and old.path == page) or (path == "/" and "feed" in request.GET):
+        target = old.article.get_feed_url()
     reply_to = request.GET.get("replytocom", "")
     if reply_to.isdigit():
         imported = Imported.objects.filter(

@@ -55,6 +55,20 @@ def test_old_permalink_and_its_comment_pages_redirect(client, imported):
         ), old
 
 
+def test_an_old_feed_of_the_articles_comments_leads_to_its_feed_here(client, imported):
+    feed = imported.get_feed_url()
+    assert feed == "/2021/03/10/old-story/feed/"
+    for old in (
+        f"{PERMALINK}feed/",
+        f"{PERMALINK}feed/atom/",
+        f"{PERMALINK}feed/rss2/",
+        "/?p=41&feed=rss2",
+    ):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, feed), old
+    assert client.get(feed).status_code == 200
+
+
 def test_a_comment_page_we_dont_have_leads_to_the_article_at_the_same_address(
     client, imported
 ):
@@ -92,7 +106,14 @@ def test_an_unknown_address_is_still_a_404_after_one_look_up(
 
 
 def test_ordinary_pages_cost_no_query_for_old_addresses(client, imported, settings):
-    pages = ["/", imported.get_absolute_url(), "/?page=2"]
+    pages = [
+        "/",
+        imported.get_absolute_url(),
+        "/?page=2",
+        imported.get_feed_url(),
+        "/feed/",
+        "/comments/feed/",
+    ]
 
     def queries():
         counts = []
