@@ -51,6 +51,7 @@ from comments.models import (
     page_of,
 )
 from comments.rendering import mark_liked, render_comments, render_picks
+from comments.structured_data import json_ld, news_article
 from newsroom.models import Article
 
 # django.contrib.messages keeps a message for the next page in this cookie.
@@ -289,6 +290,10 @@ class Discussion:
             rules.thread_depth,
             self.is_open,
             editor=self.request.user.is_staff,
+        )
+        # For search engines, cached with the list it describes.
+        listing["structured_data"] = json_ld(
+            news_article(self.article, comments, listing["approved_count"])
         )
         return listing
 

@@ -114,3 +114,31 @@ def test_headings_never_skip_a_level(page, story, comments):
     for outline in outlines:
         assert outline[0] == 1
         assert all(b <= a + 1 for a, b in itertools.pairwise(outline)), outline
+
+
+def test_the_structured_data_block_is_allowed_by_the_policy_and_parses(page, story):
+    """
+    A <script type="application/ld+json"> is data, never run: the Content Security
+    Policy (script-src 'self', nothing inline) reports no violation for it (the
+    page watcher fails this test if it does), and what a reader typed to break out
+    of it stays text.
+    """
+    hostile = "</script><script>window.__pwned = 1</script><!-- & -->"
+    first = factories.make_comment(story, author_name="Ada <b>", body=hostile)
+    factories.make_comment(story, parent=first, author_name="Bob", body="Agreed.")
+
+    page.goto(story.get_absolute_url())
+
+    data = page.evaluate(
+        "JSON.parse(document.querySelector("
+        "'script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == story.title
+    assert data["commentCount"] == 2
+    assert [(c["author"]["name"], c["text"]) for c in data["comment"]] == [
+        ("Ada <b>", hostile),
+        ("Bob", "Agreed."),
+    ]
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("script").count() == 3  # the data, comments.js, sign-in.js
