@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap.xml template
     "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
     "comments",

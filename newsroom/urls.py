@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from comments import views as comment_views
 from newsroom import accounts, views
 from newsroom.feeds import ArticlesFeed
+from newsroom.sitemaps import ArticleSitemap
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +30,13 @@ urlpatterns = [
     ),
     path("comments/", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="sitemap",
+    ),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),

@@ -196,6 +196,25 @@ def account_deleted(request):
     return render(request, "account/deleted.html")
 
 
+ROBOTS_SECONDS = 24 * 3600  # as long as crawlers may keep it (RFC 9309)
+
+
+def robots_txt(request):
+    """
+    What crawlers may visit: everything readers read, not the admin, accounts or
+    the discussion's actions (posting, liking, reporting, editing, mail links),
+    and where the sitemap is, as a full address (from SITE_URL).
+    """
+    response = render(
+        request,
+        "robots.txt",
+        {"sitemap_url": absolute(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Cache-Control"] = f"public, max-age={ROBOTS_SECONDS}"
+    return response
+
+
 def favicon(request):
     """/favicon.ico, which browsers ask for on pages naming no icon: the site's."""
     # Looked up per request: the static files' manifest may not exist at import.
