@@ -110,11 +110,15 @@ class CachedFeed(Feed):
         )
         response["Last-Modified"] = http_date(updated.timestamp())
         response["Cache-Control"] = f"public, max-age={FEED_SECONDS}"
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=int(updated.timestamp()),
-            response=response,
+        # The response, or a 304 with its headers when the reader has this one.
+        return (
+            get_conditional_response(
+                request,
+                etag=response["ETag"],
+                last_modified=int(updated.timestamp()),
+                response=response,
+            )
+            or response
         )
 
     def version(self, obj: Any) -> str:

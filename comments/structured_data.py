@@ -67,7 +67,7 @@ def news_article(
 
 def comment_item(comment: Comment) -> dict[str, Any]:
     url = absolute(comment.get_absolute_url())
-    item = {
+    item: dict[str, Any] = {
         "@type": "Comment",
         "@id": url,
         "url": url,

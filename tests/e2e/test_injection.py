@@ -10,13 +10,17 @@ from tests.test_injection import CASES, post_payload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # On the article page no reader markup may become an element at all; the admin has
-# images and SVG icons of its own, so there only the payloads' markers count.
+# images and SVG icons of its own, so there only the payloads' markers count. The
+# article's one script element of its own without a source is its data for search
+# engines (a data block, never run).
 PWNED = """(selector) => ({
     pwned: window.__pwned === 1,
     marked: document.querySelectorAll(selector).length,
     handlers: [...document.querySelectorAll('*')].filter(
         el => [...el.attributes].some(a => a.name.startsWith('on'))).length,
-    scripts: [...document.scripts].filter(s => !s.src.includes('/static/')).length,
+    scripts: [...document.scripts].filter(
+        s => !s.src.includes('/static/') && s.type !== 'application/ld+json').length,
+    data_blocks: document.querySelectorAll('script[type="application/ld+json"]').length,
 })"""
 
 ARTICLE_FOREIGN = (
@@ -48,7 +52,14 @@ def test_no_payload_runs_or_appears_on_the_article_or_in_the_admin(new_page, rul
         "marked": 0,
         "handlers": 0,
         "scripts": 0,
+        "data_blocks": 1,
     }
+    # Every text a reader typed stays inside the data block, which still parses.
+    data = page.evaluate(
+        "JSON.parse(document.querySelector("
+        "'script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["commentCount"] > 100
     screenshot(page, "injection-article")
 
     editor = new_page()
