@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import MD5, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -30,30 +29,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         if article is None or not path.startswith(article.get_absolute_url()):
             return None
         return article
-
-    def state(self, *fields: str) -> str:
-        """
-        A digest of what a cached list of these articles depends on, in one query:
-        each one's id and last edit, and the `fields` named (its discussion's
-        version: "discussionversion__version"). On published() it changes when an
-        article is published, edited, unpublished or deleted, and when a scheduled
-        one comes out, which no row records.
-        """
-        parts: list[Any] = []
-        for name in ("id", "updated_at", *fields):
-            parts += [models.F(name), models.Value(":")]
-        return (
-            self.order_by().aggregate(
-                digest=MD5(
-                    models.StringAgg(
-                        Concat(*parts, output_field=models.TextField()),
-                        models.Value(","),
-                        order_by="id",
-                    )
-                )
-            )["digest"]
-            or ""
-        )
 
 
 class Article(models.Model):

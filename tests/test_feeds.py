@@ -505,6 +505,21 @@ def test_a_new_comment_or_a_moderation_changes_the_cached_feeds(seed_article):
         ]
 
 
+def test_an_edited_comment_changes_the_cached_feeds(seed_article):
+    comment = factories.make_comment(seed_article, body="As first written")
+    feed_of(SEED_FEED)
+    feed_of("/comments/feed/")
+
+    # As an editor's edit in the admin: the text only, behind the ORM's back.
+    Comment.objects.filter(pk=comment.pk).update(
+        body="As corrected", body_html="<p>As corrected</p>"
+    )
+
+    for url in (SEED_FEED, "/comments/feed/"):
+        [entry] = entries(feed_of(url))
+        assert text_of(entry, "summary") == "<p>As corrected</p>"
+
+
 def test_an_edited_or_unpublished_article_changes_the_cached_feeds(seed_article):
     factories.make_comment(seed_article, author_name="Ada")
     feed_of("/comments/feed/")
