@@ -184,6 +184,7 @@ ENTRY_FIELDS = [
     "user__first_name",
     "user__last_name",
     "user__username",
+    "user__is_staff",  # staff without a name sign "The editors"
 ]
 
 
