@@ -17,20 +17,39 @@ $(VENV)/.installed: requirements-dev.lock
 
 install: $(VENV)/.installed
 
+# The translations (newsroom/locale, comments/locale), compiled with gettext's
+# msgfmt (Debian's gettext, installed when missing and possible). Without it the
+# site is served in English only.
+MO := $(patsubst %.po,%.mo,$(wildcard newsroom/locale/*/LC_MESSAGES/*.po comments/locale/*/LC_MESSAGES/*.po))
+.PHONY: messages translations
+messages: $(MO)
+# After changing a text readers or editors see: the catalogs brought up to date
+# (new strings untranslated, for a translator; tests/test_translations.py fails
+# until Chinese has them all).
+translations: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale=zh_Hans --locale=ar \
+		--no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py makemessages --domain=djangojs --locale=zh_Hans \
+		--locale=ar --no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
+%.mo: %.po
+	@if command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; } >/dev/null 2>&1; then \
+		msgfmt --check -o $@ $<; \
+	else echo "msgfmt not found (apt-get install gettext): $@ not compiled, English only."; fi
+
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 # The web server and, beside it, the task worker that sends mail. Ctrl-C stops both;
 # if the web server stops on its own (port taken), the worker is stopped too. The
 # worker does not reload on code changes: restart `make run` after editing tasks.
-run: migrate
+run: migrate messages
 	@echo "Newsroom at http://127.0.0.1:$(PORT)/ with its mail worker (Ctrl-C stops both)"
 	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install axe
+test: install axe messages
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # axe-core, which the browser tests run in Chromium (tests/e2e/accessibility.py),
@@ -47,7 +66,7 @@ $(AXE): tests/a11y/package-lock.json
 # The inner loop: the suite without the browser tests and those marked slow (they
 # start processes, stop servers or wait on the clock). `make test` runs them all.
 .PHONY: test-fast
-test-fast: install
+test-fast: install messages
 	DEBUG=1 $(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 lint: install

@@ -30,6 +30,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 
 from comments import moderation
 from comments.caching import cache_for_a_while, cached
@@ -71,7 +72,11 @@ def counts_are_fresh(likes_then: int, rendered_at: float, likes_now: int) -> boo
 # How top-level comments can be ordered (replies always read oldest first), with
 # what the links say; the first is the default. A reader's choice is a link
 # (?sort=newest, an address of its own for every cache) and is kept in a cookie.
-SORTS = {"oldest": "Oldest", "newest": "Newest", "liked": "Most liked"}
+SORTS = {
+    "oldest": gettext_lazy("Oldest"),
+    "newest": gettext_lazy("Newest"),
+    "liked": gettext_lazy("Most liked"),
+}
 SORT_COOKIE = "comment_sort"
 
 
@@ -178,7 +183,7 @@ class Discussion:
             or self.held_ids
         ):
             return None
-        return f'W/"{self.version}-{self.likes}-{self.sort}"'
+        return f'W/"{self.version}-{self.likes}-{self.sort}-{get_language()}"'
 
     def context(self, stamp: str = "") -> dict[str, Any]:
         """
@@ -205,7 +210,7 @@ class Discussion:
         from the cache), and the comment being replied to.
         """
         user = self.request.user
-        key = f"discussion:{self.version}:{self.page}:{self.sort}"
+        key = f"discussion:{self.version}:{self.page}:{self.sort}:{get_language()}"
         listing = cached(key) if self.shares_list else None
         if listing is not None and not counts_are_fresh(
             listing.get("likes", -1), listing.get("rendered_at", 0.0), self.likes

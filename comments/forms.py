@@ -15,6 +15,7 @@ import uuid
 from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import (
     BODY_MAX_LENGTH,
@@ -75,19 +76,19 @@ class RobotCheckedForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
     homepage = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    expired_message = (
+    expired_message = _(
         "This form has expired or was changed. Please post your comment again."
     )
-    automated_message = (
+    automated_message = _(
         "Your comment looks automated and was not posted. "
         "Please leave the last field empty."
     )
-    too_quick_message = (
+    too_quick_message = _(
         "That was quick! Please read your comment once more and post it again."
     )
 
@@ -109,8 +110,8 @@ class RobotCheckedForm(forms.Form):
         """
         messages = [str(error) for error in self.non_field_errors()]
         changed = any(field.errors for field in self.hidden_fields())
-        if changed and self.expired_message not in messages:
-            messages.insert(0, self.expired_message)
+        if changed and str(self.expired_message) not in messages:
+            messages.insert(0, str(self.expired_message))
         summary = [("", message) for message in messages]
         for field in self.visible_fields():
             summary += [(field.id_for_label, str(error)) for error in field.errors]
@@ -139,47 +140,49 @@ class RobotCheckedForm(forms.Form):
 
 class CommentForm(RobotCheckedForm):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(
-            attrs={"rows": 6, "placeholder": "Enter your comment here..."}
+            attrs={"rows": 6, "placeholder": _("Enter your comment here...")}
         ),
-        error_messages={"required": "Please type your comment."},
+        error_messages={"required": _("Please type your comment.")},
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=EMAIL_MAX_LENGTH,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=NAME_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     url = WebAddressField(
-        label="Website",
+        label=_("Website"),
         max_length=URL_MAX_LENGTH,
         required=False,
         assume_scheme="https",
         error_messages={
-            "invalid": "Enter a web address starting with http:// or https://."
+            "invalid": _("Enter a web address starting with http:// or https://.")
         },
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
     remember = forms.BooleanField(
-        label="Save my name, email, and website in this browser for the next time "
-        "I comment.",
+        label=_(
+            "Save my name, email, and website in this browser for the next time "
+            "I comment."
+        ),
         required=False,
     )
     # Notifications (comments/notifications.py): double opt-in by mail.
     notify_comments = forms.BooleanField(
-        label="Notify me of new comments via email.", required=False
+        label=_("Notify me of new comments via email."), required=False
     )
     notify_posts = forms.BooleanField(
-        label="Notify me of new posts via email.", required=False
+        label=_("Notify me of new posts via email."), required=False
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -193,15 +196,21 @@ class CommentForm(RobotCheckedForm):
         super().__init__(*args, **kwargs)
         self.guest = guest
         if guest:
-            required = " (required)" if require_name_email else ""
-            self.fields["email"].label = f"Email{required} (Address never made public)"
-            self.fields["name"].label = f"Name{required}"
+            if require_name_email:
+                self.fields["email"].label = _(
+                    "Email (required) (Address never made public)"
+                )
+                self.fields["name"].label = _("Name (required)")
+            else:
+                self.fields["email"].label = _("Email (Address never made public)")
             self.fields["email"].required = require_name_email
             self.fields["name"].required = require_name_email
-            self.fields["email"].error_messages["required"] = (
+            self.fields["email"].error_messages["required"] = _(
                 "Please fill in your email address."
             )
-            self.fields["name"].error_messages["required"] = "Please fill in your name."
+            self.fields["name"].error_messages["required"] = _(
+                "Please fill in your name."
+            )
         else:
             for name in ("email", "name", "url", "remember"):
                 del self.fields[name]
@@ -209,7 +218,7 @@ class CommentForm(RobotCheckedForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Please type your comment.")
+            raise forms.ValidationError(_("Please type your comment."))
         return body
 
     def clean_email(self):
@@ -223,35 +232,35 @@ class CommentForm(RobotCheckedForm):
 class LikeForm(RobotCheckedForm):
     """A guest's like: nothing to type, the robot checks alone."""
 
-    expired_message = "This page has expired. Please like the comment again."
-    automated_message = "Your like looks automated and was not counted."
-    too_quick_message = "That was quick! Please read the comment before liking it."
+    expired_message = _("This page has expired. Please like the comment again.")
+    automated_message = _("Your like looks automated and was not counted.")
+    too_quick_message = _("That was quick! Please read the comment before liking it.")
 
 
 class ReportForm(RobotCheckedForm):
     """A reader's report of a comment: why, and a note when the reason is "other"."""
 
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=_("What is wrong with this comment?"),
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose what is wrong with the comment."},
+        error_messages={"required": _("Please choose what is wrong with the comment.")},
     )
     note = forms.CharField(
-        label="Anything a moderator should know (optional)",
+        label=_("Anything a moderator should know (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    expired_message = (
+    expired_message = _(
         "This form has expired or was changed. Please send your report again."
     )
-    automated_message = (
+    automated_message = _(
         "Your report looks automated and was not sent. "
         "Please leave the last field empty."
     )
-    too_quick_message = (
+    too_quick_message = _(
         "That was quick! Please read the comment once more and send your report again."
     )
 
@@ -261,5 +270,5 @@ class ReportForm(RobotCheckedForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reason") == Report.Reason.OTHER and not cleaned.get("note"):
-            self.add_error("note", "Please say what is wrong with the comment.")
+            self.add_error("note", _("Please say what is wrong with the comment."))
         return cleaned

@@ -24,6 +24,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comments import tasks, tokens
 from comments.models import Comment, OutboundMail, Subscription
@@ -67,33 +68,49 @@ class Subscribed:
         pending = [s for s in self.subscriptions if s.status == status.PENDING]
         confirmed = [s for s in self.subscriptions if s.status == status.CONFIRMED]
         if not self.email:
-            return (
+            return _(
                 "To get new comments or articles by email, add and confirm an email "
                 "address on your account’s Email page."
             )
         said = []
         if pending and self.confirmation_sent:
             said.append(
-                f"A confirmation mail is on its way to {self.email}: follow its "
-                f"link to get {topics(pending)} by email."
+                _(
+                    "A confirmation mail is on its way to %(email)s: follow its "
+                    "link to get %(topics)s by email."
+                )
+                % {"email": self.email, "topics": topics(pending)}
             )
         elif pending:
             said.append(
-                f"{self.email} has been sent {CONFIRMATIONS_PER_DAY} confirmation "
-                "mails today, the most we send in a day: follow the link in one of "
-                f"them to get {topics(pending)} by email."
+                _(
+                    "%(email)s has been sent %(count)s confirmation mails today, the "
+                    "most we send in a day: follow the link in one of them to get "
+                    "%(topics)s by email."
+                )
+                % {
+                    "email": self.email,
+                    "count": CONFIRMATIONS_PER_DAY,
+                    "topics": topics(pending),
+                }
             )
         if confirmed:
-            said.append(f"You will get {topics(confirmed)} by email at {self.email}.")
+            said.append(
+                _("You will get %(topics)s by email at %(email)s.")
+                % {"topics": topics(confirmed), "email": self.email}
+            )
         return " ".join(said)
 
 
 def topics(subscriptions: list[Subscription]) -> str:
     names: dict[str, str] = {
-        Subscription.Topic.COMMENTS: "new comments on this article",
-        Subscription.Topic.POSTS: "new articles",
+        Subscription.Topic.COMMENTS: _("new comments on this article"),
+        Subscription.Topic.POSTS: _("new articles"),
     }
-    return " and ".join(names[s.topic] for s in subscriptions if s.topic in names)
+    chosen = [names[s.topic] for s in subscriptions if s.topic in names]
+    if len(chosen) == 2:
+        return _("%(first)s and %(second)s") % {"first": chosen[0], "second": chosen[1]}
+    return "".join(chosen)
 
 
 def comment_posted(

@@ -13,14 +13,17 @@ is kept lean on purpose: it is repeated a thousand times on a busy story.
 """
 
 import datetime
+import functools
 import re
 from collections.abc import Collection
 from html import escape
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 from comments.identity import SITE_ACCOUNT, method_of
 from comments.models import Comment
@@ -73,12 +76,12 @@ def comment_item(
     (Comment.reply_target: at the deepest level, at the end of the thread).
     """
     name = escape(comment.display_name)
+    said = words()
     if comment.deleted_at:
         # Kept for its replies only; its text is gone.
         return (
             f'<li id="c-{comment.pk}" class="comment depth-{depth} deleted">'
-            '<article><p class="deleted-note">This comment was deleted by its '
-            "author.</p></article>"
+            f'<article><p class="deleted-note">{said["deleted"]}</p></article>'
         )
     author = (
         f'<a href="{escape(comment.author_url)}" rel="nofollow ugc">{name}</a>'
@@ -88,10 +91,10 @@ def comment_item(
     if comment.author_is_staff:
         # Markup beside the escaped name, from a column only the server sets:
         # a reader can type "Staff" into their name, never this.
-        author += ' <span class="staff-mark">Staff</span>'
+        author += f' <span class="staff-mark">{said["staff"]}</span>'
     pick = comment.is_editors_pick
     if pick:
-        author += ' <span class="pick-mark">Editors\' pick</span>'
+        author += f' <span class="pick-mark">{said["pick"]}</span>'
     avatar = (
         f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
         'width="40" height="40" loading="lazy">'
@@ -102,7 +105,11 @@ def comment_item(
     account = ""
     if editor and comment.user_id:
         method = method_of(comment.author_provider)
-        label = f"{method.label} account" if method is SITE_ACCOUNT else method.label
+        label = (
+            _("%(method)s account") % {"method": method.label}
+            if method is SITE_ACCOUNT
+            else method.label
+        )
         admin_url = reverse("admin:auth_user_change", args=[comment.user_id])
         account = (
             f'<span class="account">{label}: <a href="{admin_url}">'
@@ -123,20 +130,20 @@ def comment_item(
         + "<article><header>"
         f"{avatar}<b>{author}</b>{account} "
         f'<a href="#c-{comment.pk}"><time datetime="'
-        f'{when.isoformat(timespec="minutes")}">{when:%B} {when.day}, {when.year} '
-        f"at {clock(when)}"
+        f'{when.isoformat(timespec="minutes")}">{written_on(when)}'
         "</time></a>"
-        + (' <span class="edited">edited</span>' if comment.edited_at else "")
-        + "</header>"
         + (
-            '<p class="awaiting">Your comment is awaiting moderation.</p>'
-            if pending
+            f' <span class="edited">{said["edited"]}</span>'
+            if comment.edited_at
             else ""
         )
+        + "</header>"
+        + (f'<p class="awaiting">{said["awaiting"]}</p>' if pending else "")
         + f'<div class="text">{comment.body_html}</div>'
         + (
             f'<a class="reply" href="?replytocom={comment.pk}#respond" '
-            f'aria-label="Reply to {name}">Reply</a>'
+            f'aria-label="{said["reply to"] % {"name": name}}">'
+            f"{said['reply']}</a>"
             if is_open and not pending
             else ""
         )
@@ -144,10 +151,11 @@ def comment_item(
             ""
             if pending
             else '<span class="likes">'
-            + like_link(comment.pk, f"{name}'s comment", liked=False)
+            + like_link(comment.pk, said["whose"] % {"name": name}, liked=False)
             + f'<span class="like-count">{comment.like_count or ""}</span></span>'
             f'<a class="report" href="{report_url.format(comment.pk)}" '
-            f'rel="nofollow" aria-label="Report {name}\'s comment">Report</a>'
+            f'rel="nofollow" aria-label="{said["report whose"] % {"name": name}}">'
+            f"{said['report']}</a>"
         )
         + "</article>"
     )
@@ -164,21 +172,29 @@ def like_link(pk: int, whose: str, *, liked: bool) -> str:
     A comment's Like link (`whose`: "Ada's comment", escaped): to its like page,
     which the page's script turns into a toggle button.
     """
+    said = words()
     if liked:
         return (
             f'<a class="like" href="/comments/{pk}/like/" rel="nofollow" '
-            f'aria-label="You like {whose}" data-liked="1">Liked</a>'
+            f'aria-label="{said["you like"] % {"whose": whose}}" data-liked="1">'
+            f"{said['liked']}</a>"
         )
     return (
         f'<a class="like" href="/comments/{pk}/like/" rel="nofollow" '
-        f'aria-label="Like {whose}" data-liked="0">Like</a>'
+        f'aria-label="{said["like whose"] % {"whose": whose}}" data-liked="0">'
+        f"{said['like']}</a>"
     )
 
 
-UNLIKED = re.compile(
-    r'<a class="like" href="/comments/(\d+)/like/" rel="nofollow" '
-    r'aria-label="Like ([^"]*)" data-liked="0">Like</a>'
-)
+@functools.cache
+def unliked_pattern(language: str | None) -> re.Pattern[str]:
+    """An unliked Like link as like_link() writes it in this language."""
+    said = words_in(language)
+    label = re.escape(said["like whose"]).replace(re.escape("%(whose)s"), '([^"]*)')
+    return re.compile(
+        r'<a class="like" href="/comments/(\d+)/like/" rel="nofollow" '
+        rf'aria-label="{label}" data-liked="0">{re.escape(said["like"])}</a>'
+    )
 
 
 def mark_liked(html: str, liked: Collection[int]) -> SafeString:
@@ -189,7 +205,57 @@ def mark_liked(html: str, liked: Collection[int]) -> SafeString:
             return like_link(int(match[1]), match[2], liked=True)
         return match[0]
 
-    return mark_safe(UNLIKED.sub(swap, html))  # noqa: S308 - our own markup, swapped
+    pattern = unliked_pattern(get_language())
+    return mark_safe(pattern.sub(swap, html))  # noqa: S308 - our own markup, swapped
+
+
+def words() -> dict[str, str]:
+    """The list's words in the reader's language, looked up once per language."""
+    return words_in(get_language())
+
+
+@functools.cache
+def words_in(language: str | None) -> dict[str, str]:
+    # Escaped once here: translators' text goes into attributes and markup.
+    said = {
+        "deleted": _("This comment was deleted by its author."),
+        "staff": _("Staff"),
+        "pick": _("Editors' pick"),
+        "edited": _("edited"),
+        "awaiting": _("Your comment is awaiting moderation."),
+        "reply": _("Reply"),
+        "reply to": _("Reply to %(name)s"),
+        "whose": _("%(name)s's comment"),
+        "like": _("Like"),
+        "liked": pgettext("you like this comment", "Liked"),
+        "like whose": _("Like %(whose)s"),
+        "you like": _("You like %(whose)s"),
+        "report": _("Report"),
+        "report whose": _("Report %(name)s's comment"),
+        "read": _("Read in the discussion"),
+        "read whose": _("Read %(name)s's comment in the discussion"),
+        "picks": _("Editors' picks"),
+        "on": _("%(date)s at %(time)s"),
+    }
+    # Attributes are in double quotes: apostrophes stay as typed.
+    return {
+        key: escape(text, quote=False).replace('"', "&quot;")
+        for key, text in said.items()
+    }
+
+
+def written_on(moment: datetime.datetime) -> str:
+    """
+    A comment's date as readers see it: "March 10, 2021 at 6:47 pm" in English
+    (as WordPress writes it), the language's own date and time formats otherwise.
+    """
+    local = timezone.localtime(moment)
+    if (get_language() or "en").startswith("en"):
+        return f"{local:%B} {local.day}, {local.year} at {clock(local)}"
+    return words()["on"] % {
+        "date": escape(formats.date_format(local, "DATE_FORMAT")),
+        "time": escape(formats.time_format(local, "TIME_FORMAT")),
+    }
 
 
 def clock(moment: datetime.datetime) -> str:
@@ -207,16 +273,17 @@ def render_picks(comments: list[Comment]) -> SafeString:
     picks = [comment for comment in comments if comment.is_editors_pick]
     if not picks:
         return mark_safe("")
+    said = words()
     items = "".join(
         f'<li><p class="picks__author">{escape(comment.display_name)}</p>'
         f"<blockquote>{escape(Truncator(single_line(comment.body)).chars(280))}"
-        f'</blockquote><a href="{comment.get_absolute_url()}" '
-        f"aria-label=\"Read {escape(comment.display_name)}'s comment in the "
-        'discussion">Read in the discussion</a></li>'
+        f'</blockquote><a href="{comment.get_absolute_url()}" aria-label="'
+        f'{said["read whose"] % {"name": escape(comment.display_name)}}">'
+        f"{said['read']}</a></li>"
         for comment in picks
     )
     return mark_safe(  # noqa: S308 - every value escaped above
         '<section class="picks" aria-labelledby="picks-title">'
-        '<h3 id="picks-title">Editors\' picks</h3>'
+        f'<h3 id="picks-title">{said["picks"]}</h3>'
         f'<ol class="picks__list">{items}</ol></section>'
     )

@@ -31,6 +31,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comments import moderation, notifications
@@ -117,7 +118,8 @@ def post_comment(request, article_id: int):
         remember_own_comment(request, response, comment.pk, until.timestamp())
         messages.success(
             request,
-            f"Your comment was posted. You can edit or delete it until {clock(until)}.",
+            _("Your comment was posted. You can edit or delete it until %(time)s.")
+            % {"time": clock(until)},
             extra_tags=f"own-comment {reverse('comments:edit', args=[comment.pk])}",
         )
     if subscribed is not None:  # "Notify me…" was ticked: say what it did
@@ -180,13 +182,18 @@ def report(request, comment_id: int):
             except TooManyReports:
                 form.add_error(
                     None,
-                    "You have sent many reports in a short time. Please wait a few "
-                    "minutes and send this one again.",
+                    _(
+                        "You have sent many reports in a short time. Please wait a "
+                        "few minutes and send this one again."
+                    ),
                 )
             else:
                 messages.success(
                     request,
-                    "Thank you for your report. A moderator will look at this comment.",
+                    _(
+                        "Thank you for your report. A moderator will look at this "
+                        "comment."
+                    ),
                 )
                 done = HttpResponseRedirect(back_url)
                 remember_reported(request, done, comment.pk)
@@ -251,7 +258,7 @@ def like(request, comment_id: int):
                     ip_address=client_ip(request),
                 )
             except TooManyLikes:
-                error = (
+                error = _(
                     "You have liked many comments in a short time. Please wait a "
                     "few minutes."
                 )
@@ -263,9 +270,12 @@ def like(request, comment_id: int):
                 else:
                     messages.success(
                         request,
-                        f"You like {comment.display_name}'s comment."
-                        if liked
-                        else f"You no longer like {comment.display_name}'s comment.",
+                        (
+                            _("You like %(name)s's comment.")
+                            if liked
+                            else _("You no longer like %(name)s's comment.")
+                        )
+                        % {"name": comment.display_name},
                     )
                     answer = HttpResponseRedirect(back_url)
                 if guest:
@@ -397,8 +407,10 @@ def save_comment(
         ).exclude(status=Comment.Status.REMOVED)
         if said_before.exists():
             raise Refused(
-                "Duplicate comment detected; it looks as though you’ve already "
-                "said that!"
+                _(
+                    "Duplicate comment detected; it looks as though you’ve already "
+                    "said that!"
+                )
             )
         verdict = judge(comment, rules)
         comment.status = verdict.status
@@ -505,8 +517,10 @@ def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
     parent = replied_to(request, article, parent_id)
     if parent is None:
         raise Refused(
-            "The comment you are replying to is not available. Your comment was not "
-            "posted; you can post it as a new comment."
+            _(
+                "The comment you are replying to is not available. Your comment was "
+                "not posted; you can post it as a new comment."
+            )
         )
     return parent.reply_target(rules.thread_depth)
 
@@ -520,8 +534,10 @@ def check_flood(comment: Comment, identity: Q, rules) -> None:
     )
     if recent.exists():
         raise Refused(
-            "You are posting comments too quickly. Please wait a few seconds and "
-            "post again."
+            _(
+                "You are posting comments too quickly. Please wait a few seconds and "
+                "post again."
+            )
         )
 
 
@@ -604,5 +620,5 @@ def sign_out(request, article_id: int):
     article = published_article(article_id)
     if request.user.is_authenticated:
         get_account_adapter(request).logout(request)
-        messages.success(request, "You have signed out.")
+        messages.success(request, _("You have signed out."))
     return HttpResponseRedirect(stash_draft(request, article))

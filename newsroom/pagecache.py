@@ -16,7 +16,8 @@ never compressed in the same window as text readers wrote.
 The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
 all), the article's last edit, the address, the order of the comments (each is a
-page of its own: comments.discussion.sort_of), the sign-in methods offered, and a
+page of its own: comments.discussion.sort_of), the reader's language, the sign-in
+methods offered, and a
 digest of the templates, static files and code, so a deploy never serves pages of
 the release before. Comments closing with age is a moment, not a change: an entry
 knows until when it is open.
@@ -39,6 +40,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import get_language
 
 from comments.caching import cache_for_a_while, cached
 from comments.discussion import counts_are_fresh, sort_of
@@ -162,7 +164,8 @@ def article_page(request, slug: str, render) -> HttpResponse:
     sign_in = ",".join(method.id for method in offered_methods())
     key = (
         f"page:{BUILD}:{sign_in}:{state.pk}:{state.version}:"
-        f"{state.updated_at.timestamp()}:{request.path}:{sort_of(request)}"
+        f"{state.updated_at.timestamp()}:{request.path}:{sort_of(request)}:"
+        f"{get_language()}"
     )
     now = timezone.now()
     entry = _local.get(key) or cached(key)

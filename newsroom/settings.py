@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.AnonymousGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.middleware.old_addresses",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +163,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comments.context_processors.moderation_queue",
@@ -184,7 +186,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The site's languages: English, Simplified Chinese and Arabic (right to left),
+# chosen from the reader's choice (a cookie, set by the footer's links), else the
+# browser's Accept-Language (django.middleware.locale.LocaleMiddleware).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ar", "العربية"),
+]
+# The site's catalog (templates and newsroom); the comments app keeps its own in
+# comments/locale. Compiled by `make` (manage.py compilemessages).
+LOCALE_PATHS = [BASE_DIR / "newsroom" / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

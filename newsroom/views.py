@@ -30,7 +30,11 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 from django.views.generic.base import ContextMixin
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -212,6 +216,30 @@ def robots_txt(request):
         content_type="text/plain; charset=utf-8",
     )
     response["Cache-Control"] = f"public, max-age={ROBOTS_SECONDS}"
+    return response
+
+
+@require_GET
+def language(request, code: str):
+    """
+    The footer's language links: the reader's choice, kept a year in the language
+    cookie (django.middleware.locale reads it first), then back to the page.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    ):
+        back = reverse("home")
+    response = HttpResponseRedirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite="Lax",
+    )
     return response
 
 

@@ -173,7 +173,7 @@ def test_an_article_is_written_with_its_fields(settings):
         for author in root.iter(f"{WP}author")
     }
     assert authors == {"jane-doe": "Jane Doe", "newsroom": "Newsroom"}
-    assert root.findtext("channel/language") == "en-US"
+    assert root.findtext("channel/language") == "en"
     assert root.findtext(f"channel/{WP}base_site_url") == "http://testserver"
     assert root.findtext(f"channel/{WP}wxr_version") == "1.2"
 

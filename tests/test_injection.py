@@ -133,12 +133,17 @@ def test_every_payload_is_refused_or_shown_inert(
 
     page = article_page(Client(), article)
     assert audit(page) == []
-    # Our own modules, and the one data block for search engines, which no
-    # browser runs (tests/test_structured_data.py reads it back).
+    # Our own modules and the scripts' catalog of words, and the one data block
+    # for search engines, which no browser runs (tests/test_structured_data.py
+    # reads it back).
     scripts = re.findall(r"<script[^>]*>", page, re.I)
     data_block = '<script type="application/ld+json">'
     assert scripts.count(data_block) == 1, scripts
-    assert all('src="/static/js/' in tag for tag in scripts if tag != data_block)
+    assert all(
+        'src="/static/js/' in tag or 'src="/jsi18n/en/"' in tag
+        for tag in scripts
+        if tag != data_block
+    )
     assert outcomes["stored"] > 100
     print(outcomes)
 

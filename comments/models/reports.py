@@ -1,6 +1,7 @@
 """Readers' reports of comments, and what moderators made of them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import Comment
 from comments.models.reader_actions import ReaderAction, ReaderActionQuerySet
@@ -19,10 +20,10 @@ class Report(ReaderAction):
     """
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse or harassment"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
 
     class Resolution(models.TextChoices):
         DISMISSED = "dismissed", "Dismissed: the comment stays"

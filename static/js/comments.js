@@ -2,6 +2,20 @@
 // answered, and back again on "Cancel reply". Without JavaScript the same links
 // load ?replytocom=<id>#respond, which renders the form as a reply.
 
+// The page's words in the reader's language: Django's catalog (/jsi18n/<code>/),
+// loaded before this script; English when it is missing.
+const gettext = window.gettext ?? ((text) => text);
+const pgettext = window.pgettext ?? ((context, text) => text);
+const ngettext = window.ngettext ?? ((one, many, n) => (n === 1 ? one : many));
+const interpolate = window.interpolate ?? ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]));
+
+// What fills %(key)s in a translated sentence: "Ada" from "Reply to Ada".
+function filledIn(pattern, text) {
+  const [before, after] = pattern.split(/%\(\w+\)s/);
+  if (!text.startsWith(before) || !text.endsWith(after)) return text;
+  return text.slice(before.length, text.length - after.length);
+}
+
 const respond = document.getElementById("respond");
 
 if (respond) {
@@ -21,7 +35,8 @@ if (respond) {
     parentInput.value = new URL(link.href).searchParams.get("replytocom");
     // The name as the link says it ("Reply to Ada"), without the marks beside
     // it (Staff, Editors' pick): the words the form says without JavaScript.
-    replyTo.textContent = link.getAttribute("aria-label").slice("Reply".length);
+    const name = filledIn(gettext("Reply to %(name)s"), link.getAttribute("aria-label"));
+    replyTo.textContent = interpolate(gettext(" to %(name)s"), { name }, true);
     cancel.hidden = false;
     form.querySelector("textarea").focus();
   };
@@ -94,7 +109,11 @@ if (discussion) {
     const added = [...discussion.querySelectorAll(".comment")].filter((c) => !seen.has(c.id));
     for (const comment of added) comment.classList.add("comment--new");
     prepareLikes(discussion);
-    news.textContent = `Showing ${added.length} new comment${added.length === 1 ? "" : "s"}.`;
+    news.textContent = interpolate(
+      ngettext("Showing %(count)s new comment.", "Showing %(count)s new comments.", added.length),
+      { count: added.length },
+      true,
+    );
     if (added.length) {
       added[0].tabIndex = -1;
       added[0].focus();
@@ -105,7 +124,11 @@ if (discussion) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "live-news__show";
-    button.textContent = `${count} new comment${count === 1 ? "" : "s"} — show`;
+    button.textContent = interpolate(
+      ngettext("%(count)s new comment — show", "%(count)s new comments — show", count),
+      { count },
+      true,
+    );
     button.addEventListener("click", show);
     news.replaceChildren(button);
   };
@@ -136,9 +159,9 @@ const reported = document.cookie.match(/(?:^|; )reported_comments=([\d-]+)/);
 for (const id of reported ? reported[1].split("-") : []) {
   const link = document.querySelector(`#c-${id} > article .report`);
   if (link) {
-    link.textContent = "Reported";
+    link.textContent = gettext("Reported");
     link.classList.add("report--done");
-    link.setAttribute("aria-label", "You reported this comment");
+    link.setAttribute("aria-label", gettext("You reported this comment"));
   }
 }
 
@@ -154,11 +177,14 @@ for (const entry of editable ? editable[1].split("-") : []) {
   if (!article || left <= 0) continue;
   const actions = document.createElement("span");
   actions.className = "own-actions";
-  for (const [label, path] of [["Edit", "edit"], ["Delete", "delete"]]) {
+  for (const [label, said, path] of [
+    [gettext("Edit"), gettext("Edit your comment"), "edit"],
+    [gettext("Delete"), gettext("Delete your comment"), "delete"],
+  ]) {
     const link = document.createElement("a");
     link.href = `/comments/${id}/${path}/`;
     link.textContent = label;
-    link.setAttribute("aria-label", `${label} your comment`);
+    link.setAttribute("aria-label", said);
     actions.append(link);
   }
   article.append(actions);
@@ -179,7 +205,7 @@ function likedHere() {
 
 function showLike(link, liked, count) {
   link.dataset.liked = liked ? "1" : "0";
-  link.textContent = liked ? "Liked" : "Like";
+  link.textContent = liked ? pgettext("you like this comment", "Liked") : gettext("Like");
   link.setAttribute("aria-pressed", String(liked));
   const shown = link.nextElementSibling;
   if (count !== undefined && shown?.classList.contains("like-count")) {
@@ -192,7 +218,9 @@ function prepareLikes(root) {
   for (const link of root.querySelectorAll("a.like")) {
     const id = link.pathname.split("/")[2];
     link.setAttribute("role", "button");
-    link.setAttribute("aria-label", link.getAttribute("aria-label").replace(/^You like /, "Like "));
+    // The button says whether it is pressed: its name is the same either way.
+    const whose = filledIn(gettext("You like %(whose)s"), link.getAttribute("aria-label"));
+    link.setAttribute("aria-label", interpolate(gettext("Like %(whose)s"), { whose }, true));
     showLike(link, link.dataset.liked === "1" || mine.has(id));
   }
 }

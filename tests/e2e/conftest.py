@@ -157,11 +157,18 @@ def new_page(browser, live_server, page_watcher, settings):
     settings.SITE_URL = live_server.url
     contexts = []
 
-    def open_page(*, javascript: bool = True, width: int = 1280, height: int = 900):
+    def open_page(
+        *,
+        javascript: bool = True,
+        width: int = 1280,
+        height: int = 900,
+        locale: str | None = None,
+    ):
         context = browser.new_context(
             base_url=live_server.url,
             java_script_enabled=javascript,
             viewport={"width": width, "height": height},
+            locale=locale,  # the browser's languages (Accept-Language)
         )
         page_watcher.watch(context)
         contexts.append(context)

@@ -141,4 +141,5 @@ def test_the_structured_data_block_is_allowed_by_the_policy_and_parses(page, sto
         ("Bob", "Agreed."),
     ]
     assert page.evaluate("window.__pwned") is None
-    assert page.locator("script").count() == 3  # the data, comments.js, sign-in.js
+    # The data; the scripts' catalog, comments.js and sign-in.js.
+    assert page.locator("script").count() == 4
