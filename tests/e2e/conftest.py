@@ -152,7 +152,8 @@ def new_page(browser, live_server, page_watcher, settings):
 
     Every page is watched: a dialog, a Content Security Policy violation or a
     request to another host fails the test that caused it. The site's address is
-    the live server's, so links and provider callbacks lead back to it.
+    the live server's, so links and provider callbacks lead back to it. Other
+    options go to the context as they are (color_scheme, reduced_motion, …).
     """
     settings.SITE_URL = live_server.url
     contexts = []
@@ -163,12 +164,14 @@ def new_page(browser, live_server, page_watcher, settings):
         width: int = 1280,
         height: int = 900,
         locale: str | None = None,
+        **options,
     ):
         context = browser.new_context(
             base_url=live_server.url,
             java_script_enabled=javascript,
             viewport={"width": width, "height": height},
             locale=locale,  # the browser's languages (Accept-Language)
+            **options,  # color_scheme, reduced_motion…
         )
         page_watcher.watch(context)
         contexts.append(context)

@@ -1,0 +1,203 @@
+"""
+Every page readers use passes axe-core's WCAG 2.2 A and AA rules: in light and
+dark colours, and at 320 px wide (a 640 px window at 200% zoom) without scrolling
+sideways. One test per page and mode, so a failure names both, and the rule.
+
+Each page is opened as a reader reaches it: the comment form's states by filling
+it in, the error pages by what causes them (a form whose cookie was lost, a post
+too large to read), the account pages signed in as Grace, who has comments,
+addresses, an X account and subscriptions to show.
+"""
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from comments.models import Comment, DiscussionSettings
+from tests import factories
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_commenting import fill_guest_form
+from tests.e2e.test_privacy import reader_sign_in
+from tests.fake_providers import providers_settings
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def story(transactional_db, rules, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = providers_settings()
+    cache.clear()
+    return factories.make_article(title="Council Approves New Bridge")
+
+
+def home(page, story):
+    page.goto("/")
+
+
+def article_without_comments(page, story):
+    page.goto(story.get_absolute_url())
+
+
+def article_with_1000_comments(page, story):
+    Comment.objects.bulk_create(
+        Comment(
+            article=story,
+            status=Comment.Status.APPROVED,
+            author_name=f"Reader {n}",
+            author_email=f"reader{n}@example.com",
+            body=f"Comment number {n}, with a few words to read.",
+            ip_address="192.0.2.1",
+        )
+        for n in range(1000)
+    )
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".comment-list > li")).to_have_count(1000)
+
+
+def article_paged(page, story):
+    rules = DiscussionSettings.load()
+    rules.page_comments = True
+    rules.comments_per_page = 5
+    rules.save()
+    for n in range(12):
+        factories.make_comment(story, author_name=f"Reader {n}")
+    page.goto(story.get_absolute_url() + "comment-page-2/")
+    expect(page.get_by_role("navigation").first).to_be_visible()
+
+
+def form_empty(page, story):
+    factories.make_comment(story, author_name="Ada")
+    page.goto(story.get_absolute_url() + "#respond")
+
+
+def form_errors(page, story):
+    # Blanks pass the browser's own checks (required), not the site's.
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "   ", name="   ", email="grace@example")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
+def form_reply(page, story):
+    ada = factories.make_comment(story, author_name="Ada")
+    page.goto(f"{story.get_absolute_url()}?replytocom={ada.pk}#respond")
+    expect(page.locator("#reply-title")).to_contain_text("Leave a Reply to Ada")
+
+
+def form_held(page, story):
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "My first thoughts on this.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
+
+
+def form_signed_in(page, story):
+    factories.make_reader_with_history(story)
+    reader_sign_in(page)
+    page.goto(story.get_absolute_url() + "#respond")
+    expect(page.get_by_role("button", name="Post Comment")).to_be_visible()
+
+
+def sign_up(page, story):
+    page.goto("/accounts/signup/")
+
+
+def log_in(page, story):
+    page.goto("/accounts/login/")
+
+
+def password_reset(page, story):
+    page.goto("/accounts/password/reset/")
+
+
+def signed_in(path):
+    def open_signed_in(page, story):
+        factories.make_reader_with_history(story)
+        reader_sign_in(page)
+        page.goto(path)
+
+    return open_signed_in
+
+
+def not_found(page, story):
+    response = page.goto("/no/such/page/")
+    assert response.status == 404
+
+
+def csrf_failure(page, story):
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "Typed, then the cookie went.")
+    page.context.clear_cookies()
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Post Comment").click()
+    assert answer.value.status == 403
+
+
+def bad_request(page, story):
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "")
+    # Set by script, the text escapes the box's maxlength, as a forged post would.
+    page.get_by_label("Comment", exact=True).evaluate(
+        "(box) => { box.value = 'x'.repeat(1024 * 1024 + 10); }"
+    )
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Post Comment").click()
+    assert answer.value.status == 400
+
+
+PAGES = [
+    pytest.param(home, id="home"),
+    pytest.param(article_without_comments, id="article-without-comments"),
+    pytest.param(article_with_1000_comments, id="article-with-1000-comments"),
+    pytest.param(article_paged, id="article-paged"),
+    pytest.param(form_empty, id="comment-form-empty"),
+    pytest.param(form_errors, id="comment-form-errors"),
+    pytest.param(form_reply, id="comment-form-reply"),
+    pytest.param(form_held, id="comment-form-held"),
+    pytest.param(form_signed_in, id="comment-form-signed-in"),
+    pytest.param(sign_up, id="sign-up"),
+    pytest.param(log_in, id="log-in"),
+    pytest.param(password_reset, id="password-reset"),
+    pytest.param(signed_in("/accounts/email/"), id="email-addresses"),
+    pytest.param(signed_in("/accounts/3rdparty/"), id="connected-accounts"),
+    pytest.param(signed_in("/comments/subscriptions/"), id="subscriptions"),
+    pytest.param(signed_in("/comments/yours/"), id="your-comments"),
+    pytest.param(signed_in("/accounts/data/"), id="your-data"),
+    pytest.param(not_found, id="404"),
+    pytest.param(csrf_failure, id="403-csrf"),
+    pytest.param(bad_request, id="400"),
+]
+
+
+@pytest.mark.parametrize("opens", PAGES)
+def test_page_passes_axe(new_page, story, opens):
+    page = new_page()
+    opens(page, story)
+
+    assert_accessible(page, f"{opens.__name__} at {page.url}")
+
+
+@pytest.mark.parametrize("opens", PAGES)
+def test_page_passes_axe_in_dark_colours(new_page, story, opens):
+    page = new_page(color_scheme="dark")
+    opens(page, story)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+
+    assert_accessible(page, f"{opens.__name__} in dark colours at {page.url}")
+
+
+@pytest.mark.parametrize("opens", PAGES)
+def test_page_does_not_scroll_sideways_at_320_px(new_page, story, opens):
+    page = new_page(width=320, height=640)
+    opens(page, story)
+
+    widths = page.evaluate(
+        """(() => {
+             const root = document.scrollingElement;
+             return [root.scrollWidth, root.clientWidth];
+           })()"""
+    )
+    assert widths[0] <= widths[1], f"{opens.__name__} scrolls sideways: {widths}"
+    if opens in (form_errors, not_found, form_held):
+        screenshot(page, f"reader-320-{opens.__name__}")
