@@ -199,5 +199,44 @@ def test_page_does_not_scroll_sideways_at_320_px(new_page, story, opens):
            })()"""
     )
     assert widths[0] <= widths[1], f"{opens.__name__} scrolls sideways: {widths}"
-    if opens in (form_errors, not_found, form_held):
+    if opens in (form_empty, form_errors, not_found, csrf_failure):
         screenshot(page, f"reader-320-{opens.__name__}")
+
+
+MOVING = """() => {
+    const moving = [...document.querySelectorAll("*")].filter((element) => {
+        const style = getComputedStyle(element);
+        const lasts = (times) => times.split(",").some((time) => parseFloat(time) > 0);
+        return style.animationName !== "none" || lasts(style.transitionDuration);
+    });
+    return {
+        running: document.getAnimations().length,
+        moving: moving.map((e) => e.id || e.className || e.localName),
+    };
+}"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_a_new_comment_is_highlighted_without_motion_when_asked(
+    new_page, story, settings, motion
+):
+    settings.COMMENTS_LIVE_SECONDS = 1
+    factories.make_comment(story, author_name="First")
+    late = factories.make_comment(story, status="pending", author_name="Late")
+    page = new_page(reduced_motion=motion)
+    page.goto(story.get_absolute_url())
+
+    Comment.objects.filter(pk=late.pk).update(status="approved")
+    page.get_by_role("button", name="1 new comment — show").click(timeout=15_000)
+
+    expect(page.locator(f"#c-{late.pk}")).to_be_focused()
+    now = page.evaluate(MOVING)
+    if motion == "reduce":
+        assert now == {"running": 0, "moving": []}
+        # Still marked as new, without moving.
+        expect(page.locator(f"#c-{late.pk} > article")).not_to_have_css(
+            "outline-style", "none"
+        )
+    else:  # the check sees the highlight when motion is welcome
+        assert now["running"] == 1
+        assert now["moving"] == ["article"]  # the new comment's, fading
