@@ -77,6 +77,7 @@ def form_errors(page, story):
     fill_guest_form(page, "   ", name="   ", email="grace@example")
     page.get_by_role("button", name="Post Comment").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert "/comments/post/" in page.url
 
 
 def form_reply(page, story):
