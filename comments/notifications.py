@@ -24,6 +24,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comments import tasks, tokens
@@ -173,11 +174,13 @@ def subscribe(
     now = timezone.now()
     touched, to_confirm = [], []
     for topic, on_article in wanted:
-        subscription, _ = Subscription.objects.select_for_update().get_or_create(
+        subscription, _created = Subscription.objects.select_for_update().get_or_create(
             email=email, topic=topic, article=on_article, defaults={"user": user}
         )
         if user is not None and subscription.user_id is None:
             subscription.user = user
+        # The language of the page the reader subscribed from: their mail's.
+        subscription.language = get_language() or ""
         if subscription.status == Subscription.Status.UNSUBSCRIBED:
             subscription.status = Subscription.Status.PENDING
             subscription.requested_at = now
@@ -204,18 +207,19 @@ def send_confirmation(email: str, subscriptions: list[Subscription]) -> bool:
     if recently >= CONFIRMATIONS_PER_DAY:
         return False
     ids = [s.pk for s in subscriptions]
-    mail = tasks.build_mail(
-        kind="confirm",
-        to=email,
-        subject="Please confirm your subscription to Newsroom",
-        template="comments/email/confirm",
-        context={
-            "subscriptions": subscriptions,
-            "confirm_url": tokens.confirm_url(ids, email),
-            "email": email,
-        },
-        unsubscribe=ids,
-    )
+    with tasks.in_language_of(subscriptions[0]):
+        mail = tasks.build_mail(
+            kind="confirm",
+            to=email,
+            subject=_("Please confirm your subscription to Newsroom"),
+            template="comments/email/confirm",
+            context={
+                "subscriptions": subscriptions,
+                "confirm_url": tokens.confirm_url(ids, email),
+                "email": email,
+            },
+            unsubscribe=ids,
+        )
     tasks.enqueue(tasks.deliver_mail, str(mail.pk))
     return True
 

@@ -40,7 +40,9 @@ from django.db.models import Q
 from django.tasks import Task, TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -239,7 +241,8 @@ def send_digest(subscription_id: int) -> str:
             Notice.objects.filter(pk__in=[n.pk for n in notices]).delete()
             subscription.save(update_fields=["digest_due_at"])
             return "nothing to send"
-        mail = digest_mail(subscription, still_true)
+        with in_language_of(subscription):
+            mail = digest_mail(subscription, still_true)
         Notice.objects.filter(pk__in=[n.pk for n in still_true]).update(mail=mail)
         Notice.objects.filter(
             pk__in=[n.pk for n in notices if n not in still_true]
@@ -264,10 +267,16 @@ def is_still_true(subscription: Subscription, notice: Notice) -> bool:
     return notice.comment.status == wanted
 
 
+def in_language_of(subscription: Subscription) -> translation.override:
+    """The subscriber's language (or the site's), for writing their mail in it."""
+    return translation.override(subscription.language or settings.LANGUAGE_CODE)
+
+
 def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMail:
     """
     The digest of `notices`, which is_still_true() kept: each names a comment, or
-    an article for a subscription to new posts.
+    an article for a subscription to new posts. Its words are in the active
+    language: send_digest() makes it in the subscriber's.
     """
     topic = subscription.topic
     context = {"subscription": subscription, "notices": notices}
@@ -277,11 +286,21 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
         first = notices[0].comment
         assert first is not None
         if len(notices) > 1:
-            subject = f"{len(notices)} new comments on “{title}”"
+            subject = ngettext(
+                "%(count)s new comment on “%(title)s”",
+                "%(count)s new comments on “%(title)s”",
+                len(notices),
+            ) % {"count": len(notices), "title": title}
         elif notices[0].is_reply:
-            subject = f"{first.display_name} replied to your comment on “{title}”"
+            subject = _("%(name)s replied to your comment on “%(title)s”") % {
+                "name": first.display_name,
+                "title": title,
+            }
         else:
-            subject = f"{first.display_name} commented on “{title}”"
+            subject = _("%(name)s commented on “%(title)s”") % {
+                "name": first.display_name,
+                "title": title,
+            }
         context |= {
             "article": subscription.article,
             "article_url": tokens.absolute(subscription.article.get_absolute_url()),
@@ -293,10 +312,16 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
         template = "comments/email/new_comments"
     elif topic == Subscription.Topic.POSTS:
         if len(notices) > 1:
-            subject = f"{len(notices)} new articles on Newsroom"
+            subject = ngettext(
+                "%(count)s new article on Newsroom",
+                "%(count)s new articles on Newsroom",
+                len(notices),
+            ) % {"count": len(notices)}
         else:
             assert notices[0].article is not None
-            subject = f"New on Newsroom: {notices[0].article.title}"
+            subject = _("New on Newsroom: %(title)s") % {
+                "title": notices[0].article.title
+            }
         for notice in notices:
             assert notice.article is not None
             notice.url = tokens.absolute(notice.article.get_absolute_url())
@@ -382,7 +407,7 @@ def send_email_message(
     Arguments are plain JSON values. Enqueue it inside the transaction that decided
     to send it: `send_email_message.enqueue(subject=…, body=…, to=[…])`.
     """
-    mail, _ = OutboundMail.objects.get_or_create(
+    mail, _created = OutboundMail.objects.get_or_create(
         task_id=str(context.task_result.id),
         defaults={
             "kind": "message",

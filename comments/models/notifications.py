@@ -83,6 +83,9 @@ class Subscription(models.Model):
     # happened meanwhile) is scheduled; NULL when nothing is waiting.
     last_mailed_at = models.DateTimeField(null=True, blank=True)
     digest_due_at = models.DateTimeField(null=True, blank=True)
+    # The language the reader read the site in when they subscribed (a code of
+    # LANGUAGES; "" for the site's default): the worker writes their mail in it.
+    language = models.CharField(max_length=15, blank=True, default="")
 
     objects = SubscriptionQuerySet.as_manager()
 
