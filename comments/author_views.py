@@ -19,6 +19,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from comments import notifications
 from comments.cookies import own_comment_ids, remember_held_comment
@@ -29,7 +31,7 @@ from comments.models import (
     ModerationAction,
     render_body,
 )
-from comments.rendering import clock
+from comments.rendering import clock, written_on
 from comments.views import comment_location, judge
 
 Action = ModerationAction.Action
@@ -41,11 +43,11 @@ class EditForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Please type your comment, or delete it."},
+        error_messages={"required": _("Please type your comment, or delete it.")},
     )
 
 
@@ -88,7 +90,12 @@ def too_late(request: HttpRequest, comment: Comment, until) -> HttpResponse:
     return render(
         request,
         "comments/edit.html",
-        {"comment": comment, "article": comment.article, "until": until},
+        {
+            "comment": comment,
+            "article": comment.article,
+            "until": until,
+            "until_written": until and written_on(until),
+        },
         status=403,
     )
 
@@ -148,11 +155,13 @@ def save_edit(
     if comment.is_shown_as_held and status == Comment.Status.APPROVED:
         messages.info(
             request,
-            "Your edited comment is awaiting moderation: a moderator will look at "
-            "it before it is shown again.",
+            gettext(
+                "Your edited comment is awaiting moderation: a moderator will look "
+                "at it before it is shown again."
+            ),
         )
     else:
-        messages.success(request, "Your comment was updated.")
+        messages.success(request, gettext("Your comment was updated."))
     return comment
 
 
@@ -202,5 +211,5 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             status,
             note="kept as a placeholder: it has replies" if has_replies else "",
         )
-    messages.success(request, "Your comment was deleted.")
+    messages.success(request, gettext("Your comment was deleted."))
     return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")

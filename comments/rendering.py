@@ -259,8 +259,13 @@ def written_on(moment: datetime.datetime) -> str:
 
 
 def clock(moment: datetime.datetime) -> str:
-    """The local time as readers see it on comments: "6:47 pm"."""
+    """
+    The local time as readers see it on comments: "6:47 pm" in English (as
+    WordPress writes it), the language's own time format otherwise.
+    """
     local = timezone.localtime(moment)
+    if not (get_language() or "en").startswith("en"):
+        return formats.time_format(local, "TIME_FORMAT")
     return f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -40,15 +41,19 @@ def confirm(request, token: str):
     except tokens.ExpiredToken:
         return bad_link(
             request,
-            "This confirmation link has expired. Tick the box under an article "
-            "again to get a new one.",
+            _(
+                "This confirmation link has expired. Tick the box under an article "
+                "again to get a new one."
+            ),
             410,
         )
     except tokens.BadToken:
         return bad_link(
             request,
-            "This confirmation link is not valid. Check that it was copied in "
-            "full from the mail.",
+            _(
+                "This confirmation link is not valid. Check that it was copied in "
+                "full from the mail."
+            ),
             400,
         )
     if request.method == "GET":
@@ -64,9 +69,11 @@ def confirm(request, token: str):
     if outcome == "stale":
         return bad_link(
             request,
-            "This confirmation link is no longer valid: the subscription was "
-            "cancelled or asked for again since. Use the newest mail, or tick the "
-            "box under an article again.",
+            _(
+                "This confirmation link is no longer valid: the subscription was "
+                "cancelled or asked for again since. Use the newest mail, or tick "
+                "the box under an article again."
+            ),
             410,
         )
     return render(
@@ -84,8 +91,10 @@ def unsubscribe(request, token: str):
     except tokens.BadToken:
         return bad_link(
             request,
-            "This unsubscribe link is not valid. Check that it was copied in full "
-            "from the mail, or use the link in another of our mails.",
+            _(
+                "This unsubscribe link is not valid. Check that it was copied in "
+                "full from the mail, or use the link in another of our mails."
+            ),
             400,
         )
     if request.method == "GET":
@@ -120,7 +129,7 @@ def subscriptions(request):
                 notifications.subscribe(
                     email=email, user=request.user, verified=True, posts=True
                 )
-        messages.success(request, "Your subscriptions are saved.")
+        messages.success(request, _("Your subscriptions are saved."))
         return HttpResponseRedirect(reverse("comments:subscriptions"))
     shown = list(mine)
     return render(

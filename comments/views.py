@@ -248,7 +248,8 @@ def like(request, comment_id: int):
     error = ""
     if request.method == "POST":
         if guest and not form.is_valid():
-            error = " ".join(map(str, form.non_field_errors())) or "Please try again."
+            error = " ".join(map(str, form.non_field_errors()))
+            error = error or _("Please try again.")
         else:
             try:
                 liked, count = toggle_like(

@@ -49,6 +49,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from comments import tasks
 from comments.drafts import return_url
@@ -188,7 +189,14 @@ def disconnect_unproven_social_logins(sender, request, user, **kwargs) -> None:
     if not providers:
         return
     accounts.delete()
-    labels = " and ".join(sorted(method_of(provider).label for provider in providers))
+    names = sorted(method_of(provider).label for provider in providers)
+    labels = " and ".join(names)
+    methods = names[0]
+    for name in names[1:]:
+        methods = gettext("%(first)s and %(second)s") % {
+            "first": methods,
+            "second": name,
+        }
     log.warning(
         "Password reset on account %s with no confirmed address: disconnected %s",
         user.pk,
@@ -196,9 +204,12 @@ def disconnect_unproven_social_logins(sender, request, user, **kwargs) -> None:
     )
     messages.warning(
         request,
-        f"The {labels} sign-in of this account was disconnected, because its "
-        "email address had never been confirmed. If it was yours, connect it again "
-        "under “Connected accounts” once you are signed in.",
+        gettext(
+            "The %(methods)s sign-in of this account was disconnected, because its "
+            "email address had never been confirmed. If it was yours, connect it "
+            "again under “Connected accounts” once you are signed in."
+        )
+        % {"methods": methods},
     )
 
 
@@ -270,9 +281,9 @@ class SignupForm(forms.Form):
     """The extra field of a site account: the name shown with the reader's comments."""
 
     name = forms.CharField(
-        label="Name",
+        label=gettext_lazy("Name"),
         max_length=150,
-        help_text="Shown with your comments.",
+        help_text=gettext_lazy("Shown with your comments."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 

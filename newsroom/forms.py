@@ -5,11 +5,13 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.personal_data import Mode
 
-# What a reader whose account has no password types to confirm (X or Facebook).
-CONFIRMATION_PHRASE = "delete my account"
+# What a reader whose account has no password types to confirm (X or Facebook), in
+# the language they read the page in.
+CONFIRMATION_PHRASE = _("delete my account")
 
 
 class PersonalDataRequestForm(forms.Form):
@@ -36,10 +38,10 @@ class DeleteAccountForm(forms.Form):
     """
 
     mode = forms.ChoiceField(
-        label="Your comments",
+        label=_("Your comments"),
         choices=[
-            (Mode.ANONYMISE, "Keep them, shown as “Anonymous”"),
-            (Mode.REMOVE, "Remove them"),
+            (Mode.ANONYMISE, _("Keep them, shown as “Anonymous”")),
+            (Mode.REMOVE, _("Remove them")),
         ],
         initial=Mode.ANONYMISE,
         widget=forms.RadioSelect,
@@ -50,13 +52,14 @@ class DeleteAccountForm(forms.Form):
         self.user = user
         if user.has_usable_password():
             self.fields["password"] = forms.CharField(
-                label="Your password",
+                label=_("Your password"),
                 strip=False,
                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
             )
         else:
             self.fields["confirmation"] = forms.CharField(
-                label=f"Type “{CONFIRMATION_PHRASE}” to confirm",
+                label=_("Type “%(phrase)s” to confirm")
+                % {"phrase": CONFIRMATION_PHRASE},
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
             )
 
@@ -65,14 +68,15 @@ class DeleteAccountForm(forms.Form):
         password: str = self.cleaned_data["password"]
         if not get_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(
-                "That is not your password.", code="incorrect_password"
+                _("That is not your password."), code="incorrect_password"
             )
         return password
 
     def clean_confirmation(self) -> str:
         typed = " ".join(self.cleaned_data["confirmation"].lower().split())
-        if typed != CONFIRMATION_PHRASE:
+        if typed != str(CONFIRMATION_PHRASE):
             raise forms.ValidationError(
-                f"Type “{CONFIRMATION_PHRASE}” to confirm.", code="confirmation"
+                _("Type “%(phrase)s” to confirm.") % {"phrase": CONFIRMATION_PHRASE},
+                code="confirmation",
             )
         return typed

@@ -32,8 +32,8 @@ def grace_client(client, grace):
 def test_the_page_says_what_is_held_and_what_deleting_does(grace_client):
     page = grace_client.get(PAGE).content.decode()
 
-    assert "the\n  2 comments you wrote" in page
-    assert "1\n  subscription " in page
+    assert "the 2 comments you wrote" in page
+    assert "your 1 subscription and" in page
     assert "Keep them, shown as “Anonymous”" in page
     assert 'autocomplete="current-password"' in page
 
