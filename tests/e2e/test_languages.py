@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,3 +71,28 @@ def test_the_footer_switches_the_language(new_page, story):
     expect(page.get_by_role("heading", name="发表评论", exact=True)).to_be_visible()
     page.goto("/")
     assert page.get_attribute("html", "lang") == "zh-hans"
+
+
+def test_a_chinese_readers_own_pages_on_a_phone(new_page, story):
+    reader = factories.make_verified_user(email="li@example.com", first_name="Li")
+    mine = factories.make_comment(
+        story, user=reader, author_name="Li", body="It reopens in May."
+    )
+    factories.make_comment(story, parent=mine, author_name="Bo", body="Good.")
+    page = new_page(width=390, locale="zh-CN")
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("li@example.com")
+    page.locator("input[name=password]").fill("a-Long-passw0rd")
+    page.locator("form.account-form button[type=submit]").click()
+    expect(page.get_by_text("您已以 Li 的身份登录。")).to_be_visible()
+
+    page.goto(f"/comments/{mine.pk}/report/")
+    expect(page.get_by_role("heading", name="举报评论")).to_be_visible()
+    assert_accessible(page, "the report page in Chinese")
+    screenshot(page, "report-zh-hans-390")
+
+    page.goto("/comments/yours/")
+    expect(page.get_by_text("1 条评论，最新的在前。")).to_be_visible()
+    expect(page.get_by_text("1 条回复")).to_be_visible()
+    assert_accessible(page, "your comments in Chinese")
+    screenshot(page, "your-comments-zh-hans-390")
