@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, ModerationAction, Report
 
@@ -23,10 +24,10 @@ HOURS = 48
 # What became of the comments of each hour, in the chart's order (bottom up), with
 # the colours of the queue's status badges (comments/admin.css).
 OUTCOMES = [
-    ("approved", "Approved", "#2f7a45"),
-    ("pending", "Held", "#b07d00"),
-    ("spam", "Spam", "#a32020"),
-    ("removed", "Removed", "#6b6b6b"),
+    ("approved", _("Approved"), "#2f7a45"),
+    ("pending", _("Held"), "#b07d00"),
+    ("spam", _("Spam"), "#a32020"),
+    ("removed", _("Removed"), "#6b6b6b"),
 ]
 REPORTED_COLOUR = "#1d4f91"
 

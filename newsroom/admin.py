@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from comments.models import Comment
@@ -34,9 +36,9 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "byline", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
-        ("Source", {"fields": ["source", "source_url"]}),
-        ("Discussion", {"fields": ["comment_counts"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "comments_open"]}),
+        (_("Source"), {"fields": ["source", "source_url"]}),
+        (_("Discussion"), {"fields": ["comment_counts"]}),
     ]
     readonly_fields = ["comment_counts"]
 
@@ -82,14 +84,14 @@ class ArticleAdmin(admin.ModelAdmin):
             .annotate(pending_count=Subquery(pending, output_field=IntegerField()))
         )
 
-    @admin.display(description="Pending comments")
+    @admin.display(description=_("Pending comments"))
     def pending_comments(self, article):
         count = article.pending_count or 0
         if not count:
             return "0"
         return format_html('<a href="{}">{}</a>', queue_url(article, "pending"), count)
 
-    @admin.display(description="Comments")
+    @admin.display(description=_("Comments"))
     def comment_counts(self, article):
         if article.pk is None:
             return "—"
@@ -99,10 +101,9 @@ class ArticleAdmin(admin.ModelAdmin):
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
-        statuses = [("pending", "Pending"), ("approved", "Approved"), ("spam", "Spam")]
-        statuses.append(("removed", "Removed"))
+        statuses = Comment.Status.choices
         return format_html(
-            '{} · <a href="{}">All of this article\'s comments</a>',
+            '{} · <a href="{}">{}</a>',
             format_html_join(
                 " · ",
                 '<a href="{}">{} ({})</a>',
@@ -112,9 +113,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 ),
             ),
             queue_url(article, "all"),
+            _("All of this article's comments"),
         )
 
-    @admin.action(description="Publish selected articles")
+    @admin.action(description=_("Publish selected articles"))
     def publish(self, request, queryset):
         # One save per article, not queryset.update(): saving is what tells other
         # apps (new-post notifications) that an article was published.
@@ -123,12 +125,26 @@ class ArticleAdmin(admin.ModelAdmin):
                 article.status = Article.Status.PUBLISHED
                 article.save(update_fields=["status", "updated_at"])
         count = queryset.count()
-        self.message_user(request, f"Published {count} article(s).")
+        self.message_user(
+            request,
+            ngettext(
+                "Published %(count)s article.", "Published %(count)s articles.", count
+            )
+            % {"count": count},
+        )
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
+    @admin.action(description=_("Unpublish selected articles (back to draft)"))
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT)
-        self.message_user(request, f"Moved {count} article(s) back to draft.")
+        self.message_user(
+            request,
+            ngettext(
+                "Moved %(count)s article back to draft.",
+                "Moved %(count)s articles back to draft.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -162,13 +178,13 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("done_by")
 
-    @admin.display(description="By")
+    @admin.display(description=_("By"))
     def who(self, entry: PersonalDataRequest) -> str:
         if entry.by_the_reader:
-            return "The reader, on their account page"
+            return gettext("The reader, on their account page")
         return str(entry.done_by or "—")
 
-    @admin.display(description="What was done")
+    @admin.display(description=_("What was done"))
     def summary_text(self, entry: PersonalDataRequest) -> str:
         counts = sorted(entry.summary.items())  # PostgreSQL keeps no key order
         return ", ".join(f"{key}: {n}" for key, n in counts) or "—"
@@ -194,7 +210,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Export or erase personal data",
+            "title": _("Export or erase personal data"),
             "form": form,
             "retention_days": settings.COMMENT_IP_RETENTION_DAYS,
         }
@@ -209,7 +225,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
             return personal_data.download(data)
         if "confirm" not in request.POST:
             context |= {
-                "title": "Erase personal data?",
+                "title": _("Erase personal data?"),
                 "email": email,
                 "mode": personal_data.Mode(mode),
                 "counts": personal_data.counts(person),
@@ -226,14 +242,19 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         except personal_data.StaffAccount as refusal:
             form.add_error(
                 "email",
-                f"This address belongs to staff ({', '.join(refusal.usernames)}): "
-                "remove their staff status first, then erase.",
+                _(
+                    "This address belongs to staff (%(usernames)s): remove their "
+                    "staff status first, then erase."
+                )
+                % {"usernames": ", ".join(refusal.usernames)},
             )
             return TemplateResponse(
                 request, "admin/newsroom/personaldatarequest/tool.html", context
             )
         self.message_user(
-            request, f"Erased. {self.summary_text(entry)}.", messages.SUCCESS
+            request,
+            _("Erased. %(summary)s.") % {"summary": self.summary_text(entry)},
+            messages.SUCCESS,
         )
         return HttpResponseRedirect(
             reverse("admin:newsroom_personaldatarequest_changelist")

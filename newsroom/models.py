@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from comments.text import single_line
 
@@ -33,8 +34,8 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -149,8 +150,8 @@ class Imported(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Article"
-        COMMENT = "comment", "Comment"
+        ARTICLE = "article", _("Article")
+        COMMENT = "comment", _("Comment")
 
     # The system and site it came from: "wordpress:https://example.com",
     # "disqus:forum-shortname".
@@ -209,8 +210,8 @@ class PersonalDataRequest(models.Model):
     """
 
     class Action(models.TextChoices):
-        EXPORT = "export", "Export"
-        ERASE = "erase", "Erase"
+        EXPORT = "export", _("Export")
+        ERASE = "erase", _("Erase")
 
     action = models.CharField(max_length=10, choices=Action)
     done_by = models.ForeignKey(

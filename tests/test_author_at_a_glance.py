@@ -35,7 +35,7 @@ def test_the_authors_record_against_known_data(moderator_client, article):
     cell = author_cell(moderator_client.get(QUEUE).text, waiting)
 
     assert "3 approved · 1 held · 2 spam · 1 removed" in cell
-    assert f"since {timezone.localtime(since):%b %Y}" in cell
+    assert f"since {timezone.localtime(since):%B %Y}" in cell
     assert "author=email%3Arae%40example.com" in cell
 
 

@@ -167,3 +167,20 @@ def test_every_string_of_the_site_is_translated(tmp_path, locale):
     }
     assert missing, "no catalog was made"
     assert not any(missing.values()), f"Untranslated in {locale}: {missing}"
+
+
+def test_the_moderation_screens_in_chinese(editor_client, story):
+    held = factories.make_comment(story, status="pending", author_name="Cy")
+    chinese = {"accept-language": "zh-Hans"}
+
+    queue = editor_client.get("/admin/comments/comment/", headers=chinese)
+    page = editor_client.get(
+        f"/admin/comments/comment/{held.pk}/change/", headers=chinese
+    )
+    front = editor_client.get("/admin/", headers=chinese)
+
+    queue_html = queue.content.decode()
+    assert "审核队列" in queue_html and ">批准<" in queue_html
+    assert "Moderation queue" not in queue_html and ">Approve<" not in queue_html
+    assert "作者的其他评论" in page.content.decode()
+    assert "过去 48 小时" in front.content.decode()

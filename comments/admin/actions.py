@@ -3,6 +3,8 @@ The buttons that ask for a moderation action; every status change they ask for
 goes through `comments.moderation.moderate()`.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from comments.models import Comment, ModerationAction
 
 Status = Comment.Status
@@ -11,15 +13,15 @@ Action = ModerationAction.Action
 
 # Actions in the order buttons are shown, with what a button says.
 ACTION_LABELS = {
-    Action.APPROVE: "Approve",
-    Action.UNAPPROVE: "Unapprove",
-    Action.SPAM: "Spam",
-    Action.NOT_SPAM: "Not spam",
-    Action.REMOVE: "Remove",
-    Action.RESTORE: "Restore",
-    Action.FEATURE: "Feature",
-    Action.UNFEATURE: "Unfeature",
-    Action.DISMISS: "Dismiss reports",
+    Action.APPROVE: _("Approve"),
+    Action.UNAPPROVE: _("Unapprove"),
+    Action.SPAM: _("Spam"),
+    Action.NOT_SPAM: _("Not spam"),
+    Action.REMOVE: _("Remove"),
+    Action.RESTORE: _("Restore"),
+    Action.FEATURE: _("Feature"),
+    Action.UNFEATURE: _("Unfeature"),
+    Action.DISMISS: _("Dismiss reports"),
 }
 # The buttons on each row of the list, by the comment's status.
 QUICK_ACTIONS = {

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import Ban, Comment
 
@@ -54,7 +55,7 @@ class BanAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     fields = ["effect", "kind", "user", "email", "ip_address", "reason", "expires_at"]
 
-    @admin.display(boolean=True, description="Active")
+    @admin.display(boolean=True, description=_("Active"))
     def active(self, ban):
         return ban.is_active
 
@@ -70,7 +71,7 @@ class BanAdmin(admin.ModelAdmin):
                 commenters,
                 using=kwargs.get("using"),
             )
-            kwargs["help_text"] = (
+            kwargs["help_text"] = _(
                 "The number of an account that has commented. From a comment's page, "
                 "“Ban this author” fills it in."
             )

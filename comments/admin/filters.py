@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from comments.admin.counts import count_label, status_counts
 from comments.models import Comment, Report
@@ -17,7 +18,7 @@ class StatusFilter(admin.SimpleListFilter):
     status), each status and All, with their counts from one bounded query.
     """
 
-    title = "status"
+    title = _("status")
     parameter_name = "status"
     DEFAULT = Status.PENDING
 
@@ -25,7 +26,7 @@ class StatusFilter(admin.SimpleListFilter):
         article = request.GET.get(ArticleFilter.parameter_name, "")
         self.counts = status_counts(int(article) if article.isdigit() else None)
         pending, *others = Status.choices
-        return [pending, ("reported", "Reported"), *others, ("all", "All")]
+        return [pending, ("reported", _("Reported")), *others, ("all", _("All"))]
 
     def value(self):
         return super().value() or self.DEFAULT
@@ -66,7 +67,7 @@ class ArticleFilter(admin.SimpleListFilter):
     read every draft's title to Moderators.
     """
 
-    title = "article"
+    title = _("article")
     parameter_name = "article"
     LATEST = 15
 
@@ -95,11 +96,11 @@ class ArticleFilter(admin.SimpleListFilter):
 class PickFilter(admin.SimpleListFilter):
     """Editors' picks: the comments featured above their discussion."""
 
-    title = "editors' picks"
+    title = _("editors' picks")
     parameter_name = "pick"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Editors' picks")]
+        return [("yes", _("Editors' picks"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -113,17 +114,17 @@ class HeldByFilter(admin.SimpleListFilter):
     authors among them: the queue a moderator works through one kind at a time.
     """
 
-    title = "held by"
+    title = _("held by")
     parameter_name = "held"
     RULES = {
-        "first": ("First-time authors", "held: first comment from this author"),
-        "links": ("Links", "held: %links, limit"),
-        "words": ("Moderation words", "held: moderation word"),
-        "staff": ("Names like staff", "held: name looks like a staff member's"),
-        "history": ("Recent rejections", "held: %of their last"),
-        "marked": ("Always pre-moderated", "held: always pre-moderated"),
-        "reported": ("Readers' reports", "held: reported by"),
-        "manual": ("Approval by hand", "held: every comment is approved by hand"),
+        "first": (_("First-time authors"), "held: first comment from this author"),
+        "links": (_("Links"), "held: %links, limit"),
+        "words": (_("Moderation words"), "held: moderation word"),
+        "staff": (_("Names like staff"), "held: name looks like a staff member's"),
+        "history": (_("Recent rejections"), "held: %of their last"),
+        "marked": (_("Always pre-moderated"), "held: always pre-moderated"),
+        "reported": (_("Readers' reports"), "held: reported by"),
+        "manual": (_("Approval by hand"), "held: every comment is approved by hand"),
     }
 
     def lookups(self, request, model_admin):
@@ -149,7 +150,7 @@ class AuthorFilter(admin.SimpleListFilter):
     is not applied by the admin at all).
     """
 
-    title = "author"
+    title = _("author")
     parameter_name = "author"
 
     def lookups(self, request, model_admin):

@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import BODY_MAX_LENGTH, Ban, Comment, ModerationAction
 
@@ -25,7 +26,7 @@ class BodyForm(forms.ModelForm):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
     )
@@ -33,26 +34,26 @@ class ReplyForm(forms.Form):
 
 class BanForm(forms.Form):
     EXPIRY = [
-        ("", "Never (permanent)"),
-        ("1", "1 day"),
-        ("7", "7 days"),
-        ("30", "30 days"),
-        ("365", "1 year"),
+        ("", _("Never (permanent)")),
+        ("1", _("1 day")),
+        ("7", _("7 days")),
+        ("30", _("30 days")),
+        ("365", _("1 year")),
     ]
     effect = forms.ChoiceField(
-        label="What happens to their comments",
+        label=_("What happens to their comments"),
         choices=[
-            (Ban.Effect.SPAM, "Ban: they go straight to spam"),
-            (Ban.Effect.HOLD, "Always pre-moderate: they are held for a moderator"),
+            (Ban.Effect.SPAM, _("Ban: they go straight to spam")),
+            (Ban.Effect.HOLD, _("Always pre-moderate: they are held for a moderator")),
         ],
         initial=Ban.Effect.SPAM,
         widget=forms.RadioSelect,
     )
-    kind = forms.ChoiceField(label="Ban by", widget=forms.RadioSelect)
-    reason = forms.CharField(max_length=255, help_text="Only editors see it.")
-    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY, required=False)
+    kind = forms.ChoiceField(label=_("Ban by"), widget=forms.RadioSelect)
+    reason = forms.CharField(max_length=255, help_text=_("Only editors see it."))
+    expires_in = forms.ChoiceField(label=_("Expires"), choices=EXPIRY, required=False)
     spam = forms.BooleanField(
-        label="Also mark this comment as spam", required=False, initial=True
+        label=_("Also mark this comment as spam"), required=False, initial=True
     )
 
     def __init__(self, *args, comment: Comment, may_mark_spam: bool, **kwargs):
@@ -61,11 +62,23 @@ class BanForm(forms.Form):
             del self.fields["spam"]  # moderating the comment: change_comment
         kinds = []
         if comment.user_id:
-            kinds.append((Ban.Kind.ACCOUNT, f"Account: {comment.user}"))
+            kinds.append(
+                (Ban.Kind.ACCOUNT, _("Account: %(user)s") % {"user": comment.user})
+            )
         if comment.author_email:
-            kinds.append((Ban.Kind.EMAIL, f"Email: {comment.author_email}"))
+            kinds.append(
+                (
+                    Ban.Kind.EMAIL,
+                    _("Email: %(email)s") % {"email": comment.author_email},
+                )
+            )
         if comment.ip_address:
-            kinds.append((Ban.Kind.IP, f"IP address: {comment.ip_address}"))
+            kinds.append(
+                (
+                    Ban.Kind.IP,
+                    _("IP address: %(address)s") % {"address": comment.ip_address},
+                )
+            )
         kind = cast(forms.ChoiceField, self.fields["kind"])
         kind.choices = kinds
         if kinds:
@@ -76,8 +89,8 @@ class ReasonActionForm(ActionForm):
     """The queue's action bar, with why for "spam" and "remove" (optional)."""
 
     reason = forms.ChoiceField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         choices=[("", "— no reason —"), *ModerationAction.Reason.choices],
-        help_text="For spam and remove: kept in the history and counted.",
+        help_text=_("For spam and remove: kept in the history and counted."),
     )

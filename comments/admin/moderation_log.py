@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from comments.admin.counts import CappedCountPaginator
 from comments.models import ModerationAction
@@ -28,7 +29,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def comment_link(self, record):
         return format_html(
             '<a href="{}">Comment {}</a>',

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comments import tasks
 from comments.models import OutboundMail, Subscription
@@ -32,18 +34,18 @@ class OutboundMailAdmin(admin.ModelAdmin):
         *(f.name for f in OutboundMail._meta.fields if f.name not in ("id",)),
     ]
 
-    @admin.display(description="To")
+    @admin.display(description=_("To"))
     def recipients(self, mail):
         return ", ".join(mail.to)
 
-    @admin.display(description="Message-ID")
+    @admin.display(description=_("Message-ID"))
     def message_id(self, mail):
         return mail.message_id
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send selected mail again (failed or interrupted)")
+    @admin.action(description=_("Send selected mail again (failed or interrupted)"))
     def send_again(self, request, queryset):
         with transaction.atomic():
             ids = list(
@@ -56,4 +58,12 @@ class OutboundMailAdmin(admin.ModelAdmin):
             )
             for pk in ids:
                 tasks.enqueue(tasks.deliver_mail, str(pk))
-        self.message_user(request, f"Queued {len(ids)} mail(s) again.")
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %(count)s mail again.",
+                "Queued %(count)s mails again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )

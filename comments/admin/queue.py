@@ -19,9 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comments import moderation, notifications
@@ -66,15 +69,23 @@ def identity(comment: Comment) -> str:
     """Guest, site account, Twitter or Facebook: who stands behind a comment."""
     user = comment.user
     if user is None:
-        return "Guest"
+        return gettext("Guest")
     # Prefetched by CommentAdmin.get_queryset: no query here. allauth has no type
     # information, so mypy can't see the reverse relation its SocialAccount adds.
     for account in user.socialaccount_set.all():  # type: ignore[attr-defined]
         if account.provider in METHODS:
             return METHODS[account.provider].label
     if user.is_staff:
-        return "Staff"
-    return "Site account"
+        return gettext("Staff")
+    return gettext("Site account")
+
+
+def first_seen(moment) -> str:
+    """ " · since November 2026", in the editor's language; "" when unknown."""
+    if moment is None:
+        return ""
+    month = date_format(moment, "YEAR_MONTH_FORMAT")
+    return " · " + _("since %(month)s") % {"month": month}
 
 
 def reason_given(request) -> str:
@@ -82,6 +93,32 @@ def reason_given(request) -> str:
     reason = request.POST.get("reason", "")
     return reason if reason in ModerationAction.Reason.values else ""
 
+
+# What a bulk action says it did, for one comment and for several.
+BULK_DONE = {
+    Action.APPROVE: ngettext_lazy(
+        "Approved %(count)s comment.", "Approved %(count)s comments.", "count"
+    ),
+    Action.UNAPPROVE: ngettext_lazy(
+        "Unapproved %(count)s comment.", "Unapproved %(count)s comments.", "count"
+    ),
+    Action.SPAM: ngettext_lazy(
+        "Marked as spam: %(count)s comment.",
+        "Marked as spam: %(count)s comments.",
+        "count",
+    ),
+    Action.NOT_SPAM: ngettext_lazy(
+        "Marked as not spam: %(count)s comment.",
+        "Marked as not spam: %(count)s comments.",
+        "count",
+    ),
+    Action.REMOVE: ngettext_lazy(
+        "Removed %(count)s comment.", "Removed %(count)s comments.", "count"
+    ),
+    Action.RESTORE: ngettext_lazy(
+        "Restored %(count)s comment.", "Restored %(count)s comments.", "count"
+    ),
+}
 
 # A comment's page: how many of the author's own comments it lists, and of those
 # of others from the same IP address.
@@ -117,7 +154,7 @@ class CommentAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER  # StatusFilter counts on its own, cheaply
     paginator = CappedCountPaginator
     search_fields = ["body"]  # shows the box; get_search_results does the work
-    search_help_text = "Words of the comment, a name, email, website or IP address."
+    search_help_text = _("Words of the comment, a name, email, website or IP address.")
     actions = [
         "approve",
         "unapprove",
@@ -132,7 +169,7 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["article_link", "body"]}),
         (
-            "Author",
+            _("Author"),
             {
                 "fields": [
                     "author_name",
@@ -165,10 +202,10 @@ class CommentAdmin(admin.ModelAdmin):
         # Moderation needs where a comment came from only while it is fresh.
         days = settings.COMMENT_IP_RETENTION_DAYS
         name, author = self.fieldsets[1]
-        note = (
-            f"The IP address and browser are kept {days} days after a comment is "
-            "posted, then cleared: older comments have none."
-        )
+        note = _(
+            "The IP address and browser are kept %(days)s days after a comment "
+            "is posted, then cleared: older comments have none."
+        ) % {"days": days}
         return [self.fieldsets[0], (name, author | {"description": note})]
 
     def get_queryset(self, request):
@@ -200,7 +237,7 @@ class CommentAdmin(admin.ModelAdmin):
         return super().changelist_view(
             request,
             {
-                "title": "Moderation queue",
+                "title": _("Moderation queue"),
                 "may_moderate": self.has_change_permission(request),
             }
             | (extra_context or {}),
@@ -229,7 +266,7 @@ class CommentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # moderation never deletes a row: see "remove"
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         """
         The text, linking to its page, with buttons below it (as in WordPress),
@@ -254,24 +291,24 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.status not in (Status.SPAM, Status.REMOVED):
             boxes.append(
                 (
-                    "Reply",
+                    _("Reply"),
                     f"reply-{comment.pk}",
-                    f"Your reply to {comment.display_name}",
+                    _("Your reply to %(name)s") % {"name": comment.display_name},
                     "",
                     reverse("admin:comments_comment_reply", args=[comment.pk]),
-                    "Approve and reply"
+                    _("Approve and reply")
                     if comment.status == Status.PENDING
-                    else "Publish reply",
+                    else _("Publish reply"),
                 )
             )
         boxes.append(
             (
-                "Edit",
+                _("Edit"),
                 f"body-{comment.pk}",
-                f"Text of comment {comment.pk}",
+                _("Text of comment %(id)s") % {"id": comment.pk},
                 comment.body,
                 reverse("admin:comments_comment_edit", args=[comment.pk]),
-                "Save the text",
+                _("Save the text"),
             )
         )
         boxes_html = format_html_join(
@@ -288,7 +325,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return format_html('<div class="queue-writes">{}</div>', boxes_html)
 
-    @admin.display(description="Submitted", ordering="created_at")
+    @admin.display(description=_("Submitted"), ordering="created_at")
     def submitted(self, comment):
         local = timezone.localtime(comment.created_at)
         return format_html(
@@ -297,7 +334,7 @@ class CommentAdmin(admin.ModelAdmin):
             local.strftime("%b %-d, %Y %H:%M"),
         )
 
-    @admin.display(description="Author")
+    @admin.display(description=_("Author"))
     def author(self, comment):
         details = " · ".join(
             str(part) for part in (comment.author_email, comment.ip_address) if part
@@ -317,12 +354,12 @@ class CommentAdmin(admin.ModelAdmin):
         if record is None or key is None:
             return ""
         counts = " · ".join(
-            f"{record.count(status)} {label}"
+            label % {"count": record.count(status)}
             for status, label in [
-                ("approved", "approved"),
-                ("pending", "held"),
-                ("spam", "spam"),
-                ("removed", "removed"),
+                ("approved", _("%(count)s approved")),
+                ("pending", _("%(count)s held")),
+                ("spam", _("%(count)s spam")),
+                ("removed", _("%(count)s removed")),
             ]
         )
         marks = format_html_join(
@@ -331,8 +368,8 @@ class CommentAdmin(admin.ModelAdmin):
             [
                 (kind, reason, label)
                 for kind, reason, label in [
-                    ("banned", record.banned, "Banned"),
-                    ("held", record.premoderated, "Pre-moderated"),
+                    ("banned", record.banned, _("Banned")),
+                    ("held", record.premoderated, _("Pre-moderated")),
                 ]
                 if reason
             ],
@@ -340,33 +377,38 @@ class CommentAdmin(admin.ModelAdmin):
         since = timezone.localtime(record.first_seen) if record.first_seen else None
         return format_html(
             '<br><small class="author-record">{}{}</small>{}<br>'
-            '<a href="?{}">Their comments</a> · '
-            '<a href="{}#bans-title">Ban or suspend</a>',
+            '<a href="?{}">{}</a> · <a href="{}#bans-title">{}</a>',
             counts,
-            f" · since {since:%b %Y}" if since else "",
+            " · "
+            + _("since %(month)s") % {"month": date_format(since, "YEAR_MONTH_FORMAT")}
+            if since
+            else "",
             marks,
             urlencode({"status": "all", "author": f"{key[0]}:{key[1]}"}),
+            _("Their comments"),
             reverse("admin:comments_comment_change", args=[comment.pk]),
+            _("Ban or suspend"),
         )
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 
-    @admin.display(description="Identity")
+    @admin.display(description=_("Identity"))
     def identity_label(self, comment):
         return identity(comment)
 
-    @admin.display(description="Article")
+    @admin.display(description=_("Article"))
     def article_link(self, comment):
         return format_html(
-            '<a href="{}?{}={}&amp;status=all" title="This article\'s comments">{}</a>',
+            '<a href="{}?{}={}&amp;status=all" title="{}">{}</a>',
             reverse("admin:comments_comment_changelist"),
             ArticleFilter.parameter_name,
             comment.article_id,
+            _("This article's comments"),
             Truncator(comment.article.title).chars(40),
         )
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def status_and_reason(self, comment):
         """The status, and why it was held or sent to spam: the rule that fired."""
         return format_html(
@@ -376,7 +418,7 @@ class CommentAdmin(admin.ModelAdmin):
             comment.moderation_reason,
         )
 
-    @admin.display(description="Reports")
+    @admin.display(description=_("Reports"))
     def reports(self, comment):
         """Readers' open reports: how many, and why."""
         reasons = Counter(comment.open_reports or [])
@@ -392,11 +434,11 @@ class CommentAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="Replies")
+    @admin.display(description=_("Replies"))
     def replies(self, comment):
         return comment.reply_count or 0
 
-    @admin.display(description="Moderate")
+    @admin.display(description=_("Moderate"))
     def quick_actions(self, comment):
         """Buttons of the list's own form, sent to this comment's moderate URL."""
         url = reverse("admin:comments_comment_moderate", args=[comment.pk])
@@ -405,13 +447,13 @@ class CommentAdmin(admin.ModelAdmin):
             format_html_join(
                 "",
                 '<button type="submit" class="quick" formaction="{}" name="moderate" '
-                'value="{}" aria-label="{} comment {}">{}</button>',
+                'value="{}" aria-label="{}">{}</button>',
                 (
                     (
                         url,
                         action,
-                        ACTION_LABELS[action],
-                        comment.pk,
+                        _("%(action)s comment %(id)s")
+                        % {"action": ACTION_LABELS[action], "id": comment.pk},
                         ACTION_LABELS[action],
                     )
                     for action in quick_actions(comment)
@@ -421,69 +463,86 @@ class CommentAdmin(admin.ModelAdmin):
 
     # Bulk actions
 
-    def _bulk(self, request, queryset, action, verb):
+    def _bulk(self, request, queryset, action):
         changed, skipped = moderate(
             queryset, action, request.user, reason_given(request)
         )
-        message = f"{verb} {changed} comment{'s' if changed != 1 else ''}."
+        message = BULK_DONE[action] % {"count": changed}
         if skipped:
-            message += f" {skipped} skipped (already in that state)."
+            message += " " + _("%(count)s skipped (already in that state).") % {
+                "count": skipped
+            }
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Approve selected comments", permissions=["change"])
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve(self, request, queryset):
-        self._bulk(request, queryset, Action.APPROVE, "Approved")
+        self._bulk(request, queryset, Action.APPROVE)
 
     @admin.action(
-        description="Unapprove selected comments (back to pending)",
+        description=_("Unapprove selected comments (back to pending)"),
         permissions=["change"],
     )
     def unapprove(self, request, queryset):
-        self._bulk(request, queryset, Action.UNAPPROVE, "Unapproved")
-
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
-    def mark_spam(self, request, queryset):
-        self._bulk(request, queryset, Action.SPAM, "Marked as spam:")
+        self._bulk(request, queryset, Action.UNAPPROVE)
 
     @admin.action(
-        description="Mark selected comments as not spam", permissions=["change"]
+        description=_("Mark selected comments as spam"), permissions=["change"]
+    )
+    def mark_spam(self, request, queryset):
+        self._bulk(request, queryset, Action.SPAM)
+
+    @admin.action(
+        description=_("Mark selected comments as not spam"), permissions=["change"]
     )
     def mark_not_spam(self, request, queryset):
-        self._bulk(request, queryset, Action.NOT_SPAM, "Marked as not spam:")
+        self._bulk(request, queryset, Action.NOT_SPAM)
 
-    @admin.action(description="Remove selected comments", permissions=["change"])
+    @admin.action(description=_("Remove selected comments"), permissions=["change"])
     def remove(self, request, queryset):
-        self._bulk(request, queryset, Action.REMOVE, "Removed")
+        self._bulk(request, queryset, Action.REMOVE)
 
-    @admin.action(description="Restore selected comments", permissions=["change"])
+    @admin.action(description=_("Restore selected comments"), permissions=["change"])
     def restore(self, request, queryset):
-        self._bulk(request, queryset, Action.RESTORE, "Restored")
+        self._bulk(request, queryset, Action.RESTORE)
 
-    @admin.action(description="Feature as editors' picks", permissions=["change"])
+    @admin.action(description=_("Feature as editors' picks"), permissions=["change"])
     def make_picks(self, request, queryset):
         changed, skipped = feature(queryset, request.user, on=True)
-        message = f"Featured {changed} comment{'s' if changed != 1 else ''}."
+        message = ngettext(
+            "Featured %(count)s comment.", "Featured %(count)s comments.", changed
+        ) % {"count": changed}
         if skipped:
-            message += f" {skipped} skipped (not approved, or already featured)."
+            message += " " + _(
+                "%(count)s skipped (not approved, or already featured)."
+            ) % {"count": skipped}
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(
-        description="Stop featuring as editors' picks", permissions=["change"]
+        description=_("Stop featuring as editors' picks"), permissions=["change"]
     )
     def unmake_picks(self, request, queryset):
-        changed, _ = feature(queryset, request.user, on=False)
-        message = f"Stopped featuring {changed} comment{'s' if changed != 1 else ''}."
+        changed, _skipped = feature(queryset, request.user, on=False)
+        message = ngettext(
+            "Stopped featuring %(count)s comment.",
+            "Stopped featuring %(count)s comments.",
+            changed,
+        ) % {"count": changed}
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(
-        description="Dismiss readers' reports (the comments stay)",
+        description=_("Dismiss readers' reports (the comments stay)"),
         permissions=["change"],
     )
     def dismiss_reports(self, request, queryset):
         count = dismiss_reports(queryset, request.user)
         self.message_user(
             request,
-            f"Dismissed the reports of {count} comment{'s' if count != 1 else ''}.",
+            ngettext(
+                "Dismissed the reports of %(count)s comment.",
+                "Dismissed the reports of %(count)s comments.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 
@@ -546,7 +605,7 @@ class CommentAdmin(admin.ModelAdmin):
         if action in ACTION_LABELS or action == Action.UNDO:
             done, text = self.decide_one(request, comment, action)
         else:
-            done, text = False, "Unknown moderation action."
+            done, text = False, str(_("Unknown moderation action."))
         if "application/json" in request.headers.get("Accept", ""):
             comment.refresh_from_db(fields=["status"])
             return JsonResponse(
@@ -564,37 +623,59 @@ class CommentAdmin(admin.ModelAdmin):
     def decide_one(self, request, comment: Comment, action: str) -> tuple[bool, str]:
         """Carry out `action` on the comment: whether it changed, and what to say."""
         one = Comment.objects.filter(pk=comment.pk)
-        who = f"Comment {comment.pk} by {comment.display_name}"
+        who = _("Comment %(id)s by %(name)s") % {
+            "id": comment.pk,
+            "name": comment.display_name,
+        }
         if action == Action.UNDO:
             status = undo(comment.pk, request.user)
             if status is None:
                 return False, (
-                    f"Comment {comment.pk}: nothing of yours to undo (a decision can "
-                    f"be undone for {UNDO_SECONDS} seconds, while it is the last)."
+                    _(
+                        "Comment %(id)s: nothing of yours to undo (a decision can be "
+                        "undone for %(seconds)s seconds, while it is the last)."
+                    )
+                    % {"id": comment.pk, "seconds": UNDO_SECONDS}
                 )
             label = Comment.Status(status).label.lower()
-            return True, f"{who}: back to {label}."
+            return True, _("%(who)s: back to %(status)s.") % {
+                "who": who,
+                "status": label,
+            }
         if action == Action.DISMISS:
             if dismiss_reports(one, request.user):
                 return (
                     True,
-                    f"Readers' reports of comment {comment.pk} dismissed: it stays.",
+                    _("Readers' reports of comment %(id)s dismissed: it stays.")
+                    % {"id": comment.pk},
                 )
-            return False, f"Comment {comment.pk} has no open reports."
+            return False, _("Comment %(id)s has no open reports.") % {"id": comment.pk}
         if action in PICK_ACTIONS:
-            changed, _ = feature(one, request.user, on=action == Action.FEATURE)
+            changed, _skipped = feature(one, request.user, on=action == Action.FEATURE)
             if changed:
-                now = "now" if action == Action.FEATURE else "no longer"
-                return True, f"{who} is {now} an editors' pick."
+                said = (
+                    _("%(who)s is now an editors' pick.")
+                    if action == Action.FEATURE
+                    else _("%(who)s is no longer an editors' pick.")
+                )
+                return True, said % {"who": who}
             return False, (
-                f"Comment {comment.pk} was not changed: only approved comments can "
-                "be editors' picks."
+                _(
+                    "Comment %(id)s was not changed: only approved comments can be "
+                    "editors' picks."
+                )
+                % {"id": comment.pk}
             )
-        changed, _ = moderate(one, action, request.user, reason_given(request))
+        changed, _skipped = moderate(one, action, request.user, reason_given(request))
         if not changed:
-            return False, f"Comment {comment.pk} was already in that state."
+            return False, _("Comment %(id)s was already in that state.") % {
+                "id": comment.pk
+            }
         comment.refresh_from_db(fields=["status"])
-        return True, f"{who}: {comment.get_status_display().lower()}."
+        return True, _("%(who)s: %(status)s.") % {
+            "who": who,
+            "status": comment.get_status_display().lower(),
+        }
 
     def reply_view(self, request, comment_id: int):
         return require_POST(self._reply)(request, comment_id)
@@ -611,11 +692,14 @@ class CommentAdmin(admin.ModelAdmin):
             {"body": request.POST.get(f"reply-{comment_id}", request.POST.get("body"))}
         )
         if not form.is_valid():
-            messages.error(request, f"Comment {comment_id}: please type a reply.")
+            messages.error(
+                request, _("Comment %(id)s: please type a reply.") % {"id": comment_id}
+            )
             return back
         if parent.status in (Status.SPAM, Status.REMOVED):
             messages.error(
-                request, "Restore this comment before replying: readers can't see it."
+                request,
+                _("Restore this comment before replying: readers can't see it."),
             )
             return back
         with transaction.atomic():
@@ -684,10 +768,15 @@ class CommentAdmin(admin.ModelAdmin):
             )
             return back
         if not form.has_changed():
-            messages.info(request, f"Comment {comment_id}: the text is unchanged.")
+            messages.info(
+                request,
+                _("Comment %(id)s: the text is unchanged.") % {"id": comment_id},
+            )
             return back
         self.save_model(request, form.instance, form, change=True)
-        messages.success(request, f"Comment {comment_id}: the new text is saved.")
+        messages.success(
+            request, _("Comment %(id)s: the new text is saved.") % {"id": comment_id}
+        )
         return back
 
     def approve_shown_view(self, request):
@@ -702,14 +791,14 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
             back = request.POST.get("query", "")
-            changed, _ = moderate(
+            changed, _skipped = moderate(
                 Comment.objects.filter(pk__in=ids, status=Status.PENDING),
                 Action.APPROVE,
                 request.user,
             )
             self.message_user(
                 request,
-                f"Approved {changed} comment{'s' if changed != 1 else ''}.",
+                BULK_DONE[Action.APPROVE] % {"count": changed},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(f"{queue_url}?{urlencode(parse_qsl(back))}")
@@ -723,7 +812,12 @@ class CommentAdmin(admin.ModelAdmin):
             "admin/comments/comment/approve_shown.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Approve {len(shown)} waiting comments?",
+                "title": ngettext(
+                    "Approve %(count)s waiting comment?",
+                    "Approve %(count)s waiting comments?",
+                    len(shown),
+                )
+                % {"count": len(shown)},
                 "opts": self.opts,
                 "comments": shown,
                 "query": request.GET.urlencode(),
@@ -789,10 +883,14 @@ class CommentAdmin(admin.ModelAdmin):
         if ban.effect == Ban.Effect.HOLD:
             messages.success(
                 request,
-                f"{ban} is always pre-moderated: their next comments are held.",
+                _("%(ban)s is always pre-moderated: their next comments are held.")
+                % {"ban": ban},
             )
         else:
-            messages.success(request, f"Banned {ban}. Their next comments go to spam.")
+            messages.success(
+                request,
+                _("Banned %(ban)s. Their next comments go to spam.") % {"ban": ban},
+            )
         return HttpResponseRedirect(change_url)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

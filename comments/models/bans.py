@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import EMAIL_MAX_LENGTH
 
@@ -55,13 +56,13 @@ class Ban(models.Model):
     """
 
     class Effect(models.TextChoices):
-        SPAM = "spam", "Banned: comments go to spam"
-        HOLD = "hold", "Always pre-moderated: comments are held"
+        SPAM = "spam", _("Banned: comments go to spam")
+        HOLD = "hold", _("Always pre-moderated: comments are held")
 
     class Kind(models.TextChoices):
-        ACCOUNT = "account", "Account"
-        EMAIL = "email", "Email"
-        IP = "ip", "IP address"
+        ACCOUNT = "account", _("Account")
+        EMAIL = "email", _("Email")
+        IP = "ip", _("IP address")
 
     kind = models.CharField(max_length=10, choices=Kind)
     effect = models.CharField(

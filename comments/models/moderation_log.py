@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import Comment
 
@@ -14,33 +15,33 @@ class ModerationAction(models.Model):
     """
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        UNAPPROVE = "unapprove", "Unapproved"
-        SPAM = "spam", "Marked as spam"
-        NOT_SPAM = "not_spam", "Marked as not spam"
-        REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored"
-        EDIT = "edit", "Edited"
-        REPLY = "reply", "Replied"
-        BAN = "ban", "Banned the author"
-        PREMODERATE = "premoderate", "Marked the author always pre-moderated"
-        DISMISS = "dismiss", "Dismissed readers' reports"
+        APPROVE = "approve", _("Approved")
+        UNAPPROVE = "unapprove", _("Unapproved")
+        SPAM = "spam", _("Marked as spam")
+        NOT_SPAM = "not_spam", _("Marked as not spam")
+        REMOVE = "remove", _("Removed")
+        RESTORE = "restore", _("Restored")
+        EDIT = "edit", _("Edited")
+        REPLY = "reply", _("Replied")
+        BAN = "ban", _("Banned the author")
+        PREMODERATE = "premoderate", _("Marked the author always pre-moderated")
+        DISMISS = "dismiss", _("Dismissed readers' reports")
         # By the comment's author, within the edit window (no actor for guests).
-        AUTHOR_EDIT = "author_edit", "Edited by its author"
-        AUTHOR_DELETE = "author_delete", "Deleted by its author"
-        UNDO = "undo", "Undid the last action"
+        AUTHOR_EDIT = "author_edit", _("Edited by its author")
+        AUTHOR_DELETE = "author_delete", _("Deleted by its author")
+        UNDO = "undo", _("Undid the last action")
         # By readers: enough reports hid an approved comment (no actor).
-        REPORTED = "reported", "Hidden after readers' reports"
-        FEATURE = "feature", "Made an editors' pick"
-        UNFEATURE = "unfeature", "No longer an editors' pick"
+        REPORTED = "reported", _("Hidden after readers' reports")
+        FEATURE = "feature", _("Made an editors' pick")
+        UNFEATURE = "unfeature", _("No longer an editors' pick")
 
     class Reason(models.TextChoices):
         """Why a moderator removed a comment or marked it as spam."""
 
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse or harassment"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Other"
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Other")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="moderation_actions"

@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import EMAIL_MAX_LENGTH, Comment
 
@@ -48,14 +49,14 @@ class Subscription(models.Model):
     """
 
     class Topic(models.TextChoices):
-        COMMENTS = "comments", "New comments on an article"
-        POSTS = "posts", "New articles"
-        HELD = "held", "Comments held for moderation"
+        COMMENTS = "comments", _("New comments on an article")
+        POSTS = "posts", _("New articles")
+        HELD = "held", _("Comments held for moderation")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
     email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
     user = models.ForeignKey(
@@ -194,10 +195,10 @@ class OutboundMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending (or interrupted)"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending (or interrupted)")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, blank=True)

@@ -26,8 +26,8 @@ class Report(ReaderAction):
         OTHER = "other", _("Something else")
 
     class Resolution(models.TextChoices):
-        DISMISSED = "dismissed", "Dismissed: the comment stays"
-        UPHELD = "upheld", "Upheld: the comment went"
+        DISMISSED = "dismissed", _("Dismissed: the comment stays")
+        UPHELD = "upheld", _("Upheld: the comment went")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reports"

@@ -6,6 +6,7 @@ import defusedxml
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.interchange.importing import root_element
 
@@ -15,13 +16,15 @@ FORMATS = {"rss": "wordpress", "disqus": "disqus"}
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Export file",
-        help_text="A WordPress export (Tools → Export → All content) or a Disqus "
-        "export (Moderation → Export), .xml or .xml.gz.",
+        label=_("Export file"),
+        help_text=_(
+            "A WordPress export (Tools → Export → All content) or a Disqus export "
+            "(Moderation → Export), .xml or .xml.gz."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.gz,.wxr"}),
     )
     with_pingbacks = forms.BooleanField(
-        label="Import pingbacks and trackbacks as comments",
+        label=_("Import pingbacks and trackbacks as comments"),
         required=False,
     )
 
@@ -32,23 +35,27 @@ class ImportForm(forms.Form):
         limit = settings.IMPORT_MAX_UPLOAD_SIZE
         if (upload.size or 0) > limit:
             raise forms.ValidationError(
-                f"This file is {megabytes(upload.size or 0)}; the largest this page "
-                f"takes is {megabytes(limit)}. Import it with "
-                "manage.py import_wordpress instead (see the README)."
+                _(
+                    "This file is %(size)s; the largest this page takes is "
+                    "%(limit)s. Import it with manage.py import_wordpress instead "
+                    "(see the README)."
+                )
+                % {"size": megabytes(upload.size or 0), "limit": megabytes(limit)}
             )
         try:
             root = root_element(upload)  # type: ignore[arg-type]
         except defusedxml.DefusedXmlException:
             raise forms.ValidationError(
-                "Refused: the file declares entities, which an export never does."
+                _("Refused: the file declares entities, which an export never does.")
             ) from None
         except (ET.ParseError, EOFError, OSError):
             raise forms.ValidationError(
-                "This file is not an export: it is not XML, or it is cut short."
+                _("This file is not an export: it is not XML, or it is cut short.")
             ) from None
         if root not in FORMATS:
             raise forms.ValidationError(
-                f"This XML file (<{root}>) is not a WordPress or Disqus export."
+                _("This XML file (<%(root)s>) is not a WordPress or Disqus export.")
+                % {"root": root}
             )
         self.file_format = FORMATS[root]
         return upload

@@ -9,6 +9,7 @@ from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from newsroom.interchange import jobs
 from newsroom.interchange.forms import ImportForm
@@ -38,7 +39,7 @@ def import_page(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "admin/newsroom/import.html",
         {
             **site.each_context(request),
-            "title": "Import articles and comments",
+            "title": _("Import articles and comments"),
             "form": form,
         },
     )
@@ -56,7 +57,7 @@ def import_status(request: HttpRequest, site: AdminSite, job_id: str) -> HttpRes
         "admin/newsroom/import_status.html",
         {
             **site.each_context(request),
-            "title": f"Importing {status.get('name', '')}",
+            "title": _("Importing %(name)s") % {"name": status.get("name", "")},
             "status": status,
             "running": status.get("state") in ("queued", "running"),
             "estimate": jobs.estimate(status),
