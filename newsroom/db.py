@@ -21,15 +21,7 @@ DATABASE_NAME = "newsroom"
 def database_settings(base_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        import dj_database_url
-
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        if not config["ENGINE"].endswith("postgresql"):
-            raise ImproperlyConfigured(
-                "DATABASE_URL must point to PostgreSQL (postgres://…): "
-                "Newsroom runs on PostgreSQL only."
-            )
-        return dict(config)
+        return settings_from_url(url, "DATABASE_URL")
     pgdata = Path(os.environ.get("EMBEDDED_PGDATA", base_dir / ".pgdata"))
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -39,6 +31,29 @@ def database_settings(base_dir: Path) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def replica_settings(url: str) -> dict:
+    """
+    The streaming replica (DATABASE_REPLICA_URL). A test run creates no database
+    on it, which a standby could not do anyway: tests read the primary's under
+    this alias (a test mirror).
+    """
+    return settings_from_url(url, "DATABASE_REPLICA_URL") | {
+        "TEST": {"MIRROR": "default"}
+    }
+
+
+def settings_from_url(url: str, variable: str) -> dict:
+    import dj_database_url
+
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if not config["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"{variable} must point to PostgreSQL (postgres://…): "
+            "Newsroom runs on PostgreSQL only."
+        )
+    return dict(config)
 
 
 def embedded_server_address(pgdata: Path) -> dict:

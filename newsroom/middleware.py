@@ -1,4 +1,7 @@
-"""Response headers Django has no setting for, compression, and old addresses."""
+"""
+Response headers Django has no setting for, compression, old addresses, and which
+database a request reads.
+"""
 
 import re
 
@@ -7,6 +10,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 
 from comments.models import Comment
+from newsroom import routers
 from newsroom.models import Imported, OldAddress
 
 
@@ -16,6 +20,30 @@ def permissions_policy(get_response):
     def middleware(request):
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def replica_reads(get_response):
+    """
+    Let a GET or HEAD read the replica when the reader has nothing there to miss:
+    no session (signed-in readers see their own state) and no write in the last
+    few seconds (the replica may not have it yet). A successful POST, or any other
+    unsafe method, marks the browser as having just written. See newsroom.routers.
+    """
+
+    def middleware(request):
+        if request.method in ("GET", "HEAD"):
+            if settings.SESSION_COOKIE_NAME in request.COOKIES or (
+                routers.wrote_recently(request)
+            ):
+                return get_response(request)
+            with routers.replica_reads_allowed():
+                return get_response(request)
+        response = get_response(request)
+        if request.method != "OPTIONS" and response.status_code < 400:
+            routers.remember_write(response)
         return response
 
     return middleware

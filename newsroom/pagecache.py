@@ -35,7 +35,7 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -222,10 +222,11 @@ def published_state(slug: str) -> Article | None:
     The published article with this slug, with only what the cache key needs: its
     id, dates and discussion version. Written in SQL because it runs for every
     reader: through the ORM it costs ~0.5 ms of CPU, a third of a cached page.
+    Routed as the ORM's reads are: to the replica, when the request allows it.
     """
     articles = Article._meta.db_table
     versions = DiscussionVersion._meta.db_table
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT a.id, a.published_at, a.updated_at, coalesce(v.version, 0),

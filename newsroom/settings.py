@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "newsroom.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.AnonymousGZipMiddleware",
+    "newsroom.middleware.replica_reads",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +175,14 @@ TEMPLATES = [
 
 # PostgreSQL only: DATABASE_URL when given, otherwise a private embedded server.
 DATABASES = {"default": db.database_settings(BASE_DIR)}
+# A streaming replica, when given, serves the reads that may be a moment behind
+# (anonymous pages, feeds); a reader who wrote within READ_YOUR_WRITES_SECONDS
+# reads the primary. Writes and migrations go to the primary (newsroom.routers).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = db.replica_settings(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
