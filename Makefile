@@ -147,6 +147,23 @@ import: migrate
 	@test -n "$(FILE)" || { echo "Say which file: make import FILE=export.xml"; exit 2; }
 	DEBUG=1 $(BIN)/python manage.py import_comments "$(FILE)"
 
+# The production shape on this machine, all on loopback: nginx with
+# deploy/nginx.conf, two gunicorn app servers, the task worker, Redis, a PostgreSQL
+# primary and its streaming replica (bench/cluster.py). Ctrl-C stops it all.
+# `make cluster-check` starts it, posts and reads back through nginx, and stops.
+.PHONY: cluster cluster-check cluster-tools
+cluster-tools:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		{ apt-get update -qq && apt-get install -y -qq nginx; }
+	@command -v redis-server >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq redis-server; }
+
+cluster: install cluster-tools
+	$(BIN)/python -m bench.cluster
+
+cluster-check: install cluster-tools
+	$(BIN)/python -m bench.cluster --check
+
 editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
 

