@@ -34,6 +34,7 @@ from bench.harness import (
     PYTHON,
     Redis,
     free_port,
+    manage,
     production_env,
     start_gunicorn,
     wait_until_healthy,
@@ -238,17 +239,7 @@ class Cluster:
         self.started_in = 0.0
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [PYTHON, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
+        return manage(self.env, *args)
 
     def start(self) -> "Cluster":
         started = time.monotonic()
@@ -338,8 +329,6 @@ rules.require_prior_approval = False
 rules.save()
 print(Article.objects.published().first().get_absolute_url())
 """
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-STAMP = re.compile(r'name="stamp" value="([^"]+)"')
 ACTION = re.compile(r'action="(/comments/post/[^"]+)"')
 STYLESHEET = re.compile(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"')
 
@@ -353,6 +342,8 @@ def check(cluster: Cluster) -> int:
     through the purge listener. Prints each step; 1 when any failed.
     """
     import requests
+
+    from bench.load import CSRF, STAMP
 
     failures = []
 

@@ -44,6 +44,22 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
+def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """A manage.py command under `env`; its output, or an error with its stderr."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
 def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
     """
     gunicorn serving Newsroom on a loopback port, in a session of its own: a
@@ -193,18 +209,7 @@ class Site:
         self.process: subprocess.Popen | None = None
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run(
-            [PYTHON, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
+        return manage(self.env, *args, stdin=stdin)
 
     def python(self, code: str) -> str:
         """Run Django code against the site's database (seeding, sessions)."""
