@@ -337,9 +337,10 @@ def check(cluster: Cluster) -> int:
     """
     A reader posts a comment through nginx and reads it back from the primary at
     once; the replica has it within seconds and anonymous readers get it from
-    there. Also: the app believes nginx's X-Forwarded-For and nothing further
-    left, nginx serves the static files, keeps public answers and refreshes them
-    through the purge listener. Prints each step; 1 when any failed.
+    there, or from the primary once the replica is stopped. Also: the app
+    believes nginx's X-Forwarded-For and nothing further left, nginx serves the
+    static files, keeps public answers and refreshes them through the purge
+    listener. Prints each step; 1 when any failed.
     """
     import requests
 
@@ -435,6 +436,13 @@ def check(cluster: Cluster) -> int:
     after = requests.get(site + "/feed/", timeout=10).headers.get("X-Cache-Status")
     expect(after == "HIT", f"...and readers get the refreshed copy: {after}")
     expect(cluster.worker is not None and cluster.worker.poll() is None, "worker up")
+
+    cluster.replica.stop()
+    statuses = [requests.get(site + path, timeout=10).status_code for _ in range(4)]
+    expect(
+        statuses == [200] * 4,
+        f"with the replica stopped, anonymous readers read the primary: {statuses}",
+    )
 
     print("cluster check:", "failed" if failures else "passed", flush=True)
     return 1 if failures else 0

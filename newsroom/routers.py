@@ -13,21 +13,28 @@ only ever go to the primary.
 A reader who has just posted carries a signed cookie for a few seconds, so the
 page they are sent back to comes from the primary and shows what they wrote,
 however far behind the replica is.
+
+A replica that doesn't answer is no outage: reads go to the primary, and each
+process tries the replica again REPLICA_RETRY_SECONDS later.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 RECENT_WRITE_COOKIE = "recent_write"
 RECENT_WRITE_SALT = "newsroom.recent_write"
 
+REPLICA_RETRY_SECONDS = 5
+
 _may_read_replica: ContextVar[bool] = ContextVar("may_read_replica", default=False)
+_replica_down_until = 0.0  # this process's, on the monotonic clock
 
 
 @contextmanager
@@ -65,6 +72,26 @@ def remember_write(response: HttpResponse) -> None:
     )
 
 
+def replica_answers() -> bool:
+    """
+    Whether the replica's connection works, or can be made. Its health check is
+    the one Django would run before the request's first query there anyway
+    (CONN_HEALTH_CHECKS); a failure keeps this process off the replica for
+    REPLICA_RETRY_SECONDS rather than making every reader wait on it.
+    """
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    replica = connections[REPLICA]
+    replica.close_if_health_check_failed()
+    try:
+        replica.ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return False
+    return True
+
+
 class ReplicaRouter:
     """The primary for everything but the reads a request allowed on the replica."""
 
@@ -73,6 +100,7 @@ class ReplicaRouter:
             _may_read_replica.get()
             and REPLICA in settings.DATABASES
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+            and replica_answers()
         ):
             return REPLICA
         return DEFAULT_DB_ALIAS

@@ -8,35 +8,41 @@ each alias was asked shows which way the router sent a query. `make cluster-chec
 does the same against a real streaming replica.
 """
 
+import time
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.harness import free_port
 from comments.models import Comment
+from newsroom import routers
 from newsroom.models import Article
-from newsroom.routers import RECENT_WRITE_COOKIE, ReplicaRouter
+from newsroom.routers import RECENT_WRITE_COOKIE, ReplicaRouter, replica_reads_allowed
 from tests import factories
 from tests.factories import post_comment
 
-pytestmark = pytest.mark.usefixtures("rules")
+pytestmark = [
+    pytest.mark.usefixtures("rules"),
+    # Transactional: the mirror is another connection, which sees only committed
+    # rows.
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
 
 
-@pytest.fixture
-def replica(transactional_db, settings):
+@pytest.fixture(scope="module", autouse=True)
+def replica(django_db_setup):
     """
-    The alias "replica" as a mirror of the primary's test database. Transactional:
-    the mirror is another connection, which sees only committed rows.
+    The alias "replica" as a mirror of the primary's test database, made before
+    each test's database setup (a wider scope runs first), which must know it.
     """
     primary = connections["default"].settings_dict
     connections.settings["replica"] = primary | {
         "TEST": primary["TEST"] | {"MIRROR": "default"}
     }
-    settings.READ_YOUR_WRITES_SECONDS = 10
-    # Connected here, because the test case refuses to open connections to
-    # aliases it didn't know when it began.
-    connections["replica"].connect()
     yield connections["replica"]
     connections["replica"].close()
     del connections["replica"]
@@ -107,7 +113,8 @@ def test_reader_who_just_posted_reads_the_primary(replica, article):
     client = Client()
     response = post_comment(client, article, body="Is it there?")
     assert RECENT_WRITE_COOKIE in response.cookies
-    assert response.cookies[RECENT_WRITE_COOKIE]["max-age"] == 10
+    max_age = response.cookies[RECENT_WRITE_COOKIE]["max-age"]
+    assert max_age == settings.READ_YOUR_WRITES_SECONDS
 
     with Queries() as queries:
         page = client.get(response["Location"])
@@ -150,7 +157,6 @@ def test_signed_in_reader_reads_the_primary(replica, article):
 
 def test_reads_inside_a_transaction_stay_on_the_primary(replica):
     router = ReplicaRouter()
-    from newsroom.routers import replica_reads_allowed
 
     with replica_reads_allowed():
         assert router.db_for_read(Article) == "replica"
@@ -159,12 +165,26 @@ def test_reads_inside_a_transaction_stay_on_the_primary(replica):
         assert router.db_for_write(Article) == "default"
 
 
-def test_without_a_replica_every_read_goes_to_the_primary(db, article):
-    from newsroom.routers import replica_reads_allowed
+def test_an_unreachable_replica_sends_reads_to_the_primary(replica, article):
+    replica.close()
+    port = replica.settings_dict["PORT"]
+    replica.settings_dict["PORT"] = str(free_port())  # nobody listens there
+    try:
+        with CaptureQueriesContext(connections["default"]) as on_primary:
+            response = Client().get(article.get_absolute_url())
+        read_on_primary = len(on_primary)  # before the next request clears the log
+        tried_again_at = routers._replica_down_until
+        Client().get(article.get_absolute_url())
+        down_until = routers._replica_down_until
+    finally:
+        replica.settings_dict["PORT"] = port
+        routers._replica_down_until = 0.0
 
-    with replica_reads_allowed():
-        assert ReplicaRouter().db_for_read(Article) == "default"
-    assert Client().get(article.get_absolute_url()).status_code == 200
+    assert response.status_code == 200
+    assert read_on_primary > 0
+    assert replica.connection is None
+    assert tried_again_at > time.monotonic()  # in a few seconds
+    assert down_until == tried_again_at  # not at once, by the next reader
 
 
 def test_migrations_run_on_the_primary_only(replica):
