@@ -41,7 +41,8 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from comments.caching import cache_for_a_while, cached
 from comments.models import Comment, DiscussionVersion
@@ -152,7 +153,7 @@ class CommentsFeed(CachedFeed):
     """What an entry of a comments feed says: its author, text and dates."""
 
     def item_title(self, comment: Comment) -> str:
-        return f"By: {single_line(comment.display_name)}"
+        return _("By: %(name)s") % {"name": single_line(comment.display_name)}
 
     def item_link(self, comment: Comment) -> str:
         # The comment's permalink, which finds its page of the discussion.
@@ -205,7 +206,7 @@ class ArticleCommentsFeed(CommentsFeed):
         )
 
     def title(self, article: Article) -> str:
-        return f"Comments on: {single_line(article.title)}"
+        return _("Comments on: %(title)s") % {"title": single_line(article.title)}
 
     def link(self, article: Article) -> str:
         return absolute(article.get_absolute_url())
@@ -229,7 +230,7 @@ class ArticleCommentsFeed(CommentsFeed):
 class RecentCommentsFeed(CommentsFeed):
     """The site's newest approved comments, on whatever article."""
 
-    title = "Comments for Newsroom"
+    title = gettext_lazy("Comments for Newsroom")
 
     def version(self, obj: None) -> str:
         return digest(
@@ -253,7 +254,7 @@ class RecentCommentsFeed(CommentsFeed):
         )
 
     def item_title(self, comment: Comment) -> str:
-        return (
-            f"Comment on {single_line(comment.article.title)} "
-            f"by {single_line(comment.display_name)}"
-        )
+        return _("Comment on %(title)s by %(name)s") % {
+            "title": single_line(comment.article.title),
+            "name": single_line(comment.display_name),
+        }

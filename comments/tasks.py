@@ -328,13 +328,14 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
         template = "comments/email/new_posts"
     else:
         if len(notices) > 1:
-            subject = f"{len(notices)} comments are waiting for moderation"
+            subject = _("%(count)s comments are waiting for moderation") % {
+                "count": len(notices)
+            }
         else:
             assert notices[0].comment is not None
-            subject = (
-                f"A comment on “{notices[0].comment.article.title}” is waiting for "
-                "moderation"
-            )
+            subject = _("A comment on “%(title)s” is waiting for moderation") % {
+                "title": notices[0].comment.article.title
+            }
         for notice in notices:
             assert notice.comment is not None
             notice.url = tokens.absolute(

@@ -9,6 +9,7 @@ import datetime
 from html import escape
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
 from comments.text import single_line
@@ -20,7 +21,7 @@ SITE_NAME = "Newsroom"
 
 class ArticlesFeed(CachedFeed):
     title = SITE_NAME
-    subtitle = "News, and the discussion that follows it."
+    subtitle = gettext_lazy("News, and the discussion that follows it.")
     # The author of entries without a byline.
     author_name = SITE_NAME
 

@@ -184,3 +184,28 @@ def test_the_moderation_screens_in_chinese(editor_client, story):
     assert "Moderation queue" not in queue_html and ">Approve<" not in queue_html
     assert "作者的其他评论" in page.content.decode()
     assert "过去 48 小时" in front.content.decode()
+
+
+def test_moderators_mail_is_in_the_sites_language(settings, story):
+    from comments import tasks
+    from comments.models import OutboundMail, Subscription
+
+    settings.LANGUAGE_CODE = "zh-hans"  # a newsroom that works in Chinese
+    factories.make_staff("Moderators", email="mod@example.com")
+    held = factories.make_comment(story, status="pending", author_name="Cy")
+
+    tasks.comment_held.call(held.pk)
+    tasks.send_digest.call(Subscription.objects.get(email="mod@example.com").pk)
+
+    mail = OutboundMail.objects.get()
+    assert mail.subject == "《Bridge opens》的一条评论正在等待审核"
+    assert "一条评论正在等待审核：" in mail.body and "原因：" in mail.body
+    assert "waiting" not in mail.body
+
+
+def test_a_chinese_feed_reader_gets_chinese_titles(client, story):
+    feed = client.get("/comments/feed/", headers={"accept-language": "zh-Hans"})
+    english = client.get("/comments/feed/")
+
+    assert "<title>Newsroom 的评论</title>" in feed.content.decode()
+    assert "<title>Comments for Newsroom</title>" in english.content.decode()
