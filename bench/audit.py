@@ -50,8 +50,22 @@ TARGETS = {
 }
 
 
-def lighthouse(url: str, report: Path) -> dict:
-    """Lighthouse's report of one page, as JSON (kept in `report`)."""
+def lighthouse(url: str, report: Path, *, tries: int = 2) -> dict:
+    """
+    Lighthouse's report of one page, as JSON (kept in `report`). A run that fails
+    to record its trace (Lighthouse's NO_NAVSTART, seen on a busy machine) is run
+    again once.
+    """
+    for attempt in range(tries):
+        try:
+            return run_lighthouse(url, report)
+        except subprocess.CalledProcessError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def run_lighthouse(url: str, report: Path) -> dict:
     subprocess.run(
         [
             shutil.which("node") or "node",

@@ -218,9 +218,12 @@ function prepareLikes(root) {
   for (const link of root.querySelectorAll("a.like")) {
     const id = link.pathname.split("/")[2];
     link.setAttribute("role", "button");
-    // The button says whether it is pressed: its name is the same either way.
-    const whose = filledIn(gettext("You like %(whose)s"), link.getAttribute("aria-label"));
-    link.setAttribute("aria-label", interpolate(gettext("Like %(whose)s"), { whose }, true));
+    // The button says whether it is pressed: its name is the same either way
+    // ("Like Ada's comment"; the page names a liked one "You like …").
+    if (link.dataset.liked === "1") {
+      const whose = filledIn(gettext("You like %(whose)s"), link.getAttribute("aria-label"));
+      link.setAttribute("aria-label", interpolate(gettext("Like %(whose)s"), { whose }, true));
+    }
     showLike(link, link.dataset.liked === "1" || mine.has(id));
   }
 }

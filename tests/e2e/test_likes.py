@@ -20,7 +20,7 @@ def test_a_guest_likes_in_place_and_sees_it_after_a_reload(new_page, story):
     page = new_page(width=390)
     page.goto(story.get_absolute_url())
     page.evaluate("window.stillTheSamePage = true")
-    like = page.get_by_role("button", name="Like Ada's comment")
+    like = page.get_by_role("button", name="Like Ada's comment", exact=True)
     expect(like).to_have_attribute("aria-pressed", "false")
 
     like.click()
@@ -33,13 +33,13 @@ def test_a_guest_likes_in_place_and_sees_it_after_a_reload(new_page, story):
     screenshot(page, "like-in-place")
 
     page.reload()
-    expect(page.get_by_role("button", name="Like Ada's comment")).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    page.get_by_role("button", name="Like Ada's comment").click()
-    expect(page.get_by_role("button", name="Like Ada's comment")).to_have_attribute(
-        "aria-pressed", "false"
-    )
+    expect(
+        page.get_by_role("button", name="Like Ada's comment", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Like Ada's comment", exact=True).click()
+    expect(
+        page.get_by_role("button", name="Like Ada's comment", exact=True)
+    ).to_have_attribute("aria-pressed", "false")
     expect(page.locator(f"#c-{comment.pk} .like-count")).to_have_text("")
     assert not Like.objects.exists()
 
