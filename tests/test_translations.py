@@ -46,6 +46,8 @@ def test_a_chinese_browser_gets_the_page_in_chinese(client, story):
     assert '<html lang="zh-hans" dir="ltr">' in html
     assert "发表评论" in html  # "Leave a Reply"
     assert "Leave a Reply" not in html
+    # The footer names each language in itself.
+    assert 'hreflang="en" rel="nofollow">English</a>' in html
 
 
 def test_the_footer_choice_wins_over_the_browser(client, story):
