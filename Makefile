@@ -26,11 +26,11 @@ messages: $(MO)
 # After changing a text readers or editors see: the catalogs brought up to date
 # (new strings untranslated, for a translator; tests/test_translations.py fails
 # until Chinese has them all).
+MAKEMESSAGES := DEBUG=1 $(BIN)/python manage.py makemessages --locale=zh_Hans --locale=ar \
+	--no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
 translations: install
-	DEBUG=1 $(BIN)/python manage.py makemessages --locale=zh_Hans --locale=ar \
-		--no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
-	DEBUG=1 $(BIN)/python manage.py makemessages --domain=djangojs --locale=zh_Hans \
-		--locale=ar --no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
+	$(MAKEMESSAGES)
+	$(MAKEMESSAGES) --domain=djangojs
 %.mo: %.po
 	@if command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; } >/dev/null 2>&1; then \
 		msgfmt --check -o $@ $<; \

@@ -123,6 +123,20 @@ def untranslated(catalog: Path) -> list[str]:
     return found
 
 
+def test_the_check_names_untranslated_and_fuzzy_messages(tmp_path):
+    require_gettext()
+    catalog = tmp_path / "django.po"
+    catalog.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Reply"\nmsgstr "回复"\n\n'
+        'msgid "Left out"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Guessed"\nmsgstr "猜的"\n',
+        encoding="utf-8",
+    )
+
+    assert untranslated(catalog) == ['"Left out"', '"Guessed"']
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("locale", COMPLETE)
 def test_every_string_of_the_site_is_translated(tmp_path, locale):
