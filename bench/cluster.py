@@ -344,7 +344,7 @@ def check(cluster: Cluster) -> int:
     """
     import requests
 
-    from bench.load import CSRF, STAMP
+    from bench.load import form_secrets
 
     failures = []
 
@@ -369,8 +369,7 @@ def check(cluster: Cluster) -> int:
     answer = reader.post(
         site + ACTION.search(page.text).group(1),
         data={
-            "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-            "stamp": STAMP.search(page.text).group(1),
+            **form_secrets(reader, site, page.text),
             "body": words,
             "name": "Cluster Check",
             "email": "cluster@example.com",

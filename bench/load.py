@@ -36,6 +36,25 @@ from bench.harness import Site
 
 STAMP = re.compile(r'name="stamp" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAMP_URL = re.compile(r'data-stamp="([^"]+)"')
+
+
+def form_secrets(http: requests.Session, base_url: str, page: str) -> dict[str, str]:
+    """
+    What a browser posts with the comment form besides what the reader typed: the
+    page's stamp and CSRF token on a reader's own page; on the page every
+    anonymous reader shares, no token and the stamp its script fetches.
+    """
+    if stamp := STAMP.search(page):
+        secrets = {"stamp": stamp.group(1)}
+    else:
+        url = base_url + STAMP_URL.search(page).group(1)
+        secrets = {"stamp": http.get(url, timeout=30).json()["stamp"]}
+    if token := CSRF.search(page):
+        secrets["csrfmiddlewaretoken"] = token.group(1)
+    return secrets
+
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -113,8 +132,7 @@ class Poster:
             if page.status_code != 200:
                 return {"body": body, "status": page.status_code, "attempts": attempts}
             data = {
-                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-                "stamp": STAMP.search(page.text).group(1),
+                **form_secrets(self.http, self.site.url, page.text),
                 "body": body,
                 "parent": "",
                 "homepage": "",

@@ -185,11 +185,12 @@ class Discussion:
             return None
         return f'W/"{self.version}-{self.likes}-{self.sort}-{get_language()}"'
 
-    def context(self, stamp: str = "") -> dict[str, Any]:
+    def context(self, *, shared: bool = False) -> dict[str, Any]:
         """
-        What the comment section's templates show. `stamp` is the form's stamp,
-        or a mark the shared page fills in for each reader. Raises Http404 for a
-        page of comments that doesn't exist.
+        What the comment section's templates show. The form's stamp is this
+        reader's, or, on the page every anonymous reader shares, left for its
+        script to fetch (comments.views.stamp). Raises Http404 for a page of
+        comments that doesn't exist.
         """
         listing, reply_to = self.listing()
         if listing["page"] is None:
@@ -197,8 +198,11 @@ class Discussion:
         return {
             **commenter(self.request),
             **listing,
-            "form": self.form(stamp or make_stamp(self.article.pk), reply_to),
+            "form": self.form("" if shared else make_stamp(self.article.pk), reply_to),
             "reply_to": reply_to,
+            # No CSRF token on the page every reader shares (comments.crossorigin),
+            # and no CSRF cookie set by asking for one.
+            "shared": shared,
             "is_open": self.is_open,
             # Open pages poll for new comments (comments.views.live).
             "live_seconds": settings.COMMENTS_LIVE_SECONDS,

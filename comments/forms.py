@@ -73,7 +73,9 @@ class RobotCheckedForm(forms.Form):
     what to do again.
     """
 
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    # Empty on the page every anonymous reader shares: its script fetches one
+    # (comments.views.stamp) when the reader comes to the discussion.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
     # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
     homepage = forms.CharField(
         label=_("Leave this field empty"),
@@ -91,6 +93,9 @@ class RobotCheckedForm(forms.Form):
     too_quick_message = _(
         "That was quick! Please read your comment once more and post it again."
     )
+    # Sent without a stamp: from the shared page without JavaScript. The form
+    # comes back with one, and the time a person needs counts from then.
+    unstamped_message = _("Please check your comment, then post it.")
 
     def __init__(
         self, *args, article_id: int | None = None, min_seconds: float = 0, **kwargs
@@ -127,7 +132,9 @@ class RobotCheckedForm(forms.Form):
         cleaned = self.cleaned_data
         if self.errors:
             return cleaned  # the reader has fields to fix first
-        stamp = read_stamp(cleaned.get("stamp", ""), self.article_id)
+        if not cleaned.get("stamp"):
+            raise forms.ValidationError(self.unstamped_message, code="unstamped")
+        stamp = read_stamp(cleaned["stamp"], self.article_id)
         if stamp is None:
             raise forms.ValidationError(self.expired_message, code="stamp")
         cleaned["token"], shown_at = stamp
@@ -235,6 +242,7 @@ class LikeForm(RobotCheckedForm):
     expired_message = _("This page has expired. Please like the comment again.")
     automated_message = _("Your like looks automated and was not counted.")
     too_quick_message = _("That was quick! Please read the comment before liking it.")
+    unstamped_message = expired_message
 
 
 class ReportForm(RobotCheckedForm):

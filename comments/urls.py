@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
+    path("stamp/<int:article_id>/", views.stamp, name="stamp"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
     path("live/<int:article_id>/", views.live, name="live"),
     path("feed/", feeds.RecentCommentsFeed(), name="feed"),

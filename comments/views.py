@@ -47,6 +47,7 @@ from comments.cookies import (
     remember_own_comment,
     remember_reported,
 )
+from comments.crossorigin import cross_origin_protected
 from comments.discussion import sorted_thread
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, LikeForm, ReportForm, make_stamp, read_stamp
@@ -73,6 +74,7 @@ class Refused(Exception):
     """A comment that can't be taken, with the message to show the reader."""
 
 
+@cross_origin_protected
 @require_POST
 def post_comment(request, article_id: int):
     article = Article.objects.filter(pk=article_id).first()
@@ -219,6 +221,7 @@ def report(request, comment_id: int):
     return response
 
 
+@cross_origin_protected
 def like(request, comment_id: int):
     """
     A reader likes a comment, or unlikes it by liking it again: the like page
@@ -526,6 +529,19 @@ def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
     return parent.reply_target(rules.thread_depth)
 
 
+@require_GET
+def stamp(request, article_id: int):
+    """
+    A stamp for the comment form on the page every anonymous reader shares, which
+    can't hold one: its script asks for it when the reader comes to the
+    discussion, and the time a person needs to write counts from then. No query:
+    a stamp for an article that takes no comments is refused when posted.
+    """
+    response = JsonResponse({"stamp": make_stamp(article_id)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def check_flood(comment: Comment, identity: Q, rules) -> None:
     if not rules.flood_interval:
         return
@@ -588,6 +604,7 @@ def published_article(article_id: int) -> Article:
     return article
 
 
+@cross_origin_protected
 @require_POST
 def sign_in(request, article_id: int):
     """

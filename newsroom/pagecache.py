@@ -1,50 +1,44 @@
 """
-The article page for readers with nothing of their own on it, served whole from a
-cache: one query (the article and its discussion version), no template rendering.
+The article page for readers with nothing of their own on it: one page, byte for
+byte, for all of them, so any HTTP cache may keep it (nginx, Varnish, a CDN), and
+served whole from our own cache otherwise: one query (the article and its
+discussion version), no template rendering.
 
-Such a reader's page differs from everyone else's in two values only, the CSRF
-token and the comment form's stamp. The page is rendered once per version with
-marks in their place and kept as a head (everything up to the first mark) and a
-tail (the rest of the form and the footer, a few kilobytes). Each answer is the
-head, kept compressed, followed by the tail with this reader's values filled in,
-compressed on its own.
-
-That split is also the guard against BREACH: compressed, the head ends on a
-flushed deflate block and the tail starts a fresh compressor, so the token is
-never compressed in the same window as text readers wrote.
+Nothing in it is any reader's: no CSRF token (its forms are protected by where
+they come from, comments.crossorigin) and no form stamp (its script fetches one,
+comments.views.stamp). It is kept compressed, and inflated once per process for
+the few clients that take no gzip.
 
 The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
 all), the article's last edit, the address, the order of the comments (each is a
 page of its own: comments.discussion.sort_of), the reader's language, the sign-in
-methods offered, and a
-digest of the templates, static files and code, so a deploy never serves pages of
-the release before. Comments closing with age is a moment, not a change: an entry
-knows until when it is open.
+methods offered, and a digest of the templates, static files and code, so a deploy
+never serves pages of the release before. Comments closing with age is a moment,
+not a change: an entry knows until when it is open.
+
+What HTTP caches are told (shared_cache_headers): keep it for
+SHARED_CACHE_SECONDS, serve it stale while asking again, and the article it shows,
+by which newsroom.purge throws it away when its discussion changes.
 """
 
 import datetime
 import functools
+import gzip
 import hashlib
-import re
-import secrets
-import struct
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
 from comments.caching import cache_for_a_while, cached
 from comments.discussion import counts_are_fresh, sort_of
-from comments.forms import make_stamp
 from comments.identity import offered_methods
 from comments.models import DiscussionVersion
 from newsroom.models import Article
@@ -52,8 +46,6 @@ from newsroom.models import Article
 # Entries kept in each process on top of the shared cache: a hit then costs no
 # network round trip to Redis and no unpickling of half a megabyte.
 LOCAL_ENTRIES = 16
-# gzip's header: magic, deflate, no flags, no mtime, no extra flags, OS unknown.
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 _local: dict[str, "SharedPage"] = {}
 _local_lock = threading.Lock()  # threaded servers (runserver, gthread workers)
@@ -84,15 +76,9 @@ class SharedPage:
     etag: str
     # When comments close with age, the moment this rendering stops being true.
     open_until: datetime.datetime | None
-    # Only the compressed head is kept (33 KB rather than 578 KB for 1,000
-    # comments): the few clients that take no gzip get it inflated, once per
-    # process.
-    head_gzip: bytes  # gzip header and head, ending on a flushed block
-    head_crc: int
-    head_size: int
-    # Literal text and the names of the values to fill in, in turn: text, name,
-    # text, name, …, text. Just one text when the page has no form.
-    tail: tuple[str, ...]
+    # Only the compressed page is kept (33 KB rather than 578 KB for 1,000
+    # comments).
+    body_gzip: bytes
     # The discussion's likes counter when rendered, and when: its like counts are
     # shown for a while after they changed (comments.discussion.counts_are_fresh).
     likes: int = 0
@@ -100,62 +86,26 @@ class SharedPage:
 
     @classmethod
     def from_rendering(
-        cls, html: str, marks: dict[str, str], etag: str, open_until, likes: int
+        cls, html: bytes, etag: str, open_until, likes: int
     ) -> "SharedPage":
-        # The marks are random for each rendering: no reader's text holds them.
-        names = {mark: name for name, mark in marks.items()}
-        parts = re.split(f"({'|'.join(marks.values())})", html)
-        parts[1::2] = [names[mark] for mark in parts[1::2]]
-        head = parts[0].encode()
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-        head_gzip = (
-            GZIP_HEADER
-            + compressor.compress(head)
-            + compressor.flush(zlib.Z_SYNC_FLUSH)
-        )
-        return cls(
-            etag,
-            open_until,
-            head_gzip,
-            zlib.crc32(head),
-            len(head),
-            tuple(parts[1:]),
-            likes,
-            time.time(),
-        )
+        # mtime=0: the same page compresses to the same bytes in every process.
+        body_gzip = gzip.compress(html, compresslevel=6, mtime=0)
+        return cls(etag, open_until, body_gzip, likes, time.time())
 
     @functools.cached_property
-    def head(self) -> bytes:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(self.head_gzip)
+    def body(self) -> bytes:
+        return gzip.decompress(self.body_gzip)
 
     def is_current(self, now: datetime.datetime) -> bool:
         return self.open_until is None or now <= self.open_until
-
-    def body(self, values: dict[str, str], *, compressed: bool) -> bytes:
-        tail = "".join(
-            values[part] if index % 2 else part
-            for index, part in enumerate(self.tail, start=1)
-        ).encode()
-        if not compressed:
-            return self.head + tail
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-        size = (self.head_size + len(tail)) & 0xFFFFFFFF
-        return b"".join(
-            [
-                self.head_gzip,
-                compressor.compress(tail),
-                compressor.flush(),
-                struct.pack("<II", zlib.crc32(tail, self.head_crc), size),
-            ]
-        )
 
 
 def article_page(request, slug: str, render) -> HttpResponse:
     """
     The shared page of the article with this slug at this address, for readers who
-    share it (comments.discussion.shares_page). `render(marks)` renders the page
-    with the marks in place of the token and the stamp, and returns the response
-    and its Discussion (for the ETag, and until when comments are open).
+    share it (comments.discussion.shares_page). `render()` renders the page and
+    returns the response and its Discussion (for the ETag, and until when comments
+    are open).
     """
     state = published_state(slug)
     if state is None or not request.path.startswith(state.get_absolute_url()):
@@ -174,13 +124,11 @@ def article_page(request, slug: str, render) -> HttpResponse:
         or not entry.is_current(now)
         or not counts_are_fresh(entry.likes, entry.rendered_at, state.likes)
     ):
-        marks = {"token": mark(), "stamp": mark()}
-        response, discussion = render(marks)
+        response, discussion = render()
         if response.status_code != 200:
             return response
         entry = SharedPage.from_rendering(
-            response.content.decode(),
-            marks,
+            response.content,
             etag=discussion.etag,
             open_until=discussion.open_until,
             likes=discussion.likes,
@@ -193,24 +141,58 @@ def article_page(request, slug: str, render) -> HttpResponse:
         _local[key] = entry
 
     if not_modified := get_conditional_response(request, etag=entry.etag):
-        return not_modified
-    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(
-        entry.body(
-            {"token": get_token(request), "stamp": make_stamp(state.pk)},
-            compressed=compressed,
-        )
-    )
-    if compressed:
+        response = not_modified
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(entry.body_gzip)
         response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(entry.body)
+    response["ETag"] = entry.etag
+    # The page differs by the reader's language (Accept-Language, which Django's
+    # LocaleMiddleware adds, or its cookie), and readers with a session get
+    # their own: caches that follow Vary keep a copy per value, and those set up
+    # as deploy/nginx.conf is key on the few cookies that matter instead.
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
-    return revalidated(response, entry.etag)
+    return shared_cache_headers(response, state.pk, entry.open_until, now)
+
+
+def shared_cache_headers(
+    response: HttpResponse,
+    article_id: int,
+    open_until: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> HttpResponse:
+    """
+    Tell HTTP caches they may keep the answer: browsers ask again each time
+    (max-age=0, answered 304 by the ETag), shared caches keep it for
+    SHARED_CACHE_SECONDS or until purged, never past the moment comments close,
+    and may serve it stale while they ask again or while the site is down. The
+    article it shows is named for purging by key: Surrogate-Key (Fastly,
+    Varnish's xkey) and Cache-Tag (Cloudflare, Akamai).
+    """
+    seconds = settings.SHARED_CACHE_SECONDS
+    if open_until is not None and now is not None:
+        seconds = max(0, min(seconds, int((open_until - now).total_seconds())))
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={seconds}, "
+        f"stale-while-revalidate={settings.SHARED_CACHE_STALE_SECONDS}, "
+        f"stale-if-error={settings.SHARED_CACHE_STALE_IF_ERROR_SECONDS}"
+    )
+    tag = purge_tag(article_id)
+    response["Surrogate-Key"] = tag
+    response["Cache-Tag"] = tag
+    return response
+
+
+def purge_tag(article_id: int) -> str:
+    """The name HTTP caches know an article's pages by, to purge them by it."""
+    return f"article-{article_id}"
 
 
 def revalidated(response: HttpResponse, etag: str) -> HttpResponse:
     """
-    A page answered with an ETag. It holds this reader's CSRF token: browsers may
-    keep it, shared caches may not, and every use asks us first.
+    A reader's own page, answered with an ETag: browsers may keep it, shared
+    caches may not, and every use asks us first.
     """
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
@@ -246,7 +228,3 @@ def published_state(slug: str) -> Article | None:
     article.version = version
     article.likes = likes
     return article
-
-
-def mark() -> str:
-    return f"shared-page-{secrets.token_hex(16)}"

@@ -183,6 +183,18 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = db.replica_settings(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
+
+# --- HTTP caches in front (nginx, Varnish, a CDN) ---------------------------------
+# The page anonymous readers share says `Cache-Control: public`: shared caches
+# keep it this many seconds, or until the discussion changes and newsroom.purge
+# throws it away (HTTP_CACHE_PURGE); like counts and comments closing with age are
+# at most this old. They may serve it stale for STALE seconds while they ask
+# again, and for STALE_IF_ERROR seconds while the site can't answer.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 60)
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
+SHARED_CACHE_STALE_IF_ERROR_SECONDS = env_int(
+    "SHARED_CACHE_STALE_IF_ERROR_SECONDS", 86400
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

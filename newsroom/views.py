@@ -68,24 +68,22 @@ def article(
 
 
 def article_page(request, slug: str, comment_page: int | None):
-    def render_page(article, discussion, marks: dict[str, str] | None = None):
+    def render_page(article, discussion, *, shared: bool = False):
         context = {
             "article": article,
             # From SITE_URL: the Host header is the client's, and this page may be
             # cached for every reader.
             "canonical_url": absolute(article.get_absolute_url()),
-            **discussion.context(stamp=marks["stamp"] if marks else ""),
+            **discussion.context(shared=shared),
         }
-        if marks:
-            context["csrf_token"] = marks["token"]
         return render(request, "newsroom/article.html", context)
 
     if shares_page(request):
 
-        def render_shared(marks):
+        def render_shared():
             article = article_at(request, slug)
             discussion = Discussion(request, article, comment_page)
-            return render_page(article, discussion, marks), discussion
+            return render_page(article, discussion, shared=True), discussion
 
         return pagecache.article_page(request, slug, render_shared)
     article = article_at(request, slug)
@@ -95,11 +93,12 @@ def article_page(request, slug: str, comment_page: int | None):
     ):
         return not_modified
     response = render_page(article, discussion)
-    return (
-        pagecache.revalidated(response, discussion.etag)
-        if discussion.etag
-        else response
-    )
+    if discussion.etag:
+        return pagecache.revalidated(response, discussion.etag)
+    # The reader's own page (signed in, held comments, a message): never kept by
+    # a shared cache, whatever it is told elsewhere.
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def comments_feed(request, year: int, month: int, day: int, slug: str):

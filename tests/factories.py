@@ -86,7 +86,7 @@ def textarea(page: str) -> str:
 def comment_form(client, article, **fields) -> dict:
     """What a reader's browser would post: the page's own form, filled in."""
     page = article_page(client, article)
-    stamp = re.search(r'name="stamp" value="([^"]+)"', page).group(1)
+    stamp = stamp_of(client, article, page)
     data = {
         "body": "A thoughtful comment.",
         "name": "Grace Guest",
@@ -96,11 +96,30 @@ def comment_form(client, article, **fields) -> dict:
         "parent": "",
         "homepage": "",
     }
+    # A signed-in reader's page is their own, with their CSRF token.
+    if token := re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page):
+        data["csrfmiddlewaretoken"] = token[1]
     return data | fields
 
 
+def stamp_of(client, article, page: str) -> str:
+    """
+    The comment form's stamp: the page's own, or, on the page every anonymous
+    reader shares (which holds none), the one its script fetches.
+    """
+    if found := re.search(r'name="stamp" value="([^"]+)"', page):
+        return found[1]
+    return client.get(reverse("comments:stamp", args=[article.pk])).json()["stamp"]
+
+
 def post_comment(
-    client, article, form: dict | None = None, *, remote_addr: str = "", **fields
+    client,
+    article,
+    form: dict | None = None,
+    *,
+    remote_addr: str = "",
+    headers: dict | None = None,
+    **fields,
 ):
     """
     Post a comment to `article` as `client`'s browser would: `form` if the test took
@@ -109,7 +128,9 @@ def post_comment(
     """
     data = (comment_form(client, article) if form is None else form) | fields
     extra = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
-    return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+    return client.post(
+        reverse("comments:post", args=[article.pk]), data, headers=headers, **extra
+    )
 
 
 def bulk_action(client, action: str, *comments):

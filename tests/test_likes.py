@@ -7,7 +7,7 @@ from django.test import Client
 
 from comments.liking import LIKES_PER_ADDRESS
 from comments.models import Like, LikeCount
-from tests.factories import article_page, make_comment
+from tests.factories import article_page, make_comment, stamp_of
 
 JSON = {"headers": {"accept": "application/json"}}
 
@@ -16,14 +16,11 @@ def like_url(comment) -> str:
     return f"/comments/{comment.pk}/like/"
 
 
-def stamp_of(client, article) -> str:
-    page = article_page(client, article)
-    return re.search(r'name="stamp" value="([^"]+)"', page)[1]
-
-
 def guest_like(client, comment, *, remote_addr="192.0.2.20", **fields):
     """A guest's like as the page's script sends it: the comment form's stamp."""
-    data = {"stamp": stamp_of(client, comment.article), "homepage": ""} | fields
+    article = comment.article
+    stamp = stamp_of(client, article, article_page(client, article))
+    data = {"stamp": stamp, "homepage": ""} | fields
     return client.post(like_url(comment), data, REMOTE_ADDR=remote_addr, **JSON)
 
 

@@ -66,6 +66,7 @@ def test_crawlers_stay_out_of_the_admin_accounts_and_actions(robots):
         reverse("account_signup"),
         reverse("comment_sign_in", args=[article.pk]),
         reverse("comments:post", args=[article.pk]),
+        reverse("comments:stamp", args=[article.pk]),
         reverse("comments:like", args=[comment.pk]),
         reverse("comments:report", args=[comment.pk]),
         reverse("comments:edit", args=[comment.pk]),

@@ -495,15 +495,43 @@ def test_login_page_offers_configured_providers_as_post_forms(client, db, settin
     assert 'action="/accounts/facebook/login/?process=login"' in page
 
 
-@pytest.mark.parametrize("view", ["comment_sign_in", "comment_sign_out"])
-def test_sign_in_buttons_need_the_forms_csrf_token(article, view):
+def test_sign_in_buttons_refuse_other_sites(article):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
+    url = reverse("comment_sign_in", args=[article.pk])
 
-    response = client.post(reverse(view, args=[article.pk]), {"provider": "account"})
+    refused = client.post(
+        url, {"provider": "account"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    # The shared page's buttons carry no token: where they come from is the check.
+    taken = client.post(
+        url, {"provider": "account"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+
+    assert refused.status_code == 403
+    assert "from another site" in refused.content.decode()
+    assert taken.status_code == 302
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("view", ["comment_sign_in", "comment_sign_out"])
+def test_signed_in_readers_buttons_need_the_forms_csrf_token(
+    article, view, django_user_model
+):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.create_user("dana", password="x"))
+
+    response = client.post(
+        reverse(view, args=[article.pk]),
+        {"provider": "account"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
 
     assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
     assert client.get(reverse(view, args=[article.pk])).status_code == 405
 
 

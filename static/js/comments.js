@@ -191,12 +191,56 @@ for (const entry of editable ? editable[1].split("-") : []) {
   setTimeout(() => actions.remove(), left);
 }
 
-// Likes without leaving the page: each Like link becomes a toggle button that
-// sends the like with the comment form's token and stamp (the robot checks) and
-// shows the answer. The comments a guest likes are marked from their cookie: the
-// page itself is the one every reader gets. Without JavaScript, or when the
-// discussion is closed (no form), the link opens the like page.
+// The form's stamp, the robot checks' proof that a person had the form in front
+// of them for a while: the page every anonymous reader shares holds none (any
+// cache may keep it), so it is fetched once, when the reader comes to the
+// discussion or starts on the form, and the time a person needs counts from then.
+// A comment sent before it arrives waits for it; sent without one (the fetch
+// failed), the form comes back with one, to post again.
 const commentForm = document.getElementById("commentform");
+const stampInput = commentForm?.querySelector("input[name=stamp]");
+let stamping = null;
+
+function stamped() {
+  if (!stampInput || stampInput.value) return Promise.resolve();
+  stamping ??= fetch(commentForm.dataset.stamp, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    .then(({ stamp }) => {
+      stampInput.value = stamp;
+    })
+    .catch(() => {
+      stamping = null; // asked again next time
+    });
+  return stamping;
+}
+
+if (stampInput && !stampInput.value) {
+  const section = document.getElementById("comments");
+  if (section && "IntersectionObserver" in window) {
+    const watcher = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      watcher.disconnect();
+      stamped();
+    });
+    watcher.observe(section);
+  }
+  commentForm.addEventListener("focusin", stamped);
+  let waited = false;
+  commentForm.addEventListener("submit", (event) => {
+    // The sign-in buttons post the draft elsewhere, without the robot checks.
+    if (stampInput.value || waited || event.submitter?.hasAttribute("formaction")) return;
+    event.preventDefault();
+    waited = true;
+    stamped().finally(() => commentForm.requestSubmit(event.submitter));
+  });
+}
+
+// Likes without leaving the page: each Like link becomes a toggle button that
+// sends the like with the comment form's stamp (the robot checks), and its CSRF
+// token on a signed-in reader's page, and shows the answer. The comments a guest
+// likes are marked from their cookie: the page itself is the one every reader
+// gets. Without JavaScript, or when the discussion is closed (no form), the link
+// opens the like page.
 
 function likedHere() {
   const cookie = document.cookie.match(/(?:^|; )liked_comments=([\d-]+)/);
@@ -234,9 +278,11 @@ document.addEventListener("click", async (event) => {
   const link = event.target.closest("a.like");
   if (!link || !commentForm) return;
   event.preventDefault();
+  await stamped();
   const body = new FormData();
   for (const name of ["csrfmiddlewaretoken", "stamp"]) {
-    body.append(name, commentForm.querySelector(`[name=${name}]`).value);
+    const input = commentForm.querySelector(`[name=${name}]`);
+    if (input) body.append(name, input.value);
   }
   body.append("homepage", "");
   try {
