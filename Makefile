@@ -155,6 +155,8 @@ import: migrate
 cluster-tools:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		{ apt-get update -qq && apt-get install -y -qq nginx; }
+	@test -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so || \
+		{ apt-get update -qq && apt-get install -y -qq libnginx-mod-http-cache-purge; }
 	@command -v redis-server >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq redis-server; }
 

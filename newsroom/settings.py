@@ -195,6 +195,10 @@ SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 SHARED_CACHE_STALE_IF_ERROR_SECONDS = env_int(
     "SHARED_CACHE_STALE_IF_ERROR_SECONDS", 86400
 )
+# The caches `manage.py purge_http_cache` purges an article's pages from when its
+# discussion changes (newsroom.purge): "nginx+http://127.0.0.1:8081",
+# "varnish+http://127.0.0.1:6081", "hook:package.module.function".
+HTTP_CACHE_PURGE = env_list("HTTP_CACHE_PURGE", [])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,149 @@
+"""
+When a discussion or an article changes, PostgreSQL announces it as the change
+commits, and newsroom.purge tells each HTTP cache: nginx's purge listener by key,
+Varnish by a BAN of the article's tag, a CDN through a hook. Caches are played
+here by HTTP servers on loopback that record what they are asked.
+"""
+
+import http.server
+import threading
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from comments.liking import toggle_like
+from comments.models import Comment
+from newsroom import purge
+from tests.factories import make_article, make_comment
+
+CALLS: list[list[str]] = []
+
+
+def hook(tags: list[str]) -> None:
+    CALLS.append(tags)
+
+
+class Cache(http.server.ThreadingHTTPServer):
+    """Records each request's method, path and X-Purge-Tags; answers `status`."""
+
+    def __init__(self, status: int = 200):
+        self.status = status
+        self.asked: list[tuple[str, str, str]] = []
+        cache = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                tags = self.headers.get("X-Purge-Tags", "")
+                cache.asked.append((self.command, self.path, tags))
+                self.send_response(cache.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_BAN = answer
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def listening(transactional_db):
+    with connection.cursor() as cursor:
+        cursor.execute(f"LISTEN {purge.CHANNEL}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("UNLISTEN *")
+
+
+def test_a_new_comment_is_announced_with_its_article(listening):
+    article, other = make_article(), make_article()
+    purge.announced(timeout=0.1)  # what making them announced
+
+    make_comment(article)
+
+    assert purge.announced(timeout=2) == {article.pk}
+    assert other.pk not in purge.announced(timeout=0.2)
+
+
+def test_moderation_and_article_edits_are_announced_likes_are_not(listening):
+    article = make_article()
+    comment = make_comment(article, status=Comment.Status.PENDING)
+    purge.announced(timeout=0.2)
+
+    toggle_like(comment, user=AnonymousUser(), browser="b" * 20, ip_address=None)
+    assert purge.announced(timeout=0.3) == set()
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+    assert purge.announced(timeout=2) == {article.pk}
+    article.title = "A better title"
+    article.save()
+    assert purge.announced(timeout=2) == {article.pk}
+
+
+def test_nginx_is_asked_for_every_copy_of_the_articles_pages(db, settings):
+    settings.LANGUAGES = [("en", "English"), ("ar", "Arabic")]
+    article = make_article()
+    nginx = Cache(status=404)  # nothing kept yet: not an error
+
+    purge.purge([article.pk], [purge.Nginx(nginx.url)])
+
+    paths = {path for _, path, _ in nginx.asked}
+    base, feed = article.get_absolute_url(), article.get_feed_url()
+    assert f"/purge/en/-{base}" in paths
+    assert f"/purge/ar/newest{base}?sort=liked" in paths
+    assert f"/purge/ar/-{feed}" in paths
+    # Every address, in both languages and the four orders (none chosen too).
+    assert len(paths) == len(purge.addresses(article)) * 2 * 4
+
+
+def test_varnish_bans_by_the_articles_tag_and_hooks_get_the_tags(db, settings):
+    first, second = make_article(), make_article()
+    varnish = Cache()
+    settings.HTTP_CACHE_PURGE = [f"varnish+{varnish.url}", "hook:tests.test_purge.hook"]
+    CALLS.clear()
+
+    purge.purge([first.pk, second.pk])
+
+    [(method, path, tags)] = varnish.asked
+    assert (method, path) == ("BAN", "/")
+    assert set(tags.split()) == {f"article-{first.pk}", f"article-{second.pk}"}
+    assert [set(call) for call in CALLS] == [set(tags.split())]
+
+
+def test_a_cache_that_fails_stops_no_other(db, settings, caplog):
+    article = make_article()
+    broken, working = Cache(status=500), Cache()
+    settings.HTTP_CACHE_PURGE = [f"varnish+{broken.url}", f"varnish+{working.url}"]
+
+    purge.purge([article.pk])
+
+    assert len(broken.asked) == len(working.asked) == 1
+    assert "Varnish BAN answered 500" in caplog.text
+
+
+def test_an_unknown_cache_is_a_configuration_error(settings):
+    settings.HTTP_CACHE_PURGE = ["squid+http://127.0.0.1:3128"]
+    with pytest.raises(ValueError, match="unknown cache 'squid"):
+        purge.configured()
+
+
+def test_comment_pages_are_purged_when_comments_are_paged(db, rules):
+    rules.page_comments = True
+    rules.comments_per_page = 2
+    rules.save()
+    article = make_article()
+    for n in range(3):
+        make_comment(article, body=f"Comment {n}")
+
+    found = purge.addresses(article)
+
+    base = article.get_absolute_url()
+    assert f"{base}comment-page-2/" in found
+    assert f"{base}comment-page-3/" in found  # the next one a comment may open
+    assert f"{base}comment-page-2/?sort=newest" in found
