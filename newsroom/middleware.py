@@ -54,10 +54,10 @@ class AnonymousGZipMiddleware(GZipMiddleware):
     Compress responses for readers without a session, and only for them.
 
     BREACH recovers a secret from the size of compressed pages that also reflect
-    text an attacker chose. An anonymous page's only secret is the CSRF token,
-    which Django masks anew on every response precisely against BREACH; pages for
-    a signed-in reader may hold personal data beside readers' comments, so they
-    are sent uncompressed.
+    text an attacker chose. The page anonymous readers share holds no secret (no
+    CSRF token: comments.crossorigin); pages for a reader with a session may hold
+    personal data and their token beside readers' comments, so they are sent
+    uncompressed.
     """
 
     def process_response(self, request, response):
