@@ -80,8 +80,11 @@ if (discussion) {
     element.matches(".live-news, #respond, .discussion__closed, [data-form-home]");
 
   const show = async () => {
+    // Past the browser's copy, which it may serve stale for a while
+    // (stale-while-revalidate): the page as it is now.
     const response = await fetch(location.pathname + location.search, {
       credentials: "same-origin",
+      cache: "no-cache",
     });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
