@@ -130,16 +130,19 @@ def csrf_failure(page, story):
     # A form that needs Django's token (the comment form of the shared page has
     # none: comments.crossorigin), sent without it.
     page.goto(story.get_absolute_url())
+    page.evaluate(
+        """() => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = "/accounts/login/";
+            const send = document.createElement("button");
+            send.textContent = "Send without a token";
+            form.append(send);
+            document.body.append(form);
+        }"""
+    )
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.evaluate(
-            """() => {
-                const form = document.createElement("form");
-                form.method = "post";
-                form.action = "/accounts/login/";
-                document.body.append(form);
-                setTimeout(() => form.submit());
-            }"""
-        )
+        page.get_by_role("button", name="Send without a token").click()
     assert answer.value.status == 403
     page.wait_for_load_state()
 
