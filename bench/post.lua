@@ -2,6 +2,9 @@
 -- BENCH_POSTS names a file with one urlencoded form per line; BENCH_COOKIE and
 -- BENCH_PATH say where and as whom. Threads take interleaved lines, from line
 -- BENCH_OFFSET on, so that runs one after the other post different forms.
+-- BENCH_ORIGIN, the site's origin, is sent as a browser posting from the page
+-- sends it (Origin, Sec-Fetch-Site): what a form without a CSRF token is
+-- judged by.
 local threads = {}
 local counter = 0
 
@@ -18,6 +21,7 @@ function init(args)
   index = id + tonumber(os.getenv("BENCH_OFFSET") or "0")
   path = os.getenv("BENCH_PATH")
   cookie = os.getenv("BENCH_COOKIE")
+  origin = os.getenv("BENCH_ORIGIN")
 end
 
 function request()
@@ -29,6 +33,10 @@ function request()
     ["X-Forwarded-For"] = string.format(
       "10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256),
   }
+  if origin and origin ~= "" then
+    headers["Origin"] = origin
+    headers["Sec-Fetch-Site"] = "same-origin"
+  end
   return wrk.format("POST", path, headers, forms[n])
 end
 

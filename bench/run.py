@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlencode
 
 import requests
@@ -27,6 +28,18 @@ from bench.harness import Site
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HERE = Path(__file__).resolve().parent
+
+
+class Served(Protocol):
+    """
+    What the helpers below ask of the site they drive: this benchmark's Site, or
+    the cluster of make cluster-bench (nginx's address, Django on the primary).
+    """
+
+    url: str
+
+    def python(self, code: str) -> str: ...
+
 
 # name: (budget, "max" or "min", unit)
 BUDGETS = {
@@ -66,7 +79,16 @@ BUDGETS = {
 LIVE_SECONDS = 30
 
 
-def wrk(
+def wrk(url: str, **options) -> dict:
+    """wrk against `url` until it is done (options: wrk_command's); its figures."""
+    command, env = wrk_command(url, **options)
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, env=env
+    ).stdout
+    return wrk_figures(output)
+
+
+def wrk_command(
     url: str,
     *,
     connections: int,
@@ -75,22 +97,30 @@ def wrk(
     script=None,
     env=None,
     headers=(),
-) -> dict:
+    timeout: int = 2,
+) -> tuple[list[str], dict[str, str]]:
+    """wrk's command line and environment, for wrk() or to run in the background."""
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += [f"--timeout={timeout}s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     for header in headers:
         command += ["-H", header]
     if script:
         command += ["-s", str(script)]
-    output = subprocess.run(
-        [*command, url],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=os.environ | (env or {}) | {"BENCH_THREADS": str(threads)},
-    ).stdout
+    return [*command, url], os.environ | (env or {}) | {"BENCH_THREADS": str(threads)}
+
+
+def wrk_figures(output: str) -> dict:
+    """
+    What wrk printed: latency, rate, answers, those that were not 2xx or 3xx, and
+    requests that got no answer (refused, cut off, or past the timeout).
+    """
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+        output,
+    )
     return {
         "p50": latency(output, "50%"),
         "p99": latency(output, "99%"),
@@ -99,6 +129,7 @@ def wrk(
         "errors": int(m.group(1))
         if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
         else 0,
+        "socket errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
     }
 
 
@@ -107,11 +138,11 @@ def latency(output: str, percentile: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def django(site: Site, code: str) -> dict:
+def django(site: Served, code: str) -> dict:
     return json.loads(site.python(code).strip().splitlines()[-1])
 
 
-def page_figures(site: Site, url: str, cookies: dict[str, str]) -> dict:
+def page_figures(site: Served, url: str, cookies: dict[str, str]) -> dict:
     """Queries and bytes per page, measured inside Django with the test client."""
     return django(
         site,
@@ -141,7 +172,7 @@ print(json.dumps(out))
     )
 
 
-def sessions(site: Site, article_id: int) -> dict:
+def sessions(site: Served, article_id: int) -> dict:
     return django(
         site,
         f"ARTICLE = {article_id}\n"
@@ -175,7 +206,7 @@ print(json.dumps(out))
     )
 
 
-def held_author_cookie(site: Site, url: str) -> str:
+def held_author_cookie(site: Served, url: str) -> str:
     """Post as a first-time guest (held), keep the cookie that shows it to them."""
     http = requests.Session()
     page = http.get(site.url + url).text
@@ -193,7 +224,7 @@ def held_author_cookie(site: Site, url: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
-def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Path):
+def prepare_posts(site: Served, article_id: int, url: str, count: int, folder: Path):
     """Forms to post, each with its own stamp, and the cookie to send them with."""
     return prepare_forms(
         site,
@@ -211,7 +242,7 @@ def prepare_posts(site: Site, article_id: int, url: str, count: int, folder: Pat
     )
 
 
-def prepare_likes(site: Site, article_id: int, url: str, count: int, folder: Path):
+def prepare_likes(site: Served, article_id: int, url: str, count: int, folder: Path):
     """Guests' likes as the page's script sends them: a stamp each, no JSON asked."""
     return prepare_forms(
         site, article_id, url, count, folder / "likes.txt", lambda n: {}
@@ -219,7 +250,7 @@ def prepare_likes(site: Site, article_id: int, url: str, count: int, folder: Pat
 
 
 def prepare_forms(
-    site: Site, article_id: int, url: str, count: int, path: Path, fields
+    site: Served, article_id: int, url: str, count: int, path: Path, fields
 ) -> tuple[Path, str]:
     """
     Forms to send, one a line, each with its own stamp and `fields(n)`, as the
@@ -238,12 +269,12 @@ def prepare_forms(
     return path, ""
 
 
-def posting(site: Site, article_id: int, posts: Path, cookie: str, offset=0) -> dict:
+def posting(site: Served, article_id: int, posts: Path, cookie: str, offset=0) -> dict:
     """wrk's arguments for posting the prepared forms, from line `offset` on."""
     return sending(site, f"/comments/post/{article_id}/", posts, cookie, offset)
 
 
-def sending(site: Site, path: str, forms: Path, cookie: str, offset=0) -> dict:
+def sending(site: Served, path: str, forms: Path, cookie: str, offset=0) -> dict:
     """wrk's arguments for sending prepared forms to `path`, from line `offset` on."""
     return {
         "url": site.url + path,
@@ -253,6 +284,7 @@ def sending(site: Site, path: str, forms: Path, cookie: str, offset=0) -> dict:
             "BENCH_COOKIE": cookie,
             "BENCH_PATH": path,
             "BENCH_OFFSET": str(offset),
+            "BENCH_ORIGIN": site.url,
         },
     }
 
