@@ -47,6 +47,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 APP_SERVERS = 2
 WORKERS_PER_APP_SERVER = 2
 DATABASE = "newsroom"
+# One answer a line: when it was done, how asked, the status, nginx's cache
+# status, the app servers tried in turn and their statuses, and where a
+# redirect pointed (a posted comment's address). "-" for what does not apply.
+LOG_FORMAT = (
+    '$msec $request_method $status $upstream_cache_status "$upstream_addr" '
+    '"$upstream_status" "$upstream_http_location"'
+)
 
 
 class PostgreSQL:
@@ -99,9 +106,12 @@ class PostgreSQL:
                 "-c", "fast", "-h", "127.0.0.1", "-p", str(self.primary.port),
                 "-U", "postgres",
             )  # fmt: skip
+        # pg_stat_statements, as most production servers load it: make
+        # cluster-bench counts the statements each kind of request costs.
         self.run(
             "pg_ctl", "-D", str(self.pgdata), "-w", "-l", str(self.pgdata / "log"),
-            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.pgdata}",
+            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.pgdata}"
+            " -c shared_preload_libraries=pg_stat_statements",
             "start",
         )  # fmt: skip
         if self.primary is None:
@@ -111,21 +121,28 @@ class PostgreSQL:
         if (self.pgdata / "postmaster.pid").exists():
             self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
 
-    def sql(self, query: str, database: str = DATABASE) -> list[tuple]:
+    def sql(
+        self, query: str, database: str = DATABASE, user: str = "postgres"
+    ) -> list[tuple]:
         import psycopg
 
-        address = f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+        address = f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
         with psycopg.connect(address, autocommit=True) as connection:
             cursor = connection.execute(query)
             return cursor.fetchall() if cursor.description else []
 
 
 class Nginx:
-    """nginx with deploy/nginx.conf, its addresses and folders replaced by ours."""
+    """
+    nginx with deploy/nginx.conf, its addresses and folders replaced by ours.
+    With `access_log`, every answer is written there as one line of LOG_FORMAT:
+    what make cluster-bench counts (statuses, cache hits, which app server).
+    """
 
-    def __init__(self, folder: Path, app_ports: list[int]):
+    def __init__(self, folder: Path, app_ports: list[int], access_log: bool = False):
         self.folder = folder
         self.app_ports = app_ports
+        self.access_log = folder / "access.log" if access_log else None
         self.port = free_port()
         self.purge_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -161,6 +178,13 @@ class Nginx:
         # As root, the worker processes run as nobody: they read the static files
         # and write the cache, which is theirs.
         user = "user nobody nogroup;" if os.geteuid() == 0 else ""
+        # Buffered, as a busy server logs: written at most a second late.
+        access_log = (
+            f"log_format bench '{LOG_FORMAT}';\n"
+            f"    access_log {self.access_log} bench buffer=64k flush=1s;"
+            if self.access_log
+            else "access_log off;"
+        )
         return f"""
 {user}
 load_module {PURGE_MODULE};
@@ -173,7 +197,7 @@ http {{
     default_type application/octet-stream;
     sendfile on;
     tcp_nopush on;
-    access_log off;
+    {access_log}
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -187,6 +211,8 @@ http {{
         executable = shutil.which("nginx") or "/usr/sbin/nginx"
         for name in ("cache", "temp"):
             (self.folder / name).mkdir(parents=True, exist_ok=True)
+        if self.access_log:
+            self.access_log.touch()
         if os.geteuid() == 0:
             nobody = pwd.getpwnam("nobody")
             for name in ("cache", "temp"):
@@ -217,25 +243,36 @@ def stop_process(process: subprocess.Popen | None, how=signal.SIGTERM) -> None:
 
 
 class Cluster:
-    """Everything above, started in order and stopped in reverse."""
+    """
+    Everything above, started in order and stopped in reverse. `env` adds to or
+    overrides the app's environment; `access_log` keeps nginx's (Nginx);
+    `worker_verbosity` 0 leaves out the worker's line per task.
+    """
 
-    def __init__(self):
+    def __init__(
+        self, *, access_log: bool = False, worker_verbosity: int = 1, **env: str
+    ):
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))
         os.chmod(self.folder, 0o755)
         self.primary = PostgreSQL(self.folder / "postgres" / "primary")
         self.replica = PostgreSQL(self.folder / "postgres" / "replica", self.primary)
         self.redis = Redis(self.folder)
         self.app_ports = [free_port() for _ in range(APP_SERVERS)]
-        self.nginx = Nginx(self.folder / "nginx", self.app_ports)
+        self.nginx = Nginx(self.folder / "nginx", self.app_ports, access_log)
+        self.url = self.nginx.url
         self.env = production_env(
             self.primary.url,
-            DATABASE_REPLICA_URL=self.replica.url,
-            REDIS_URL=self.redis.url,
-            TRUSTED_PROXY_COUNT="1",
-            SITE_URL=self.nginx.url,
-            CSRF_TRUSTED_ORIGINS=self.nginx.url,
-            HTTP_CACHE_PURGE=f"nginx+{self.nginx.purge_url}",
+            **{
+                "DATABASE_REPLICA_URL": self.replica.url,
+                "REDIS_URL": self.redis.url,
+                "TRUSTED_PROXY_COUNT": "1",
+                "SITE_URL": self.nginx.url,
+                "CSRF_TRUSTED_ORIGINS": self.nginx.url,
+                "HTTP_CACHE_PURGE": f"nginx+{self.nginx.purge_url}",
+                **env,
+            },
         )
+        self.worker_verbosity = worker_verbosity
         self.app_servers: list[subprocess.Popen] = []
         self.worker: subprocess.Popen | None = None
         self.purger: subprocess.Popen | None = None
@@ -243,6 +280,10 @@ class Cluster:
 
     def manage(self, *args: str) -> str:
         return manage(self.env, *args)
+
+    def python(self, code: str) -> str:
+        """Django code against the primary, as bench.harness.Site runs it."""
+        return self.manage("shell", "--no-imports", "-c", code)
 
     def start(self) -> "Cluster":
         started = time.monotonic()
@@ -257,7 +298,16 @@ class Cluster:
                 start_gunicorn(port, WORKERS_PER_APP_SERVER, self.env)
             )
         self.worker = subprocess.Popen(
-            [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "2"],
+            [
+                PYTHON,
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--interval",
+                "2",
+                "--verbosity",
+                str(self.worker_verbosity),
+            ],  # fmt: skip
             cwd=BASE_DIR,
             env=self.env,
             start_new_session=True,
@@ -275,6 +325,44 @@ class Cluster:
             raise RuntimeError("the replica is not in hot standby")
         self.started_in = time.monotonic() - started
         return self
+
+    def kill_app_server(self, n: int) -> None:
+        """
+        SIGKILL to app server `n`'s gunicorn and its workers at once, as a
+        machine that dies: nothing is finished, nothing is answered.
+        """
+        process = self.app_servers[n]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def start_app_server(self, n: int) -> None:
+        """App server `n` started again on its port (after kill_app_server)."""
+        port = self.app_ports[n]
+        self.app_servers[n] = start_gunicorn(port, WORKERS_PER_APP_SERVER, self.env)
+        wait_until_healthy(f"http://127.0.0.1:{port}")
+
+    def reload_app_server(self, n: int, timeout: float = 60) -> None:
+        """
+        A deploy's restart of app server `n`: SIGHUP makes gunicorn start new
+        workers, which load the code afresh, and stop the old ones gracefully
+        (each finishes the request it has). The listening socket stays open
+        throughout, so a connection waits for a worker rather than being
+        refused. Returns once only new workers are left and the server answers.
+        """
+        import psutil
+
+        master = psutil.Process(self.app_servers[n].pid)
+        old = {worker.pid for worker in master.children()}
+        master.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            workers = {worker.pid for worker in master.children()}
+            if len(workers) == WORKERS_PER_APP_SERVER and not workers & old:
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"app server {n + 1} kept its old workers")
+        wait_until_healthy(f"http://127.0.0.1:{self.app_ports[n]}")
 
     def processes(self) -> dict[str, subprocess.Popen | None]:
         return {
