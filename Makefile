@@ -151,7 +151,9 @@ import: migrate
 # deploy/nginx.conf, two gunicorn app servers, the task worker, Redis, a PostgreSQL
 # primary and its streaming replica (bench/cluster.py). Ctrl-C stops it all.
 # `make cluster-check` starts it, posts and reads back through nginx, and stops.
-.PHONY: cluster cluster-check cluster-tools
+# `make cluster-bench` drives it with wrk, against nginx serving the same page as
+# a static file, then kills and restarts app servers under load (bench/README.md).
+.PHONY: cluster cluster-check cluster-bench cluster-tools
 cluster-tools:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		{ apt-get update -qq && apt-get install -y -qq nginx; }
@@ -159,12 +161,16 @@ cluster-tools:
 		{ apt-get update -qq && apt-get install -y -qq libnginx-mod-http-cache-purge; }
 	@command -v redis-server >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq redis-server; }
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
 cluster: install cluster-tools
 	$(BIN)/python -m bench.cluster
 
 cluster-check: install cluster-tools
 	$(BIN)/python -m bench.cluster --check
+
+cluster-bench: install cluster-tools
+	$(BIN)/python -m bench.cluster_bench $(CLUSTER_BENCH_ARGS)
 
 editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
