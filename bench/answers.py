@@ -25,12 +25,13 @@ class Answer:
     at: float  # when nginx was done with it, seconds since the epoch
     method: str
     status: int
+    bytes: int  # of the body sent
     cache: str  # HIT, MISS, BYPASS, … or "-" where no cache was asked
     upstreams: tuple[str, ...]  # the app servers tried, in turn
     location: str
 
 
-LOG_LINE = re.compile(r'^(\S+) (\S+) (\d+) (\S+) "([^"]*)" "([^"]*)" "([^"]*)"$')
+LOG_LINE = re.compile(r'^(\S+) (\S+) (\d+) (\d+) (\S+) "([^"]*)" "([^"]*)" "([^"]*)"$')
 
 
 def read_answers(lines: Iterable[str]) -> list[Answer]:
@@ -39,11 +40,13 @@ def read_answers(lines: Iterable[str]) -> list[Answer]:
         match = LOG_LINE.match(line.strip())
         if match is None:
             raise ValueError(f"not a line of LOG_FORMAT: {line!r}")
-        at, method, status, cache, upstreams, _, location = match.groups()
+        at, method, status, size, cache, upstreams, _, location = match.groups()
         tried = tuple(
             part.strip() for part in re.split(r"[,:] ", upstreams) if part != "-"
         )
-        answers.append(Answer(float(at), method, int(status), cache, tried, location))
+        answers.append(
+            Answer(float(at), method, int(status), int(size), cache, tried, location)
+        )
     return answers
 
 

@@ -47,12 +47,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 APP_SERVERS = 2
 WORKERS_PER_APP_SERVER = 2
 DATABASE = "newsroom"
-# One answer a line: when it was done, how asked, the status, nginx's cache
-# status, the app servers tried in turn and their statuses, and where a
-# redirect pointed (a posted comment's address). "-" for what does not apply.
+# One answer a line: when it was done, how asked, the status, the bytes of its
+# body, nginx's cache status, the app servers tried in turn and their statuses,
+# and where a redirect pointed (a posted comment's address). "-" for what does
+# not apply.
 LOG_FORMAT = (
-    '$msec $request_method $status $upstream_cache_status "$upstream_addr" '
-    '"$upstream_status" "$upstream_http_location"'
+    "$msec $request_method $status $body_bytes_sent $upstream_cache_status "
+    '"$upstream_addr" "$upstream_status" "$upstream_http_location"'
 )
 
 

@@ -37,6 +37,7 @@ that failed where none may.
 import argparse
 import gzip
 import json
+import os
 import re
 import shutil
 import signal
@@ -251,6 +252,7 @@ class Bench:
             "socket errors": figures["socket errors"],
             "cache": dict(Counter(a.cache for a in answers)),
             "hit ratio": round(hits / len(answers), 3) if answers else 0,
+            "bytes/answer": round(sum(a.bytes for a in answers) / max(len(answers), 1)),
             "answered by an app server": from_app,
             **costs(used, len(answers), from_app),
         }
@@ -260,6 +262,11 @@ class Bench:
         return {
             "static file": self.steady(self.static, readers, headers=READER_HEADERS),
             "anonymous": self.steady(self.article, readers, headers=READER_HEADERS),
+            # What nginx's cache costs on a hit: the article's comment feed,
+            # public today (the page is not yet).
+            "cached feed": self.steady(
+                f"{self.article}feed/", readers, headers=READER_HEADERS
+            ),
             "signed in": self.steady(
                 self.article,
                 readers,
@@ -293,10 +300,13 @@ class Bench:
             "posts": posts,
             "failures": failures(answers),
             **costs(used, len(answers), len(answers)),
-            # Rows, indexes, task rows and notices, in 8 KB pages: rough.
+            # Rows, indexes, task rows and notices, in 8 KB pages: rough. The
+            # WAL is what the replica and the backups receive. (Reading runs
+            # write some too: autovacuum and hint bits on the rows just seeded.)
             "database bytes/post": round(
                 used["database bytes"] / max(posts["stored"], 1)
             ),
+            "wal bytes/post": round(used["wal bytes"] / max(posts["stored"], 1)),
             # The comments table and its indexes (the trigram one on the text
             # included) over its rows.
             "comment row bytes": self.cluster.primary.sql(
@@ -455,15 +465,19 @@ def table(report: dict) -> str:
     """The figures that matter, one a line; the JSON has the rest."""
     static = report["static file"]
     lines = [
+        f"make cluster-bench, {report['when']}: {os.cpu_count()} cores, load average"
+        f" {report['load average before']} before the run",
+        "",
         f"{'reading, through nginx':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'hits':>7}{'static ÷ this':>15}",
+        f"{'KB':>7}{'hits':>7}{'static ÷ this':>15}",
     ]
-    for name in ("static file", "anonymous", "signed in"):
+    for name in ("static file", "anonymous", "cached feed", "signed in"):
         run = report[name]
         ratio = static["req/s"] / run["req/s"] if run["req/s"] else float("inf")
         lines.append(
             f"{name:<24}{run['req/s']:>9,.0f}{run['p50 ms']:>9.1f}"
-            f"{run['p99 ms']:>9.1f}{run['hit ratio']:>7.0%}{ratio:>14.1f}×"
+            f"{run['p99 ms']:>9.1f}{run['bytes/answer'] / 1000:>7.0f}"
+            f"{run['hit ratio']:>7.0%}{ratio:>14.1f}×"
         )
     posting = report["posting"]
     lines += [
@@ -472,13 +486,13 @@ def table(report: dict) -> str:
         f" {account(posting)}",
         f"  database +{posting['database bytes/post']:,} bytes a post (a comment"
         f" row and its indexes: {posting['comment row bytes']:,}),"
-        f" WAL {posting['wal bytes/request']:,} bytes",
+        f" WAL {posting['wal bytes/post']:,} bytes",
         "",
         f"{'CPU ms per request':<20}"
         + "".join(f"{head:>8}" for head in PARTS.values())
         + f"{'stmts':>7}",
     ]
-    for name in ("static file", "anonymous", "signed in", "posting"):
+    for name in ("static file", "anonymous", "cached feed", "signed in", "posting"):
         run = report[name]
         lines.append(
             f"{name:<20}"

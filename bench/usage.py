@@ -101,9 +101,8 @@ def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]
 
 def costs(used: dict[str, float], requests: int, app_requests: int) -> dict:
     """
-    Per request: CPU milliseconds of each part, WAL the primary wrote, and
-    statements per request that reached an app server (nginx answers the others
-    alone).
+    Per request: CPU milliseconds of each part, and statements per request that
+    reached an app server (nginx answers the others alone).
     """
     parts = [
         "nginx",
@@ -121,7 +120,6 @@ def costs(used: dict[str, float], requests: int, app_requests: int) -> dict:
     figures["cpu ms/request cluster"] = round(
         sum(used[part] for part in parts if part != "wrk") * 1000 / max(requests, 1), 3
     )
-    figures["wal bytes/request"] = round(used["wal bytes"] / max(requests, 1))
     figures["statements/app request"] = (
         round(used["statements"] / app_requests, 2) if app_requests else 0
     )

@@ -35,7 +35,10 @@ def line(at: float, method: str, status: int, upstreams: str, location="-") -> s
     statuses = ", ".join(
         "502" if a == KILLED else str(status) for a in upstreams.split(", ")
     )
-    return f'{at:.3f} {method} {status} {cache} "{upstreams}" "{statuses}" "{location}"'
+    return (
+        f'{at:.3f} {method} {status} 512 {cache} "{upstreams}" "{statuses}"'
+        f' "{location}"'
+    )
 
 
 def posted(comment_id: int, at: float = KILLED_AT - 5, upstream: str = OTHER) -> str:
