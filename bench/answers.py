@@ -113,23 +113,32 @@ def failures(
     }
 
 
+def answer_checks(report: dict, *, connections: int) -> dict[str, bool]:
+    """
+    What every run must show: no failed answer but those a kill excuses, no
+    request left without an answer, and at most one request per connection
+    given up (those in flight when wrk stopped).
+    """
+    failed = report["failures"]
+    return {
+        "no failure but in flight on a killed server": failed["failed otherwise"] == 0,
+        "no request unanswered": report["socket errors"] == 0,
+        "gave up only at the end": failed["gave up (499)"] <= connections,
+    }
+
+
 def fault_checks(report: dict, *, connections: int) -> dict[str, bool]:
     """
-    What a fault run must show: no post answered 302 missing, none stored twice,
-    no row unexplained, no failure but those allowed, no request left without an
-    answer, and at most one gave-up request per connection (those in flight
-    when wrk stopped).
+    What a run with posts must show besides: no post answered 302 missing, none
+    stored twice, no row unexplained.
     """
-    posts, failed = report["posts"], report["failures"]
+    posts = report["posts"]
     return {
         "no post lost": posts["lost"] == 0,
         "no post stored twice": posts["stored twice"] == 0
         and posts["answered twice"] == 0,
         "every row answered or cut short": posts["stored unexplained"] == 0,
-        "no failure but in flight on a killed server": failed["failed otherwise"] == 0,
-        "no request unanswered": report["socket errors"] == 0,
-        "gave up only at the end": failed["gave up (499)"] <= connections,
-    }
+    } | answer_checks(report, connections=connections)
 
 
 class AccessLog:

@@ -52,7 +52,13 @@ from pathlib import Path
 
 import requests
 
-from bench.answers import AccessLog, failures, fault_checks, posts_account
+from bench.answers import (
+    AccessLog,
+    answer_checks,
+    failures,
+    fault_checks,
+    posts_account,
+)
 from bench.cluster import STATIC_ROOT, Cluster
 from bench.run import (
     django,
@@ -243,12 +249,13 @@ class Bench:
         used = spent(before, self.meter.read())
         from_app = sum(1 for a in answers if a.upstreams)
         hits = sum(1 for a in answers if a.cache == "HIT")
-        return {
+        report = {
             "req/s": figures["rps"],
             "p50 ms": figures["p50"],
             "p99 ms": figures["p99"],
             "requests": figures["requests"],
             "statuses": dict(Counter(str(a.status) for a in answers)),
+            "failures": failures(answers),
             "socket errors": figures["socket errors"],
             "cache": dict(Counter(a.cache for a in answers)),
             "hit ratio": round(hits / len(answers), 3) if answers else 0,
@@ -256,6 +263,9 @@ class Bench:
             "answered by an app server": from_app,
             **costs(used, len(answers), from_app),
         }
+        # Throughput of error pages would be no figure at all.
+        report["checks"] = answer_checks(report, connections=connections)
+        return report
 
     def readers(self) -> dict:
         readers = self.options.readers
@@ -380,14 +390,16 @@ class Bench:
             subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
             for command, env in (readers, posters)
         ]
-        time.sleep(self.options.calm_seconds)
-        events = disturb()
-        time.sleep(self.options.calm_seconds)
-        # wrk prints its figures and stops on SIGINT; one that stopped by itself
-        # ran out of time before the fault was over.
-        events["over within the run"] = all(p.poll() is None for p in running)
-        for process in running:
-            process.send_signal(signal.SIGINT)
+        try:
+            time.sleep(self.options.calm_seconds)
+            events = disturb()
+            time.sleep(self.options.calm_seconds)
+            # One wrk that stopped by itself ran out of time before the fault
+            # was over.
+            events["over within the run"] = all(p.poll() is None for p in running)
+        finally:
+            for process in running:  # wrk prints its figures and stops
+                process.send_signal(signal.SIGINT)
         read, posted = (wrk_figures(process.communicate()[0]) for process in running)
         answers = self.log.since(mark)
         report = {

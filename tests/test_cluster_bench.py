@@ -18,6 +18,7 @@ import pytest
 
 from bench.answers import (
     IN_FLIGHT_SECONDS,
+    answer_checks,
     failures,
     fault_checks,
     posts_account,
@@ -162,6 +163,21 @@ def test_without_a_kill_every_failure_counts():
     counted = failures(answers)
 
     assert counted["failed otherwise"] == 1
+
+
+def test_a_reading_run_of_error_pages_fails():
+    # A run of readers has no posts: its figures stand only if its answers do.
+    answers = read_answers([line(KILLED_AT, "GET", 200, OTHER)] * 9)
+    errors = answers + read_answers([line(KILLED_AT, "GET", 500, OTHER)])
+
+    good = {"failures": failures(answers), "socket errors": 0}
+    bad = {"failures": failures(errors), "socket errors": 0}
+
+    assert all(answer_checks(good, connections=16).values())
+    assert not answer_checks(bad, connections=16)[
+        "no failure but in flight on a killed server"
+    ]
+    assert not passed({"anonymous": {"checks": answer_checks(bad, connections=16)}})
 
 
 def test_a_request_left_without_an_answer_is_caught():
