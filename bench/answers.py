@@ -110,6 +110,9 @@ def failures(
         "in flight on the killed server": len(excused),
         "failed otherwise": len(failed) - len(excused),
         "gave up (499)": sum(1 for a in answers if a.status == GAVE_UP),
+        # Tried on one server, answered by another: what a kill costs readers
+        # when nothing fails.
+        "passed on to another server": sum(1 for a in answers if len(a.upstreams) > 1),
     }
 
 

@@ -340,7 +340,8 @@ class Cluster:
         """App server `n` started again on its port (after kill_app_server)."""
         port = self.app_ports[n]
         self.app_servers[n] = start_gunicorn(port, WORKERS_PER_APP_SERVER, self.env)
-        wait_until_healthy(f"http://127.0.0.1:{port}")
+        # Under load the health check queues behind readers nginx sent first.
+        wait_until_healthy(f"http://127.0.0.1:{port}", timeout=120, patience=60)
 
     def reload_app_server(self, n: int, timeout: float = 60) -> None:
         """
@@ -363,7 +364,9 @@ class Cluster:
             time.sleep(0.05)
         else:
             raise RuntimeError(f"app server {n + 1} kept its old workers")
-        wait_until_healthy(f"http://127.0.0.1:{self.app_ports[n]}")
+        wait_until_healthy(
+            f"http://127.0.0.1:{self.app_ports[n]}", timeout=120, patience=60
+        )
 
     def processes(self) -> dict[str, subprocess.Popen | None]:
         return {

@@ -527,7 +527,8 @@ def table(report: dict) -> str:
             f"{name}: {run['reads/s']:,.0f} reads/s, {run['posts/s']:,.1f} posts/s",
             f"  failed: {failed['failed reads']} reads, {failed['failed posts']} posts"
             f" ({failed['in flight on the killed server']} in flight on the killed"
-            f" server); {run['socket errors']} unanswered",
+            f" server); {run['socket errors']} unanswered;"
+            f" {failed['passed on to another server']} passed on to another server",
             f"  {account(run)}",
         ]
     lines.append("")

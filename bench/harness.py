@@ -84,13 +84,17 @@ def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.P
     )
 
 
-def wait_until_healthy(url: str, timeout: float = 30) -> None:
-    """Until `url`/healthz answers 200 (the app and its database are up)."""
+def wait_until_healthy(url: str, timeout: float = 30, patience: float = 2) -> None:
+    """
+    Until `url`/healthz answers 200 (the app and its database are up), each try
+    waiting `patience` seconds for its answer: more for a server that is busy
+    with requests queued before it.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with (
             contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer,
+            urllib.request.urlopen(f"{url}/healthz", timeout=patience) as answer,
         ):
             if answer.status == 200:
                 return

@@ -153,6 +153,7 @@ def test_a_read_nginx_passed_on_to_the_other_server_did_not_fail():
     figures = report(log, [])
 
     assert figures["failures"]["failed reads"] == 0
+    assert figures["failures"]["passed on to another server"] == 1
     assert failed_checks(figures) == []
 
 
