@@ -313,15 +313,18 @@ class Cluster:
             env=self.env,
             start_new_session=True,
         )
+        for port in self.app_ports:
+            wait_until_healthy(f"http://127.0.0.1:{port}")
+        self.nginx.start()
+        # Once nginx is there to be told (migrations and seeding announce too),
+        # and listening before anything is posted.
         self.purger = subprocess.Popen(
             [PYTHON, "manage.py", "purge_http_cache"],
             cwd=BASE_DIR,
             env=self.env,
             start_new_session=True,
         )
-        for port in self.app_ports:
-            wait_until_healthy(f"http://127.0.0.1:{port}")
-        self.nginx.start()
+        self.wait_for_purger()
         if self.replica.sql("SELECT pg_is_in_recovery()") != [(True,)]:
             raise RuntimeError("the replica is not in hot standby")
         self.started_in = time.monotonic() - started
@@ -367,6 +370,17 @@ class Cluster:
         wait_until_healthy(
             f"http://127.0.0.1:{self.app_ports[n]}", timeout=120, patience=60
         )
+
+    def wait_for_purger(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        listening = (
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN newsroom_purge%'"
+        )
+        while self.primary.sql(listening) != [(1,)]:
+            if time.monotonic() > deadline or self.purger.poll() is not None:
+                raise RuntimeError("the purger is not listening")
+            time.sleep(0.1)
 
     def processes(self) -> dict[str, subprocess.Popen | None]:
         return {
