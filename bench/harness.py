@@ -44,11 +44,20 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    """A manage.py command under `env`; its output, or an error with its stderr."""
+def manage(
+    env: dict[str, str],
+    *args: str,
+    stdin: str | None = None,
+    base_dir: Path = BASE_DIR,
+    python: str = PYTHON,
+) -> str:
+    """
+    A manage.py command under `env`, of this checkout or the one at `base_dir`;
+    its output, or an error with its stderr.
+    """
     result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=BASE_DIR,
+        [python, "manage.py", *args],
+        cwd=base_dir,
         env=env,
         input=stdin,
         capture_output=True,
@@ -60,14 +69,22 @@ def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def start_gunicorn(
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    *,
+    base_dir: Path = BASE_DIR,
+    python: str = PYTHON,
+) -> subprocess.Popen:
     """
-    gunicorn serving Newsroom on a loopback port, in a session of its own: a
-    Ctrl-C in the terminal reaches only the script, which stops it in its turn.
+    gunicorn serving Newsroom (this checkout, or the one at `base_dir`) on a
+    loopback port, in a session of its own: a Ctrl-C in the terminal reaches only
+    the script, which stops it in its turn.
     """
     return subprocess.Popen(
         [
-            str(Path(PYTHON).with_name("gunicorn")),
+            str(Path(python).with_name("gunicorn")),
             "newsroom.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -78,7 +95,7 @@ def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.P
             "--log-level",
             "warning",
         ],
-        cwd=BASE_DIR,
+        cwd=base_dir,
         env=env,
         start_new_session=True,
     )
@@ -188,7 +205,11 @@ class Redis:
 
 
 class Site:
-    """gunicorn serving Newsroom with production settings on a loopback port."""
+    """
+    gunicorn serving Newsroom with production settings on a loopback port: this
+    checkout, or another one (`base_dir`, with its `python`), as bench/compare.py
+    serves two commits side by side.
+    """
 
     def __init__(
         self,
@@ -196,7 +217,11 @@ class Site:
         workers: int = 4,
         env: dict[str, str] | None = None,
         redis: bool = False,
+        base_dir: Path = BASE_DIR,
+        python: str = PYTHON,
     ):
+        self.base_dir = base_dir
+        self.python_executable = python
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         os.chmod(self.folder, 0o755)
         self.database = Database(self.folder)
@@ -213,7 +238,13 @@ class Site:
         self.process: subprocess.Popen | None = None
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
-        return manage(self.env, *args, stdin=stdin)
+        return manage(
+            self.env,
+            *args,
+            stdin=stdin,
+            base_dir=self.base_dir,
+            python=self.python_executable,
+        )
 
     def python(self, code: str) -> str:
         """Run Django code against the site's database (seeding, sessions)."""
@@ -224,7 +255,13 @@ class Site:
             self.redis.start()
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
-        self.process = start_gunicorn(self.port, self.workers, self.env)
+        self.process = start_gunicorn(
+            self.port,
+            self.workers,
+            self.env,
+            base_dir=self.base_dir,
+            python=self.python_executable,
+        )
         self.wait_until_up()
         return self
 
