@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -102,17 +103,21 @@ def display_name(user: AbstractUser) -> str:
     return STAFF_NAME if user.is_staff else user.get_username()
 
 
-def staff_names() -> list[str]:
+# What a person's name on comments is made of (display_name).
+NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+def staff() -> QuerySet[AbstractUser]:
     """
-    The names active staff members appear under on their comments: one query. A
-    commenter whose name looks like one of them is held (moderation.decide).
+    The active staff members. A commenter whose name looks like one of theirs is
+    held (moderation.decide); comments.history asks for their names.
     """
-    staff = (
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .only("first_name", "last_name", "username", "is_staff")
-    )
-    return [display_name(user) for user in staff]
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
+def staff_name(fields: dict[str, str]) -> str:
+    """A staff member's name on comments, from the values of NAME_FIELDS."""
+    return display_name(get_user_model()(is_staff=True, **fields))
 
 
 def initials(name: str) -> str:

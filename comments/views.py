@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from comments import moderation, notifications
+from comments import history, moderation, notifications
 from comments.caching import cache_for_a_while, cached
 from comments.client_ip import client_ip
 from comments.cookies import (
@@ -56,10 +56,9 @@ from comments.identity import (
     commenter,
     display_name,
     reader_identity,
-    staff_names,
 )
 from comments.liking import TooManyLikes, toggle_like
-from comments.models import Ban, Comment, DiscussionSettings, Like, page_of
+from comments.models import Comment, DiscussionSettings, Like, page_of
 from comments.rendering import clock
 from comments.reporting import (
     AlreadyReported,
@@ -387,8 +386,6 @@ def save_comment(
         comment.author_name = data["name"]
         comment.author_email = data["email"]
         comment.author_url = data["url"]
-    identity, known_author = author_of(comment)
-
     if data.get("parent"):
         comment.parent = reply_target(request, article, data["parent"], rules)
 
@@ -400,23 +397,26 @@ def save_comment(
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
                 [f"comment:{comment.ip_address}"],
             )
-        posted_before = Comment.objects.filter(
-            form_token=token, article=article, body=comment.body
-        ).first()
-        if posted_before is not None:
-            return posted_before, None  # the same form posted twice: one comment
-        check_flood(comment, identity, rules)
-        said_before = Comment.objects.filter(
-            identity, article=article, body=comment.body
-        ).exclude(status=Comment.Status.REMOVED)
-        if said_before.exists():
+        # Every check's and rule's question, in one query.
+        known = history.gather(comment, rules, form_token=token)
+        if known.posted_before is not None:
+            # The same form posted twice: one comment.
+            return Comment.objects.get(pk=known.posted_before), None
+        if known.flooding:
+            raise Refused(
+                _(
+                    "You are posting comments too quickly. Please wait a few seconds "
+                    "and post again."
+                )
+            )
+        if known.duplicate:
             raise Refused(
                 _(
                     "Duplicate comment detected; it looks as though you’ve already "
                     "said that!"
                 )
             )
-        verdict = judge(comment, rules)
+        verdict = judge(comment, rules, known)
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()
@@ -429,54 +429,15 @@ def save_comment(
     return comment, subscribed
 
 
-def author_of(comment: Comment) -> tuple[Q, Q | None]:
-    """
-    Who wrote the comment, as queries on comments: their comments (for the flood
-    limit, duplicates and their recent rejections), and those that count as theirs
-    for prior approval (None: none can).
-    """
-    if comment.user_id:
-        identity = Q(user_id=comment.user_id)
-        return identity, identity
-    name, email = comment.author_name, comment.author_email
-    identity = (
-        Q(author_email=email, user=None)
-        if email
-        else Q(author_name=name, author_email="", user=None)
-    )
-    # Prior approval: the same name AND email as an approved comment, as in
-    # WordPress's check_comment(). Neither is proof (README, Security): the email
-    # alone would let anyone who knows it in under any name, and a name alone is on
-    # the page for all to copy.
-    known_author = (
-        Q(author_name=name, author_email=email, user=None) if name and email else None
-    )
-    return identity, known_author
-
-
-def judge(comment: Comment, rules) -> moderation.Verdict:
+def judge(
+    comment: Comment, rules, known: history.Known | None = None
+) -> moderation.Verdict:
     """
     The moderation decision on a new or edited comment: its author's history
-    gathered (bans and marks in one query, prior approval, recent rejections),
-    then `moderation.decide()`.
+    (bans and marks, prior approval, recent rejections) and the staff's names,
+    gathered in one query unless the caller has them, then `moderation.decide()`.
     """
-    identity, known_author = author_of(comment)
-    # Bans and "always pre-moderate" marks: one query on account, email, IP.
-    ban_reason, premoderation_reason = Ban.objects.measures_for(
-        user_id=comment.user_id,
-        email=comment.author_email,
-        ip_address=comment.ip_address,
-    )
-    history = moderation.History(
-        has_approved_comment=known_author is not None
-        and Comment.objects.filter(known_author, status=Comment.Status.APPROVED)
-        .exclude(pk=comment.pk)
-        .exists(),
-        is_trusted=comment.author_is_staff,
-        ban_reason=ban_reason,
-        premoderation_reason=premoderation_reason,
-        recent_rejections=recent_rejections(identity, rules),
-    )
+    known = known or history.gather(comment, rules)
     return moderation.decide(
         moderation.Submission(
             body=comment.body,
@@ -487,23 +448,9 @@ def judge(comment: Comment, rules) -> moderation.Verdict:
             user_agent=comment.user_agent,
         ),
         rules,
-        history,
-        # One query; staff themselves are approved before names are compared.
-        staff_names=[] if history.is_trusted else staff_names(),
+        known.history,
+        staff_names=known.staff_names,
     )
-
-
-def recent_rejections(identity: Q, rules) -> int:
-    """How many of the author's latest comments went to spam or were removed."""
-    if not rules.hold_after_rejections:
-        return 0
-    latest = (
-        Comment.objects.filter(identity)
-        .order_by("-created_at")
-        .values_list("status", flat=True)[: rules.rejection_window]
-    )
-    rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
-    return sum(status in rejected for status in latest)
 
 
 def replied_to(request, article: Article, parent_id: int) -> Comment | None:
@@ -540,22 +487,6 @@ def stamp(request, article_id: int):
     response = JsonResponse({"stamp": make_stamp(article_id)})
     response["Cache-Control"] = "no-store"
     return response
-
-
-def check_flood(comment: Comment, identity: Q, rules) -> None:
-    if not rules.flood_interval:
-        return
-    since = timezone.now() - datetime.timedelta(seconds=rules.flood_interval)
-    recent = Comment.objects.filter(created_at__gte=since).filter(
-        identity | Q(ip_address=comment.ip_address)
-    )
-    if recent.exists():
-        raise Refused(
-            _(
-                "You are posting comments too quickly. Please wait a few seconds and "
-                "post again."
-            )
-        )
 
 
 def form_page(request, article: Article, form: CommentForm, status: int = 400):

@@ -1,11 +1,13 @@
 """Posting a comment as a guest, through every path."""
 
+import datetime
 import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Ban, Comment
 from tests import factories
 from tests.factories import article_page, comment_form, make_comment, post_comment
 
@@ -238,6 +240,36 @@ def test_double_submission_of_one_form_creates_one_comment(client, article):
     second = post_comment(client, article, data)
     assert first["Location"] == second["Location"]
     assert Comment.objects.count() == 1
+
+
+def test_a_post_asks_its_checks_in_one_query_whatever_they_find(
+    client, article, rules, django_assert_num_queries
+):
+    """
+    The article, the rules, the address lock, one query for every check and rule
+    (comments.history), the comment and its task row, and the test's savepoint.
+    """
+    rules.flood_interval = 15
+    rules.hold_after_rejections = 2
+    rules.save()
+    factories.make_staff("Editors", first_name="Eddie", last_name="Editor")
+    Ban.objects.create(kind="ip", ip_address="198.51.100.9", effect="hold", reason="x")
+    for status in ("approved", "spam", "removed"):
+        make_comment(
+            article,
+            author_name="Grace Guest",
+            author_email="grace@example.com",
+            status=status,
+            created_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+    form = comment_form(client, article)
+
+    with django_assert_num_queries(8):
+        response = post_comment(client, article, form, remote_addr="198.51.100.9")
+
+    assert response.status_code == 302
+    comment = Comment.objects.latest("id")
+    assert comment.moderation_reason == "held: always pre-moderated (x)"
 
 
 def test_reply_is_threaded_under_its_parent(client, article):

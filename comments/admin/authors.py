@@ -4,7 +4,7 @@ its author's record (approved, held, spam, removed, first seen) and any ban or
 "always pre-moderate" mark, found in two queries for the whole page.
 
 An author is their account, or for guests their email address (lower case), as
-prior approval and the history rule know them (comments.views.author_of).
+prior approval and the history rule know them (comments.history.author_of).
 """
 
 from collections import defaultdict

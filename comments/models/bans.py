@@ -1,5 +1,7 @@
 """Moderation records: bans on an account, an email address or an IP address."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -29,6 +31,14 @@ class BanQuerySet(models.QuerySet):
         ban, _ = self.measures_for(user_id=user_id, email=email, ip_address=ip_address)
         return ban
 
+    def on(self, *, user_id=None, email: str = "", ip_address=None) -> "BanQuerySet":
+        """The active bans and marks on any of these identities, newest first."""
+        return (
+            self.active()
+            .matching(user_id=user_id, email=email, ip_address=ip_address)
+            .order_by("-created_at")
+        )
+
     def measures_for(
         self, *, user_id=None, email: str = "", ip_address=None
     ) -> tuple[str, str]:
@@ -36,15 +46,22 @@ class BanQuerySet(models.QuerySet):
         The reasons of the newest active ban and "always pre-moderate" mark on this
         identity, "" for none: one query.
         """
-        found: dict[str, str] = {}
-        for effect, reason in (
-            self.active()
-            .matching(user_id=user_id, email=email, ip_address=ip_address)
-            .order_by("-created_at")
-            .values_list("effect", "reason")
-        ):
-            found.setdefault(effect, reason or "no reason given")
-        return found.get(Ban.Effect.SPAM, ""), found.get(Ban.Effect.HOLD, "")
+        return measures(
+            self.on(user_id=user_id, email=email, ip_address=ip_address).values_list(
+                "effect", "reason"
+            )
+        )
+
+
+def measures(bans: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """
+    The reasons of the newest ban and "always pre-moderate" mark among `bans`,
+    (effect, reason) pairs newest first (BanQuerySet.on); "" for none.
+    """
+    found: dict[str, str] = {}
+    for effect, reason in bans:
+        found.setdefault(effect, reason or "no reason given")
+    return found.get(Ban.Effect.SPAM, ""), found.get(Ban.Effect.HOLD, "")
 
 
 class Ban(models.Model):
