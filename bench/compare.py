@@ -14,8 +14,9 @@ bench.seed. Both are then set to the rules' defaults for what a benchmark may li
 post goes through is on. A worktree uses this checkout's interpreter when its
 lock file is the same, else it gets a virtualenv of its own (`make install`).
 
-Both servers stay up; in each round every measure is taken from BEFORE and then
-from AFTER (A B A B…), so the machine's moods fall on both. The driving code is
+Both servers stay up; in each round every measure is taken from one and then the
+other, BEFORE first in odd rounds and AFTER first in even ones (A B, B A, …), so
+the machine's moods fall on both. The driving code is
 this checkout's (bench.run's wrk runs and forms), the same for both commits.
 Prints, per measure, each commit's median over the rounds and AFTER ÷ BEFORE for
 each round and their median (above 1: AFTER is faster for rates, slower for
@@ -87,19 +88,19 @@ class Checkout:
         site = self.site
         site.start()
         seeded = django(site, "from bench.seed import seed; seed()")
-        site.python(
-            "from comments.models import DiscussionSettings\n"
-            "DiscussionSettings.objects.filter(pk=1).update("
-            f"{EVERY_CHECK_ON})"
-        )
         self.url, self.article_id = seeded["article"], seeded["article_id"]
         cookies = sessions(site, self.article_id)
         self.cookies = {
             "anonymous": "",
             "signed-in": cookies["reader"],
+            # Posted at once, before the minimum time to post is back on.
             "held author": held_author_cookie(site, self.url),
             "signed-in held author": cookies["waiting"],
         }
+        site.python(
+            "from comments.models import DiscussionSettings\n"
+            f"DiscussionSettings.objects.filter(pk=1).update({EVERY_CHECK_ON})"
+        )
         self.forms = Path(tempfile.mkdtemp(prefix="newsroom-forms-"))
         self.posts, self.post_cookie = prepare_posts(
             site, self.article_id, self.url, FORMS, self.forms
@@ -252,8 +253,11 @@ def main() -> None:
         time.sleep(3)  # the forms' stamps are older than the minimum time to post
         for number in range(args.rounds):
             figures: dict[str, dict[str, float]] = {label: {} for label in labels}
+            # A then B, then B then A: a machine that slows down or speeds up
+            # during the run weighs on both alike.
+            turns = checkouts if number % 2 == 0 else checkouts[::-1]
             for part in parts:
-                for checkout in checkouts:
+                for checkout in turns:
                     figures[checkout.label] |= checkout.measure(part, args.seconds)
             rounds.append(figures)
             print(f"round {number + 1} of {args.rounds} done", flush=True)
