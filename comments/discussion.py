@@ -12,9 +12,10 @@ Who shares what:
 - the whole page (`shares_page`, checked before any query): readers with nothing of
   their own on it — no session, no held comment, no remembered name, no message to
   show, not replying;
-- the comment list (`shares_list`): readers without a held comment who are not
-  editors (they see the account behind each comment) and not replying; a signed-in
-  reader with a comment awaiting moderation gets their own;
+- the comment list (`shares_list`): readers who are not editors (they see the
+  account behind each comment) and not replying. A reader with comments awaiting
+  moderation (their browser's or their account's) gets it with those put in their
+  places (`rendering.with_held`), or, where theirs would move others, their own;
 - revalidation (`etag`): readers without a session, a held comment or a message.
 """
 
@@ -48,10 +49,11 @@ from comments.models import (
     DiscussionSettings,
     DiscussionVersion,
     Like,
+    in_reading_order,
     page_count,
     page_of,
 )
-from comments.rendering import mark_liked, render_comments, render_picks
+from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
 from newsroom.models import Article
 
@@ -167,7 +169,11 @@ class Discussion:
 
     @property
     def shares_list(self) -> bool:
-        return not (self.held_ids or self.request.user.is_staff or self.replying_to)
+        """
+        Whether the reader's list is the one every reader shares, with at most
+        their own held comments put in.
+        """
+        return not (self.request.user.is_staff or self.replying_to)
 
     @property
     def etag(self) -> str | None:
@@ -211,7 +217,8 @@ class Discussion:
     def listing(self) -> tuple[dict[str, Any], Comment | None]:
         """
         The rendered page of comments (shared with other readers where it may be,
-        from the cache), and the comment being replied to.
+        from the cache, with the reader's held comments put in), and the comment
+        being replied to.
         """
         user = self.request.user
         key = f"discussion:{self.version}:{self.page}:{self.sort}:{get_language()}"
@@ -220,28 +227,71 @@ class Discussion:
             listing.get("likes", -1), listing.get("rendered_at", 0.0), self.likes
         ):
             listing = None
-        # Signed in: the shared list, unless some of theirs awaits moderation (or
-        # looks so to them: Comment.SHOWN_AS_HELD).
-        if listing is not None and user.is_authenticated and self.reader_state[0]:
-            listing = None
+        if listing is not None and self.own_held:
+            listing = self.with_held(listing, self.own_held)
         if listing is not None:
             liked = self.reader_state[1] if user.is_authenticated else set()
             return with_own_likes(listing, liked), None
         thread = sorted_thread(self.request, self.article, self.held_ids)
-        listing = self.render(thread) | {
-            "likes": self.likes,
-            "rendered_at": time.time(),
-        }
-        # A comment of theirs awaiting moderation changes the list, and its
-        # paging, for this reader only.
-        if self.shares_list and not any(c.is_shown_as_held for c in thread):
+        held = [c for c in thread if c.is_shown_as_held]
+        if self.shares_list:
+            # The list every reader shares, for the cache (the reader's held
+            # comments set aside), then theirs put in.
+            shared = thread
+            if held:
+                shared = [c for c in thread if not c.is_shown_as_held]
+                shared = in_reading_order(by_date(shared), order=self.sort)
+            listing = self.rendered(shared)
             cache_for_a_while(key, listing)
+            if held:
+                listing = self.with_held(listing, held)
+                if listing is None:
+                    # Theirs move others, or pages: a rendering of their own.
+                    thread = in_reading_order(by_date(thread), order=self.sort)
+        if listing is None:
+            listing = self.rendered(thread)
         reply_to = None
         if self.replying_to.isdigit():
             reply_to = next((c for c in thread if c.pk == int(self.replying_to)), None)
         # The thread read which comments this reader likes (Comment.liked).
         liked = {c.pk for c in thread if getattr(c, "liked", False)}
         return with_own_likes(listing, liked), reply_to
+
+    def rendered(self, thread: list[Comment]) -> dict[str, Any]:
+        """render(), with the likes counter it counted and when."""
+        return self.render(thread) | {"likes": self.likes, "rendered_at": time.time()}
+
+    def with_held(
+        self, listing: dict[str, Any], held: list[Comment]
+    ) -> dict[str, Any] | None:
+        """The shared `listing` with the reader's `held` comments in their places."""
+        comment_list = with_held(
+            listing["comment_list"],
+            listing["places"],
+            held,
+            thread_depth=self.rules.thread_depth,
+            is_open=self.is_open,
+            order=self.sort,
+            paged=self.rules.page_comments,
+        )
+        return (
+            None if comment_list is None else listing | {"comment_list": comment_list}
+        )
+
+    @functools.cached_property
+    def own_held(self) -> list[Comment]:
+        """
+        The reader's comments here that look held to them (their browser's, their
+        account's): one query, none for a reader who can have none.
+        """
+        user = self.request.user
+        if not self.held_ids and not (user.is_authenticated and self.reader_state[0]):
+            return []
+        return list(
+            Comment.objects.filter(article=self.article)
+            .shown_as_held_to(user, self.held_ids)
+            .for_the_list()
+        )
 
     @functools.cached_property
     def reader_state(self) -> tuple[bool, set[int]]:
@@ -294,7 +344,7 @@ class Discussion:
             listing["page"] = None
         listing |= self.page_links(listing["page"], listing["pages"])
         listing["picks"] = render_picks(thread)
-        listing["comment_list"] = render_comments(
+        listing["comment_list"], listing["places"] = render_comments(
             comments,
             rules.thread_depth,
             self.is_open,
@@ -338,6 +388,11 @@ class Discussion:
             guest=guest,
             require_name_email=self.rules.require_name_email,
         )
+
+
+def by_date(comments: Iterable[Comment]) -> list[Comment]:
+    """Comments in the order they came, as in_reading_order() takes them."""
+    return sorted(comments, key=lambda comment: (comment.created_at, comment.pk))
 
 
 def with_own_likes(listing: dict[str, Any], liked: set[int]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ fields allow.
 
 import uuid
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 import nh3
 from django.conf import settings
@@ -137,12 +138,18 @@ class CommentQuerySet(models.QuerySet):
         Approved comments, plus the viewer's own comments that look held to them
         (pending or spam: see Comment.SHOWN_AS_HELD).
         """
-        own = models.Q(pk__in=list(held_ids))
-        if user.is_authenticated:
-            own |= models.Q(user=user)
         return self.filter(
-            models.Q(status=Comment.Status.APPROVED)
-            | (models.Q(status__in=Comment.SHOWN_AS_HELD) & own)
+            models.Q(status=Comment.Status.APPROVED) | shown_as_held_to(user, held_ids)
+        )
+
+    def shown_as_held_to(self, user, held_ids=()) -> "CommentQuerySet":
+        """The viewer's own comments that look held to them: only they see these."""
+        return self.filter(shown_as_held_to(user, held_ids))
+
+    def for_the_list(self) -> "CommentQuerySet":
+        """With what the comment list shows of each: its author, its likes."""
+        return self.select_related("user").annotate(
+            like_count=Coalesce("like_total__count", 0)
         )
 
     def thread(
@@ -168,16 +175,39 @@ class CommentQuerySet(models.QuerySet):
                 )
             )
         return in_reading_order(
-            visible.select_related("user")
-            .annotate(like_count=Coalesce("like_total__count", 0))
-            .order_by("created_at", "id"),
-            order=order,
+            visible.for_the_list().order_by("created_at", "id"), order=order
         )
 
 
-def in_reading_order(
-    comments: Iterable["Comment"], *, order: str = "oldest"
-) -> list["Comment"]:
+def shown_as_held_to(user, held_ids) -> models.Q:
+    """
+    The viewer's own comments that look held to them (pending or spam: see
+    Comment.SHOWN_AS_HELD): those their browser posted (`held_ids`, from its
+    cookie) and, signed in, their account's.
+    """
+    own = models.Q(pk__in=list(held_ids))
+    if user.is_authenticated:
+        own |= models.Q(user=user)
+    return models.Q(status__in=Comment.SHOWN_AS_HELD) & own
+
+
+class Threaded(Protocol):
+    """What in_reading_order reads and sets: a comment, or its place in a list."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def parent_id(self) -> Any: ...
+    @property
+    def like_count(self) -> int: ...
+
+    display_depth: int
+    thread_number: int
+
+
+def in_reading_order[T: Threaded](
+    comments: Iterable[T], *, order: str = "oldest"
+) -> list[T]:
     """
     Comments of one article (in date order) as a thread is read: each top-level
     comment, in `order` (see CommentQuerySet.thread), followed by its replies,
@@ -185,7 +215,7 @@ def in_reading_order(
     would be. Sets `.display_depth` and `.thread_number` on each.
     """
     comments = list(comments)
-    children: dict[int | None, list[Comment]] = {}
+    children: dict[int | None, list[T]] = {}
     by_id = {comment.pk: comment for comment in comments}
     for comment in comments:
         parent_id = comment.parent_id if comment.parent_id in by_id else None
@@ -195,7 +225,7 @@ def in_reading_order(
         tops.reverse()
     elif order == "liked":
         tops.sort(key=lambda comment: -comment.like_count)  # stable: oldest first
-    ordered: list[Comment] = []
+    ordered: list[T] = []
     for number, top in enumerate(tops):
         stack = [(top, 0)]
         while stack:
