@@ -147,10 +147,12 @@ class Database:
             self.server.ensure_postgres_running()
 
     def sql(self, query: str) -> list[tuple]:
+        """The rows of `query`; none for a statement without any (ANALYZE)."""
         import psycopg
 
         with psycopg.connect(self.server.get_uri("newsroom"), autocommit=True) as conn:
-            return conn.execute(query).fetchall()
+            cursor = conn.execute(query)
+            return cursor.fetchall() if cursor.description else []
 
 
 class Redis:
