@@ -18,10 +18,14 @@ Both servers stay up; in each round every measure is taken from one and then the
 other, BEFORE first in odd rounds and AFTER first in even ones (A B, B A, …), so
 the machine's moods fall on both. The driving code is
 this checkout's (bench.run's wrk runs and forms), the same for both commits.
-Prints, per measure, each commit's median over the rounds and AFTER ÷ BEFORE for
-each round and their median (above 1: AFTER is faster for rates, slower for
-latencies), then how the per-reader pages compare with a signed-in reader's of
-the same commit. Writes bench/results/compare.json.
+Besides wrk's figures, each many-client run records the CPU time the commit's
+gunicorn workers and PostgreSQL spent, per request: on this 2-core machine that is
+what bounds the rate, and other work running beside the benchmark moves it far
+less than it moves the rates. Prints, per measure, each commit's median over the
+rounds and AFTER ÷ BEFORE for each round and their median (above 1: AFTER is
+faster for rates, slower for latencies and CPU), then how the per-reader pages
+compare with a signed-in reader's of the same commit. Writes
+bench/results/compare.json.
 """
 
 import argparse
@@ -33,6 +37,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+import psutil
 
 from bench.harness import BASE_DIR, PYTHON, Site
 from bench.run import (
@@ -128,12 +134,30 @@ class Checkout:
             "headers": ["Accept-Encoding: gzip, deflate, br"],
         }
         one = wrk(self.site.url + self.url, connections=1, **reader)
+        before = self.cpu()
         many = wrk(self.site.url + self.url, connections=16, **reader)
+        cpu = self.cpu() - before
         self.check(part, one, many)
         return {
             f"{part} p50 1 client (ms)": one["p50"],
             f"{part} req/s 16 clients": many["rps"],
+            f"{part} CPU ms a page": 1000 * cpu / many["requests"],
         }
+
+    def cpu(self) -> float:
+        """
+        CPU seconds used so far by this commit's gunicorn workers and PostgreSQL
+        (the server and its backends). Per request, it says what a request costs
+        the machine, which the other work on it moves far less than the rates.
+        """
+        processes = psutil.Process(self.site.process.pid).children(recursive=True)
+        server = psutil.Process(self.site.database.server.get_pid())
+        total = 0.0
+        for process in [*processes, server, *server.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     def post(self, seconds: int) -> dict[str, float]:
         """One poster, then eight, each form posted once (bench.run's posting)."""
@@ -144,7 +168,9 @@ class Checkout:
             load = posting(
                 self.site, self.article_id, self.posts, self.post_cookie, self.offset
             )
+            before = self.cpu()
             result = wrk(**load, connections=connections, seconds=seconds)
+            cpu = self.cpu() - before
             self.check("posting", result)
             self.offset += result["requests"] + 10
             self.answered += result["requests"]
@@ -152,6 +178,7 @@ class Checkout:
             posters = "1 poster" if connections == 1 else f"{connections} posters"
             figures[f"post p50 {posters} (ms)"] = result["p50"]
             figures[f"posts/s {posters}"] = result["rps"]
+            figures[f"CPU ms a post, {posters}"] = 1000 * cpu / result["requests"]
         return figures
 
     def check(self, part: str, *results: dict) -> None:
@@ -191,7 +218,7 @@ def report(rounds: list[dict[str, dict[str, float]]], labels: list[str]) -> dict
     # The pages rendered per reader, against the signed-in reader's of the same
     # commit in the same round.
     for reader in ("held author", "signed-in held author"):
-        for kind in ("req/s 16 clients", "p50 1 client (ms)"):
+        for kind in ("req/s 16 clients", "p50 1 client (ms)", "CPU ms a page"):
             mine, theirs = f"{reader} {kind}", f"signed-in {kind}"
             if mine not in rounds[0][before] or theirs not in rounds[0][before]:
                 continue
