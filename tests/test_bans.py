@@ -77,6 +77,44 @@ def test_ban_lookup_is_one_query(client, article, rules, django_assert_num_queri
         )
 
 
+def test_posting_finds_the_bans_the_admin_finds(article, rules):
+    """
+    Posting asks for bans in SQL (bans.active_on_sql, in comments.history's one
+    query), the admin through BanQuerySet.on(): both give the same answers.
+    """
+    from comments.history import gather
+
+    user = factories.make_user()
+    ago, soon = (timezone.now() + datetime.timedelta(hours=h) for h in (-1, 1))
+    Ban.objects.create(kind="account", user=user, effect="hold", reason="watch")
+    Ban.objects.create(kind="email", email="troll@example.com", reason="")
+    Ban.objects.create(kind="ip", ip_address="192.0.2.9", reason="new", expires_at=soon)
+    # The newest, but expired.
+    Ban.objects.create(kind="ip", ip_address="192.0.2.9", reason="old", expires_at=ago)
+    identities = [
+        {"user_id": user.pk},
+        {"email": "Troll@Example.com"},
+        {"ip_address": "192.0.2.9"},
+        {"user_id": user.pk, "email": "troll@example.com", "ip_address": "192.0.2.9"},
+        {"email": "nice@example.com", "ip_address": "192.0.2.10"},
+        {},
+    ]
+    found = []
+    for identity in identities:
+        comment = Comment(
+            article=article,
+            body="Hello.",
+            user_id=identity.get("user_id"),
+            author_email=identity.get("email", ""),
+            ip_address=identity.get("ip_address"),
+        )
+        history = gather(comment, rules).history
+        answer = (history.ban_reason, history.premoderation_reason)
+        assert answer == Ban.objects.measures_for(**identity)
+        found.append(answer)
+    assert found[1:4] == [("no reason given", ""), ("new", ""), ("new", "watch")]
+
+
 def test_moderator_bans_from_the_comment_page(moderator_client, client, article, rules):
     comment = factories.make_comment(
         article, status="pending", author_email="pest@example.com"
