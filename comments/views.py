@@ -76,12 +76,11 @@ class Refused(Exception):
 @cross_origin_protected
 @require_POST
 def post_comment(request, article_id: int):
-    article = Article.objects.filter(pk=article_id).first()
+    article, rules = DiscussionSettings.with_article(article_id)
     if article is None or not article.is_published:
         return refusal(
             request, None, "This article doesn't exist or isn't published.", 404
         )
-    rules = DiscussionSettings.load()
     if not moderation.comments_are_open(
         comments_open=article.comments_open,
         published_at=article.published_at,

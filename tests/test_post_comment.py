@@ -246,8 +246,9 @@ def test_a_post_asks_its_checks_in_one_query_whatever_they_find(
     client, article, rules, django_assert_num_queries
 ):
     """
-    The article, the rules, the address lock, one query for every check and rule
-    (comments.history), the comment and its task row, and the test's savepoint.
+    The article and the rules (one query), the address lock, one query for every
+    check and rule (comments.history), the comment and its task row, and the test's
+    savepoint.
     """
     rules.flood_interval = 15
     rules.hold_after_rejections = 2
@@ -264,12 +265,38 @@ def test_a_post_asks_its_checks_in_one_query_whatever_they_find(
         )
     form = comment_form(client, article)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = post_comment(client, article, form, remote_addr="198.51.100.9")
 
     assert response.status_code == 302
     comment = Comment.objects.latest("id")
     assert comment.moderation_reason == "held: always pre-moderated (x)"
+
+
+def test_the_article_and_rules_read_together_are_the_orms(article, rules):
+    """DiscussionSettings.with_article builds both rows without the ORM's queries."""
+    from comments.models import DiscussionSettings
+    from newsroom.models import Article
+
+    found, read_rules = DiscussionSettings.with_article(article.pk)
+
+    def values(row):
+        return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+    assert values(found) == values(Article.objects.get(pk=article.pk))
+    assert values(read_rules) == values(DiscussionSettings.objects.get(pk=1))
+    assert not found._state.adding and not read_rules._state.adding
+    assert DiscussionSettings.with_article(article.pk + 1000)[0] is None
+
+
+def test_the_rules_row_is_made_by_its_first_reader(article):
+    from comments.models import DiscussionSettings
+
+    DiscussionSettings.objects.all().delete()
+    found, read_rules = DiscussionSettings.with_article(article.pk)
+    assert found == article
+    assert read_rules.min_seconds_to_post == 3  # the model's default
+    assert DiscussionSettings.objects.filter(pk=1).exists()
 
 
 def test_reply_is_threaded_under_its_parent(client, article):

@@ -126,6 +126,45 @@ class DiscussionSettings(models.Model):
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
 
+    @classmethod
+    def with_article(
+        cls, article_id: int
+    ) -> tuple[Article | None, "DiscussionSettings"]:
+        """
+        An article (None when there is none by that id) and the rules, in one
+        statement built without the ORM: posting asks for both on every comment, and
+        compiling two ORM queries cost it a fifth of its CPU.
+        """
+        article_fields = Article._meta.concrete_fields
+        rules_fields = cls._meta.concrete_fields
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            [f"a.{quote(f.column)}" for f in article_fields]
+            + [f"s.{quote(f.column)}" for f in rules_fields]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT {columns} FROM (SELECT 1) AS one
+                LEFT JOIN {quote(Article._meta.db_table)} AS a ON a.id = %s
+                LEFT JOIN {quote(cls._meta.db_table)} AS s ON s.id = 1
+                """,  # noqa: S608 - names from the models, no input
+                [article_id],
+            )
+            row = cursor.fetchone()
+        values, rules_values = row[: len(article_fields)], row[len(article_fields) :]
+        article = None
+        if values[0] is not None:
+            article = Article.from_db(
+                connection.alias, [f.attname for f in article_fields], values
+            )
+        if rules_values[0] is None:  # a new database: the row's first reader makes it
+            return article, cls.load()
+        rules = cls.from_db(
+            connection.alias, [f.attname for f in rules_fields], rules_values
+        )
+        return article, rules
+
 
 class DiscussionVersion(models.Model):
     """
