@@ -94,6 +94,13 @@ bench: install
 
 # import_wordpress on generated exports of 10,000 and 100,000 comments: comments per
 # second and peak memory (bench/README.md, "Importing").
+# Two commits measured in turns in the same run (bench/compare.py): what a change
+# did, as ratios, e.g. `make compare BEFORE=main`.
+.PHONY: compare
+compare: install messages
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.compare $(BEFORE) $(or $(AFTER),HEAD)
+
 .PHONY: bench-import
 bench-import: install
 	$(BIN)/python -m bench.import_wordpress
