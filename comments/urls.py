@@ -8,6 +8,7 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("stamp/<int:article_id>/", views.stamp, name="stamp"),
     path("<int:comment_id>/", views.permalink, name="permalink"),
+    path("anchor/<int:article_id>/", views.find_anchor, name="find_anchor"),
     path("live/<int:article_id>/", views.live, name="live"),
     path("feed/", feeds.RecentCommentsFeed(), name="feed"),
     path("<int:comment_id>/report/", views.report, name="report"),

@@ -11,6 +11,7 @@ disallowed word) is treated exactly alike on the author's side: they are not tol
 """
 
 import datetime
+import re
 import secrets
 from typing import cast
 from urllib.parse import urlencode
@@ -127,15 +128,44 @@ def post_comment(request, article_id: int):
     return response
 
 
+def findable(request):
+    """The comments whose place this reader may be sent to."""
+    comments = Comment.objects.filter(article__in=Article.objects.published())
+    if not request.user.has_perm("comments.view_comment"):
+        comments = comments.visible_to(request.user, held_comment_ids(request))
+    return comments.select_related("article")
+
+
 def permalink(request, comment_id: int):
     """
     A comment's lasting address: to the article page that shows it. Editors also
     reach the place of comments readers don't see (yet).
     """
-    comments = Comment.objects.filter(article__in=Article.objects.published())
-    if not request.user.has_perm("comments.view_comment"):
-        comments = comments.visible_to(request.user, held_comment_ids(request))
-    comment = get_object_or_404(comments.select_related("article"), pk=comment_id)
+    comment = get_object_or_404(findable(request), pk=comment_id)
+    return HttpResponseRedirect(
+        comment_location(request, comment, DiscussionSettings.load())
+    )
+
+
+@require_GET
+def find_anchor(request, article_id: int):
+    """
+    Where a link's #anchor points on an article whose comments are in pages: the
+    browser never sends the anchor, so when it isn't on the page it opened, the
+    page's script asks here (?anchor=c-12, ours, or comment-45, an imported
+    comment's anchor from WordPress) and goes to the comment's page. An anchor
+    that names no comment this reader may see goes to the article.
+    """
+    anchor = request.GET.get("anchor", "")
+    comments = findable(request).filter(article_id=article_id)
+    own = re.fullmatch(r"c-(\d{1,18})", anchor)
+    if own:
+        comment = comments.filter(pk=int(own[1])).first()
+    else:
+        comment = comments.filter(old_anchor=anchor).first() if anchor else None
+    if comment is None:
+        article = get_object_or_404(Article.objects.published(), pk=article_id)
+        return HttpResponseRedirect(article.get_absolute_url())
     return HttpResponseRedirect(
         comment_location(request, comment, DiscussionSettings.load())
     )

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from comments.models import Comment
-from tests.factories import article_page, make_comment, post_comment
+from tests.factories import article_page, make_article, make_comment, post_comment
 
 
 @pytest.fixture
@@ -64,6 +64,8 @@ def test_pages_beyond_the_last_are_not_found(client, article, paged, threads):
 
 
 def test_no_comment_pages_when_paging_is_off(client, article, rules, threads):
+    rules.page_comments = False
+    rules.save()
     assert client.get(f"{article.get_absolute_url()}comment-page-2/").status_code == 404
 
 
@@ -101,3 +103,34 @@ def test_editors_reach_the_place_of_a_held_comment(client, article, paged):
     response = client.get(held.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"].endswith(f"#c-{held.pk}")
+
+
+def find_anchor(client, article, anchor: str):
+    return client.get(f"/comments/anchor/{article.pk}/", {"anchor": anchor})
+
+
+def test_an_anchor_on_another_page_finds_its_page(client, article, paged, threads):
+    """What the page's script asks when a link's #anchor is not on the page."""
+    tops, reply = threads
+    reply.old_anchor = "comment-45"  # imported from WordPress
+    reply.save()
+    page_1 = f"{article.get_absolute_url()}comment-page-1/"
+
+    assert find_anchor(client, article, "comment-45")["Location"] == (
+        f"{page_1}#c-{reply.pk}"
+    )
+    assert find_anchor(client, article, f"c-{tops[1].pk}")["Location"] == (
+        f"{page_1}#c-{tops[1].pk}"
+    )
+
+
+def test_an_anchor_that_names_nothing_to_see_goes_to_the_article(
+    client, article, paged, threads
+):
+    spam = make_comment(article, status="spam", old_anchor="comment-7")
+    elsewhere = make_comment(make_article(), body="another article's")
+    for anchor in ("comment-7", f"c-{spam.pk}", f"c-{elsewhere.pk}", "comment-999", ""):
+        response = find_anchor(client, article, anchor)
+        assert response.status_code == 302
+        assert response["Location"] == article.get_absolute_url()
+    assert client.get("/comments/anchor/99999/", {"anchor": "c-1"}).status_code == 404

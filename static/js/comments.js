@@ -302,3 +302,12 @@ document.addEventListener("click", async (event) => {
     location.href = link.href; // the like page says what went wrong
   }
 });
+
+// A link to a comment on another page of the discussion (#c-12, or #comment-45
+// from the WordPress its comments were imported from): the anchor never reaches
+// the server, so the page it opened may not hold the comment. Ask where it is.
+const anchorFinder = document.querySelector("#comments[data-find-anchor]");
+const anchor = decodeURIComponent(location.hash.slice(1));
+if (anchorFinder && /^(c|comment)-\d+$/.test(anchor) && !document.getElementById(anchor)) {
+  location.replace(`${anchorFinder.dataset.findAnchor}?anchor=${encodeURIComponent(anchor)}`);
+}

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.mailserver import run_worker
@@ -73,6 +73,17 @@ def test_editor_imports_the_sample_export_and_reads_the_report(
     page.goto("/?p=4#comment-3")
     assert page.url.endswith(article.get_absolute_url() + "#comment-3")
     target = Comment.objects.get(old_anchor="comment-3")
+    expect(page.locator(f"#c-{target.pk} > article")).to_have_css(
+        "background-color", re.compile(r"rgb\((?!0, 0, 0\))")
+    )
+
+    # With the comments in pages the article's first page (the newest of 1,000)
+    # hasn't it: the page's script takes the reader to the page that has.
+    rules = DiscussionSettings.load()
+    rules.page_comments = True
+    rules.save()
+    page.goto("/?p=4#comment-3")
+    expect(page).to_have_url(re.compile(rf"/comment-page-1/#c-{target.pk}$"))
     expect(page.locator(f"#c-{target.pk} > article")).to_have_css(
         "background-color", re.compile(r"rgb\((?!0, 0, 0\))")
     )
