@@ -38,8 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 from bench.harness import BASE_DIR, PYTHON, Site
 from bench.run import (
     RESULTS,
@@ -50,6 +48,7 @@ from bench.run import (
     sessions,
     wrk,
 )
+from bench.usage import cpu_seconds
 
 # The rules' own defaults for what bench.seed lifts (DiscussionSettings).
 EVERY_CHECK_ON = "flood_interval=15, min_seconds_to_post=3"
@@ -146,18 +145,16 @@ class Checkout:
 
     def cpu(self) -> float:
         """
-        CPU seconds used so far by this commit's gunicorn workers and PostgreSQL
-        (the server and its backends). Per request, it says what a request costs
-        the machine, which the other work on it moves far less than the rates.
+        CPU seconds used so far by this commit's gunicorn and PostgreSQL, with the
+        processes they have reaped (PostgreSQL's backends and autovacuum workers
+        come and go: counting only those alive made a run's figure negative). Per
+        request, it says what a request costs the machine, which the other work on
+        it moves far less than the rates.
         """
-        processes = psutil.Process(self.site.process.pid).children(recursive=True)
-        server = psutil.Process(self.site.database.server.get_pid())
-        total = 0.0
-        for process in [*processes, server, *server.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times = process.cpu_times()
-                total += times.user + times.system
-        return total
+        assert self.site.process
+        return cpu_seconds(self.site.process.pid) + cpu_seconds(
+            self.site.database.server.get_pid()
+        )
 
     def post(self, seconds: int) -> dict[str, float]:
         """One poster, then eight, each form posted once (bench.run's posting)."""
