@@ -265,14 +265,16 @@ class Discussion:
         self, listing: dict[str, Any], held: list[Comment]
     ) -> dict[str, Any] | None:
         """The shared `listing` with the reader's `held` comments in their places."""
+        rules = self.rules
         comment_list = with_held(
             listing["comment_list"],
             listing["places"],
             held,
-            thread_depth=self.rules.thread_depth,
+            thread_depth=rules.thread_depth,
             is_open=self.is_open,
             order=self.sort,
-            paged=self.rules.page_comments,
+            per_page=rules.comments_per_page if rules.page_comments else 0,
+            page=listing["page"],
         )
         return (
             None if comment_list is None else listing | {"comment_list": comment_list}

@@ -170,20 +170,26 @@ def with_held(
     thread_depth: int,
     is_open: bool,
     order: str,
-    paged: bool,
+    per_page: int = 0,
+    page: int = 1,
 ) -> SafeString | None:
     """
     A rendered list (`html`, with its `places`) with a reader's held comments
     where rendering them all would have put them, the other comments' markup
     reused as it is. None when the held comments would change more than their own
     places (the list must then be rendered for this reader): when a comment of the
-    list hangs under one of them, or, comments being paged, when one of them starts
-    a thread (the pages after it move) or replies to a comment on another page.
+    list hangs under one of them, or, comments being paged (`per_page` threads a
+    page, `html` being page `page`), when one of them starts a thread that moves
+    others to another page or replies to a comment on another page. A thread of
+    theirs moves nobody where it joins a page with room (the last: the others are
+    full), after its first thread if pages come before it: a new comment's place on
+    the page a discussion opens on, oldest first.
 
     `held` come from CommentQuerySet.for_the_list(), like the list's comments.
     """
     size = Place.FIELDS
     merged = [Place(*places[i : i + size]) for i in range(0, len(places), size)]
+    room = per_page - sum(1 for place in merged if place.depth == 0)
     merged += [Place.of(comment) for comment in held]
     merged.sort(key=lambda place: (place.created, place.pk))
     report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
@@ -196,8 +202,11 @@ def with_held(
                 return None  # it moved: under a held comment
             items.append((depth, html[place.start : place.end]))
         else:
-            if paged and place.display_depth == 0:
-                return None
+            if per_page and place.display_depth == 0:
+                room -= 1
+                before_the_page = not items and page > 1
+                if place.parent_id or room < 0 or before_the_page:
+                    return None
             item = comment_item(place.comment, depth, is_open, False, report_url)
             items.append((depth, item))
         previous = depth

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.models import Comment, LikeCount
+from comments.models import Comment, LikeCount, page_count, page_of
 from comments.rendering import render_comments, with_held
 from tests.factories import (
     article_page,
@@ -71,6 +71,19 @@ def rendered(article, held_ids, order):
     return render_comments(thread, THREAD_DEPTH, is_open=True)
 
 
+def put_in(html, places, held, order, **paging):
+    """with_held() on a list rendered as rendered() and render_page() do."""
+    return with_held(
+        html,
+        places,
+        held,
+        thread_depth=THREAD_DEPTH,
+        is_open=True,
+        order=order,
+        **paging,
+    )
+
+
 @pytest.mark.parametrize("order", ["oldest", "newest", "liked"])
 def test_held_comments_land_where_rendering_them_all_puts_them(
     article, discussion, order
@@ -78,15 +91,7 @@ def test_held_comments_land_where_rendering_them_all_puts_them(
     html, places = rendered(article, (), order)
     held = list(Comment.objects.filter(pk__in=discussion).for_the_list())
 
-    spliced = with_held(
-        html,
-        places,
-        held,
-        thread_depth=THREAD_DEPTH,
-        is_open=True,
-        order=order,
-        paged=False,
-    )
+    spliced = put_in(html, places, held, order)
 
     assert spliced == rendered(article, discussion, order)[0]
     assert spliced.count("Your comment is awaiting moderation.") == len(discussion)
@@ -100,32 +105,64 @@ def test_a_comment_under_a_held_one_is_left_to_a_rendering_of_its_own(article):
     answer = make_comment(article, parent=held, author_is_staff=True)
     html, places = rendered(article, (), "oldest")
     again = list(Comment.objects.filter(pk=held.pk).for_the_list())
-    kwargs = {"thread_depth": THREAD_DEPTH, "is_open": True, "order": "oldest"}
 
-    assert with_held(html, places, again, paged=False, **kwargs) is None
+    assert put_in(html, places, again, "oldest") is None
 
     assert f'id="c-{answer.pk}"' in article_page(Client(), article)  # cached
     assert tree(article_page(author, article)) == [(held.pk, [(answer.pk, [])])]
 
 
-def test_on_paged_comments_a_held_thread_moves_the_pages(article, rules):
-    rules.page_comments, rules.comments_per_page = True, 2
-    rules.save()
+def render_page(thread, page, per_page):
+    """Page `page` of a thread() list, as Discussion.render() renders it."""
+    shown = [comment for comment in thread if page_of(comment, per_page) == page]
+    return render_comments(shown, THREAD_DEPTH, is_open=True)
+
+
+@pytest.mark.parametrize("order", ["oldest", "newest", "liked"])
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 10])
+def test_on_paged_comments_held_ones_land_where_rendering_them_all_puts_them(
+    article, discussion, order, per_page
+):
+    """
+    Each held comment alone, then all of them, on every page: put in only where
+    they move no comment to another page, and there as rendering it all would.
+    """
+    shared = Comment.objects.thread(article, AnonymousUser(), (), order=order)
+    pages = page_count(shared, per_page)
+    spliced_threads = 0
+    for held_ids in [*([pk] for pk in discussion), discussion]:
+        mine = Comment.objects.thread(article, AnonymousUser(), held_ids, order=order)
+        held = list(Comment.objects.filter(pk__in=held_ids).for_the_list())
+        for page in range(1, pages + 1):
+            html, places = render_page(shared, page, per_page)
+            spliced = put_in(html, places, held, order, per_page=per_page, page=page)
+            if spliced is None:
+                continue
+            assert page_count(mine, per_page) == pages
+            assert spliced == render_page(mine, page, per_page)[0]
+            spliced_threads += held_ids == discussion[:1]
+    # The held thread (the newest) joins the last page wherever it has room, and
+    # newest first only when that is the first page too.
+    last_page_has_room = len({c.thread_number for c in shared}) % per_page != 0
+    assert spliced_threads == (last_page_has_room and (order != "newest" or pages == 1))
+
+
+def test_on_paged_comments_a_held_thread_needs_room_on_the_last_page(article):
     top = make_comment(article)
     reply = make_comment(article, parent=top, status="pending")
     thread = make_comment(article, status="pending")
     html, places = rendered(article, (), "oldest")
-    kwargs = {"thread_depth": THREAD_DEPTH, "is_open": True, "order": "oldest"}
 
-    for held, fits in ((reply, True), (thread, False)):
+    for held, per_page, fits in (
+        (reply, 1, True),
+        (thread, 2, True),
+        (thread, 1, False),  # it would open page 2
+    ):
         comments = list(Comment.objects.filter(pk=held.pk).for_the_list())
-        spliced = with_held(html, places, comments, paged=True, **kwargs)
+        spliced = put_in(html, places, comments, "oldest", per_page=per_page)
         assert (spliced is not None) is fits
-    spliced = with_held(
-        html, places, list(Comment.objects.filter(pk=reply.pk).for_the_list()),
-        paged=True, **kwargs,
-    )  # fmt: skip
-    assert spliced == rendered(article, [reply.pk], "oldest")[0]
+        if fits:
+            assert spliced == rendered(article, [held.pk], "oldest")[0]
 
 
 def queries_of(client, article) -> list[str]:
