@@ -117,6 +117,25 @@ def sorted_thread(
     )
 
 
+def opens_on_last_page(rules: DiscussionSettings, sort: str) -> bool:
+    """
+    Whether paged comments open on their last page rather than their first: oldest
+    first, on the page of the newest comments when the rules say so (WordPress's
+    default); newest first starts with them anyway.
+    """
+    return rules.newest_page_first and sort == "oldest"
+
+
+def opens_where_new_threads_land(rules: DiscussionSettings, sort: str) -> bool:
+    """
+    Whether paged comments open on the page a comment that starts a thread lands
+    on. It is the newest thread: first when the newest come first, else last (most
+    liked too: it has no likes yet, and comes after older threads with as few).
+    """
+    lands_on_last_page = sort != "newest"
+    return lands_on_last_page == opens_on_last_page(rules, sort)
+
+
 def shares_page(request: HttpRequest) -> bool:
     """
     Whether the reader has nothing of their own on the article page, so they may get
@@ -336,10 +355,7 @@ class Discussion:
             per_page = rules.comments_per_page
             pages = page_count(thread, per_page)
             if page is None:
-                # Oldest first: the page of newest comments when the rules say so
-                # (WordPress's default); newest first starts with them anyway.
-                newest = rules.newest_page_first and self.sort == "oldest"
-                page = pages if newest else 1
+                page = pages if opens_on_last_page(rules, self.sort) else 1
             listing |= {"pages": pages, "page": page if 1 <= page <= pages else None}
             comments = [c for c in thread if page_of(c, per_page) == page]
         elif page is not None:

@@ -49,7 +49,11 @@ from comments.cookies import (
     remember_reported,
 )
 from comments.crossorigin import cross_origin_protected
-from comments.discussion import sorted_thread
+from comments.discussion import (
+    opens_where_new_threads_land,
+    sort_of,
+    sorted_thread,
+)
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, LikeForm, ReportForm, make_stamp, read_stamp
 from comments.identity import (
@@ -106,7 +110,9 @@ def post_comment(request, article_id: int):
         return form_page(request, article, form)
 
     discard_draft(request, article.pk)
-    response = HttpResponseRedirect(comment_location(request, comment, rules))
+    response = HttpResponseRedirect(
+        comment_location(request, comment, rules, posted=True)
+    )
     if comment.is_shown_as_held:
         # Spam included: its author sees it as held, exactly (Comment.SHOWN_AS_HELD).
         remember_held_comment(request, response, comment.pk)
@@ -371,10 +377,21 @@ def live(request, article_id: int):
     return response
 
 
-def comment_location(request, comment: Comment, rules) -> str:
-    """The comment's place: its page of the article (when paged), its anchor."""
+def comment_location(request, comment: Comment, rules, *, posted=False) -> str:
+    """
+    The comment's place: its page of the article (when paged), its anchor. A
+    comment just `posted` that starts a thread is on the page the article opens on
+    in most orders (opens_where_new_threads_land): the article, without reading
+    the thread to count pages. Should a thread posted meanwhile have moved it to
+    the page before, the page's script finds it (find_anchor).
+    """
     url = comment.article.get_absolute_url()
-    if rules.page_comments:
+    on_the_first_page_shown = (
+        posted
+        and comment.parent_id is None
+        and opens_where_new_threads_land(rules, sort_of(request))
+    )
+    if rules.page_comments and not on_the_first_page_shown:
         thread = sorted_thread(
             request, comment.article, [*held_comment_ids(request), comment.pk]
         )

@@ -3,9 +3,20 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from tests.factories import article_page, make_article, make_comment, post_comment
+from tests.factories import (
+    article_page,
+    comment_form,
+    make_article,
+    make_comment,
+    post_comment,
+)
+
+# How the thread's one query orders the comments (CommentQuerySet.thread).
+THREAD = 'ORDER BY "comments_comment"."created_at" ASC, "comments_comment"."id" ASC'
 
 
 @pytest.fixture
@@ -93,6 +104,40 @@ def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
         f"{article.get_absolute_url()}comment-page-1/#c-{comment.pk}"
     )
     assert "late reply" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sort", "newest_page_first", "page"),
+    [
+        ("oldest", True, None),  # the defaults: the article opens on the last page
+        ("newest", True, None),
+        ("newest", False, None),
+        ("oldest", False, 3),
+        ("liked", True, 3),  # no likes yet: last, and the article opens on page 1
+    ],
+)
+def test_a_new_thread_redirects_to_its_page_reading_the_thread_only_if_needed(
+    client, article, paged, threads, sort, newest_page_first, page
+):
+    """
+    A new thread is the newest: where the article opens on it, the post redirects
+    to the article without reading the thread to count its pages.
+    """
+    paged.newest_page_first = newest_page_first
+    paged.save()
+    client.get(article.get_absolute_url(), {"sort": sort})  # the reader's order
+    form = comment_form(client, article, body="new thread")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_comment(client, article, form)
+
+    assert any(THREAD in query["sql"] for query in queries) is bool(page)
+    comment = Comment.objects.get(body="new thread")
+    on_page = f"comment-page-{page}/" if page else ""
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}{on_page}#c-{comment.pk}"
+    )
+    assert f'id="c-{comment.pk}"' in client.get(response["Location"]).content.decode()
 
 
 def test_editors_reach_the_place_of_a_held_comment(client, article, paged):
