@@ -50,6 +50,17 @@ def rules(db):
 
 
 @pytest.fixture
+def one_page(rules):
+    """
+    The rules with every comment on one page ("Break comments into pages" off):
+    the longest page a discussion makes, which tests of what a page costs measure.
+    """
+    rules.page_comments = False
+    rules.save()
+    return rules
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1, for the worker to deliver to."""
     from tests.mailserver import SmtpServer

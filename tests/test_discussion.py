@@ -156,8 +156,9 @@ def test_orphaned_reply_of_a_removed_comment_still_shows(client, article):
 
 @pytest.mark.parametrize("count", [10, 500, 1000])
 def test_article_page_query_count_does_not_grow_with_comments(
-    client, article, count, django_assert_num_queries
+    client, article, one_page, count, django_assert_num_queries
 ):
+    # All of them on one page, the most a page can show.
     comments = Comment.objects.bulk_create(
         Comment(
             article=article,
@@ -192,7 +193,12 @@ def test_article_page_query_count_does_not_grow_with_comments(
     assert again.content.decode().count('<li id="c-') == count + count // 2
 
 
-def test_query_count_is_the_same_for_10_and_500_comments(client, article):
+@pytest.mark.parametrize("paged", [False, True])
+def test_query_count_is_the_same_for_10_and_500_comments(client, article, rules, paged):
+    """On one page of them all, and in pages (counted from the same query)."""
+    rules.page_comments = paged
+    rules.save()
+
     def queries_for(total):
         Comment.objects.all().delete()
         for n in range(total):

@@ -191,8 +191,9 @@ def test_most_liked_first(client, article, rules, reader, fresh_counts):
 
 @pytest.mark.parametrize("count", [10, 300])
 def test_likes_cost_no_query_per_comment(
-    article, rules, reader, client, count, django_assert_num_queries
+    article, one_page, reader, client, count, django_assert_num_queries
 ):
+    # All of them on one page, the most a page can show.
     comments = [make_comment(article) for _ in range(count)]
     Like.objects.bulk_create(Like(comment=c, user=reader) for c in comments[::2])
 
@@ -223,8 +224,9 @@ def test_counts_follow_likes_however_they_go(
 
 @pytest.mark.parametrize("count", [10, 1000])
 def test_likes_reports_and_picks_keep_the_page_at_fixed_queries(
-    article, rules, reader, client, count, django_assert_num_queries
+    article, one_page, reader, client, count, django_assert_num_queries
 ):
+    """All of them on one page, the most a page can show."""
     from django.utils import timezone
 
     from comments.models import Comment, Report

@@ -135,7 +135,9 @@ def test_on_a_page_of_comments_it_has_that_pages_comments(client, article, rules
         ]
 
 
-def test_a_thousand_comments_give_only_the_first_to_search_engines(client, article):
+def test_a_thousand_comments_give_only_the_first_to_search_engines(
+    client, article, one_page
+):
     comments = [factories.make_comment(article) for _ in range(120)]
 
     data = structured_data(article_page(client, article))
@@ -157,7 +159,8 @@ def test_an_authors_held_comment_stays_out_of_it(client, article, rules):
     assert [item["text"] for item in data["comment"]] == ["Approved words"]
 
 
-def test_hostile_text_cannot_leave_the_data_block(client, article):
+def test_hostile_text_cannot_leave_the_data_block(client, article, one_page):
+    # One page: the block holds the first payloads, in the corpus's order.
     for payload in INJECTIONS:
         factories.make_comment(article, body=payload, author_name=payload[:200])
     factories.make_comment(article, body="</script><script>alert(1)</script>")
@@ -178,7 +181,10 @@ def test_hostile_text_cannot_leave_the_data_block(client, article):
 
 
 @pytest.mark.parametrize("count", [3, 300])
-def test_it_costs_the_page_no_query(article, count, django_assert_num_queries):
+def test_it_costs_the_page_no_query(
+    article, one_page, count, django_assert_num_queries
+):
+    # All of them on one page, the most a page can show.
     for _ in range(count):
         factories.make_comment(article, user=factories.make_user())
     expected = min(count, STRUCTURED_COMMENTS)

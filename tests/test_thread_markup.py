@@ -168,8 +168,9 @@ def test_a_signed_in_reader_sees_their_likes_in_the_cached_nested_list(client, a
 
 @pytest.mark.parametrize("count", [10, 300])
 def test_nested_threads_cost_the_same_queries(
-    client, article, count, django_assert_num_queries
+    client, article, one_page, count, django_assert_num_queries
 ):
+    # All of them on one page, the most a page can show.
     parent = None
     for n in range(count):
         # Threads of five levels, one after another.

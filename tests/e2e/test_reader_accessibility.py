@@ -40,6 +40,10 @@ def article_without_comments(page, story):
 
 
 def article_with_1000_comments(page, story):
+    # On one page, the most a page can show ("Break comments into pages" off).
+    rules = DiscussionSettings.load()
+    rules.page_comments = False
+    rules.save()
     Comment.objects.bulk_create(
         Comment(
             article=story,
