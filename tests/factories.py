@@ -78,6 +78,16 @@ def article_page(client, article, *, comment_page: int | None = None, **query) -
     return client.get(url, query).content.decode()
 
 
+def every_comment_page(client, article) -> list[str]:
+    """Each page of the article's comments (paged, as by default), decoded."""
+    first = article_page(client, article, comment_page=1)
+    pages = re.search(r"Page 1 of (\d+)", first)
+    return [first] + [
+        article_page(client, article, comment_page=number)
+        for number in range(2, int(pages[1]) + 1 if pages else 2)
+    ]
+
+
 def textarea(page: str) -> str:
     """The text in the comment form's box: the draft the page kept."""
     return re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1).strip()

@@ -179,3 +179,21 @@ def test_an_anchor_that_names_nothing_to_see_goes_to_the_article(
         assert response.status_code == 302
         assert response["Location"] == article.get_absolute_url()
     assert client.get("/comments/anchor/99999/", {"anchor": "c-1"}).status_code == 404
+
+
+def test_sites_made_before_get_pages_and_may_go_back(article):
+    """
+    Migration 0023 turns pages on for the settings row made when they were off, and
+    off again when reversed; each way no page cached with the other rule is served.
+    """
+    from django.db.migrations.executor import MigrationExecutor
+
+    from comments.models import DiscussionSettings, DiscussionVersion
+
+    before = ("comments", "0022_redundant_foreign_key_indexes")
+    after = ("comments", "0023_page_comments_by_default")
+    for target, paged, version in ((before, False, 1), (after, True, 2)):
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+        assert DiscussionSettings.objects.get(pk=1).page_comments is paged
+        assert DiscussionVersion.objects.get(article=article).version == version

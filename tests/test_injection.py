@@ -14,7 +14,7 @@ from django.test import Client
 from comments.forms import make_stamp
 from comments.models import Comment
 from tests import factories
-from tests.factories import article_page, post_comment
+from tests.factories import article_page, every_comment_page, post_comment
 from tests.injection_corpus import INJECTIONS, WEBSITES
 
 CLEAR_MESSAGES = (
@@ -63,9 +63,9 @@ class CommentListAudit(HTMLParser):
 
 
 def audit(page: str) -> list[str]:
-    match = re.search(
-        r'<ol class="comment-list">(.*?)</ol>\s*<div id="respond"', page, re.S
-    )
+    # The list ends before the links to other pages, or the form.
+    after = r'\s*<(?:nav class="comment-pages"|div id="respond")'
+    match = re.search(r'<ol class="comment-list">(.*?)</ol>' + after, page, re.S)
     assert match, "no list of comments on the page"
     ids = set(Comment.objects.values_list("pk", flat=True))
     parser = CommentListAudit(ids)
@@ -131,19 +131,22 @@ def test_every_payload_is_refused_or_shown_inert(
             continue  # a signed-in reader's name and website come from the account
         outcomes[post_payload(client, article, field, payload)] += 1
 
-    page = article_page(Client(), article)
-    assert audit(page) == []
-    # Our own modules and the scripts' catalog of words, and the one data block
-    # for search engines, which no browser runs (tests/test_structured_data.py
-    # reads it back).
-    scripts = re.findall(r"<script[^>]*>", page, re.I)
-    data_block = '<script type="application/ld+json">'
-    assert scripts.count(data_block) == 1, scripts
-    assert all(
-        'src="/static/js/' in tag or 'src="/jsi18n/en/"' in tag
-        for tag in scripts
-        if tag != data_block
-    )
+    pages = every_comment_page(Client(), article)
+    assert len(pages) > 1  # in pages, as by default: every one is looked at
+    for page in pages:
+        assert audit(page) == []
+        # Our own modules and the scripts' catalog of words, and the one data
+        # block for search engines, which no browser runs
+        # (tests/test_structured_data.py reads it back).
+        scripts = re.findall(r"<script[^>]*>", page, re.I)
+        data_block = '<script type="application/ld+json">'
+        assert scripts.count(data_block) == 1, scripts
+        assert all(
+            'src="/static/js/' in tag or 'src="/jsi18n/en/"' in tag
+            for tag in scripts
+            if tag != data_block
+        )
+    assert sum(page.count('<li id="c-') for page in pages) == outcomes["stored"]
     assert outcomes["stored"] > 100
     print(outcomes)
 

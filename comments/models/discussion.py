@@ -11,7 +11,10 @@ from newsroom.models import Article
 
 
 class DiscussionSettings(models.Model):
-    """Moderation rules, with WordPress's defaults. There is only ever one row."""
+    """
+    Moderation rules, with WordPress's defaults but pages. There is only ever one
+    row.
+    """
 
     manual_approval = models.BooleanField(
         "comments must be manually approved", default=False
@@ -52,7 +55,9 @@ class DiscussionSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
-    page_comments = models.BooleanField("break comments into pages", default=False)
+    # On, unlike WordPress: a page of 1,000 comments is 15,000 elements to lay out
+    # at once (Lighthouse's performance 86 against 100 in pages, bench/README.md).
+    page_comments = models.BooleanField("break comments into pages", default=True)
     comments_per_page = models.PositiveSmallIntegerField(
         "top-level comments per page",
         default=50,
