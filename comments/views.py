@@ -377,7 +377,7 @@ def live(request, article_id: int):
     return response
 
 
-def comment_location(request, comment: Comment, rules, *, posted=False) -> str:
+def comment_location(request, comment: Comment, rules, *, posted: bool = False) -> str:
     """
     The comment's place: its page of the article (when paged), its anchor. A
     comment just `posted` that starts a thread is on the page the article opens on
