@@ -52,9 +52,12 @@ from bench.usage import cpu_seconds
 
 # The rules' own defaults for what bench.seed lifts (DiscussionSettings).
 EVERY_CHECK_ON = "flood_interval=15, min_seconds_to_post=3"
-FORMS = 20_000
+# Forms prepared for each wrk run of posting: more than the fastest run posts
+# (one a millisecond), each form posted once.
+FORMS_A_SECOND = 1_000
 GIT = shutil.which("git") or "/usr/bin/git"
 MAKE = shutil.which("make") or "/usr/bin/make"
+POSTERS = (1, 8)  # connections posting at once, a run each
 READERS = ("signed-in", "held author", "signed-in held author", "anonymous")
 PARTS = ("posting", *READERS)
 
@@ -89,7 +92,8 @@ class Checkout:
         self.answered = 0  # posts answered with a redirect (stored)
         self.unanswered = 0  # posts wrk may have sent and stopped waiting for
 
-    def start(self) -> None:
+    def start(self, posting_runs: int, seconds: int) -> None:
+        """Serve and seed it, with forms for `posting_runs` runs of `seconds`."""
         site = self.site
         site.start()
         seeded = django(site, "from bench.seed import seed; seed()")
@@ -111,8 +115,13 @@ class Checkout:
             f"DiscussionSettings.objects.filter(pk=1).update({EVERY_CHECK_ON})"
         )
         self.forms = Path(tempfile.mkdtemp(prefix="newsroom-forms-"))
+        self.form_count = posting_runs * seconds * FORMS_A_SECOND
         self.posts, self.post_cookie = prepare_posts(
-            site, self.article_id, self.url, FORMS, self.forms
+            site,
+            self.article_id,
+            self.url,
+            self.form_count,
+            self.forms,
         )
 
     def stop(self) -> None:
@@ -159,9 +168,9 @@ class Checkout:
     def post(self, seconds: int) -> dict[str, float]:
         """One poster, then eight, each form posted once (bench.run's posting)."""
         figures = {}
-        for connections in (1, 8):
-            if self.offset + 1_000 * seconds > FORMS:
-                raise RuntimeError("out of prepared forms: fewer rounds or seconds")
+        for connections in POSTERS:
+            if self.offset + FORMS_A_SECOND * seconds > self.form_count:
+                raise RuntimeError("out of prepared forms: posting faster than planned")
             load = posting(
                 self.site, self.article_id, self.posts, self.post_cookie, self.offset
             )
@@ -277,7 +286,10 @@ def main() -> None:
     try:
         for label in labels:
             checkouts.append(Checkout(label, folder))
-            checkouts[-1].start()
+            checkouts[-1].start(
+                posting_runs=args.rounds * len(POSTERS) if "posting" in parts else 0,
+                seconds=args.seconds,
+            )
         time.sleep(3)  # the forms' stamps are older than the minimum time to post
         for number in range(args.rounds):
             figures: dict[str, dict[str, float]] = {label: {} for label in labels}
