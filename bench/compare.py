@@ -47,13 +47,14 @@ from bench.run import (
     prepare_posts,
     sessions,
     wrk,
+    wrk_threads,
 )
 from bench.usage import cpu_seconds
 
 # The rules' own defaults for what bench.seed lifts (DiscussionSettings).
 EVERY_CHECK_ON = "flood_interval=15, min_seconds_to_post=3"
-# Forms prepared for each wrk run of posting: more than the fastest run posts
-# (one a millisecond), each form posted once.
+# Forms prepared for each thread of a wrk run of posting: more than the fastest
+# run posts (one a millisecond), each form posted once.
 FORMS_A_SECOND = 1_000
 GIT = shutil.which("git") or "/usr/bin/git"
 MAKE = shutil.which("make") or "/usr/bin/make"
@@ -92,8 +93,8 @@ class Checkout:
         self.answered = 0  # posts answered with a redirect (stored)
         self.unanswered = 0  # posts wrk may have sent and stopped waiting for
 
-    def start(self, posting_runs: int, seconds: int) -> None:
-        """Serve and seed it, with forms for `posting_runs` runs of `seconds`."""
+    def start(self, rounds: int, seconds: int) -> None:
+        """Serve and seed it, with forms for `rounds` of posting runs of `seconds`."""
         site = self.site
         site.start()
         seeded = django(site, "from bench.seed import seed; seed()")
@@ -115,7 +116,9 @@ class Checkout:
             f"DiscussionSettings.objects.filter(pk=1).update({EVERY_CHECK_ON})"
         )
         self.forms = Path(tempfile.mkdtemp(prefix="newsroom-forms-"))
-        self.form_count = posting_runs * seconds * FORMS_A_SECOND
+        self.form_count = rounds * sum(
+            wrk_threads(posters) * (seconds * FORMS_A_SECOND + 1) for posters in POSTERS
+        )
         self.posts, self.post_cookie = prepare_posts(
             site,
             self.article_id,
@@ -169,7 +172,11 @@ class Checkout:
         """One poster, then eight, each form posted once (bench.run's posting)."""
         figures = {}
         for connections in POSTERS:
-            if self.offset + FORMS_A_SECOND * seconds > self.form_count:
+            # wrk's threads take every other line from the offset on (post.lua),
+            # one thread perhaps more than the other: the next run starts past
+            # the lines either could have taken.
+            threads = wrk_threads(connections)
+            if self.offset + threads * (seconds * FORMS_A_SECOND + 1) > self.form_count:
                 raise RuntimeError("out of prepared forms: posting faster than planned")
             load = posting(
                 self.site, self.article_id, self.posts, self.post_cookie, self.offset
@@ -178,7 +185,7 @@ class Checkout:
             result = wrk(**load, connections=connections, seconds=seconds)
             cpu = self.cpu() - before
             self.check("posting", result)
-            self.offset += result["requests"] + 10
+            self.offset += threads * (result["requests"] + 1)
             self.answered += result["requests"]
             self.unanswered += connections
             posters = "1 poster" if connections == 1 else f"{connections} posters"
@@ -192,17 +199,23 @@ class Checkout:
         if errors:
             raise RuntimeError(f"{self.label}: {errors} errors in {part}")
 
-    def posts_stored_once(self) -> bool:
+    def posts_stored_once(self) -> str:
         """
         Every answered post stored, once; up to one more per connection and run
-        may have been stored while wrk stopped waiting for its answer.
+        may have been stored while wrk stopped waiting for its answer. Says so,
+        or what the counts were.
         """
         stored, distinct = self.site.database.sql(
             "SELECT count(*), count(DISTINCT body) FROM comments_comment"
             " WHERE body LIKE 'bench post %'"
         )[0]
         most = self.answered + self.unanswered
-        return self.answered <= stored <= most and stored == distinct
+        if self.answered <= stored <= most and stored == distinct:
+            return "yes"
+        return (
+            f"NO: {self.answered} answered, {stored} stored ({distinct} distinct),"
+            f" at most {most} expected"
+        )
 
 
 def is_rate(measure: str) -> bool:
@@ -287,8 +300,7 @@ def main() -> None:
         for label in labels:
             checkouts.append(Checkout(label, folder))
             checkouts[-1].start(
-                posting_runs=args.rounds * len(POSTERS) if "posting" in parts else 0,
-                seconds=args.seconds,
+                rounds=args.rounds if "posting" in parts else 0, seconds=args.seconds
             )
         time.sleep(3)  # the forms' stamps are older than the minimum time to post
         for number in range(args.rounds):

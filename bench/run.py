@@ -88,6 +88,11 @@ def wrk(url: str, **options) -> dict:
     return wrk_figures(output)
 
 
+def wrk_threads(connections: int) -> int:
+    """wrk's threads for `connections`: one per core here, at most."""
+    return min(2, connections)
+
+
 def wrk_command(
     url: str,
     *,
@@ -100,7 +105,7 @@ def wrk_command(
     timeout: int = 2,
 ) -> tuple[list[str], dict[str, str]]:
     """wrk's command line and environment, for wrk() or to run in the background."""
-    threads = min(2, connections)
+    threads = wrk_threads(connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += [f"--timeout={timeout}s"]
     if cookie:
