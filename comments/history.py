@@ -18,9 +18,13 @@ it (bans.active_on_sql), and the staff's are identity.staff_sql().
 """
 
 import datetime
+import hashlib
+import re
 import uuid
+import weakref
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -140,7 +144,7 @@ def gather(comment: Comment, rules, *, form_token: uuid.UUID | None = None) -> K
         staff=staff_sql(),
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        execute_prepared(cursor, query, params)
         answers = dict(zip(questions, cursor.fetchone(), strict=True))
     rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
     ban_reason, premoderation_reason = measures(answers["bans"])
@@ -157,3 +161,43 @@ def gather(comment: Comment, rules, *, form_token: uuid.UUID | None = None) -> K
         flooding=answers.get("flooding", False),
         duplicate=answers.get("duplicate", False),
     )
+
+
+# The statements each database connection has prepared (PREPARE), by name; None
+# after a failure, when which of them exist is not known.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def execute_prepared(cursor, query: str, params: dict) -> None:
+    """
+    Run `query` (with %(name)s parameters) as a statement prepared once per
+    database connection: PostgreSQL plans gather()'s statement in about four
+    times the time it takes to run it, and a prepared statement keeps its plan
+    for the connection. Each variant of the statement (the rules and the author
+    decide which questions it asks) is prepared under a name of its own, from a
+    hash of its text, in the same round trip as its first execution; its
+    parameters' types are PostgreSQL's inference from the columns they are
+    compared with. Prepared statements outlive a rolled-back transaction, so
+    after a failure the connection's are all dropped and prepared again. With
+    settings.DATABASE_PREPARED_STATEMENTS off (a pooler in transaction mode),
+    the statement is sent whole each time.
+    """
+    if not settings.DATABASE_PREPARED_STATEMENTS:
+        cursor.execute(query, params)
+        return
+    raw = connection.connection
+    names = list(dict.fromkeys(PARAMETER.findall(query)))
+    statement = "comments_" + hashlib.sha256(query.encode()).hexdigest()[:16]
+    execute = f"EXECUTE {statement}({', '.join(f'%({n})s' for n in names)})"
+    prepared = _prepared.get(raw)
+    if prepared is not None and statement in prepared:
+        cursor.execute(execute, params)
+        return
+    numbered = PARAMETER.sub(lambda m: f"${names.index(m[1]) + 1}", query)
+    forget = "DEALLOCATE ALL; " if raw in _prepared and prepared is None else ""
+    _prepared[raw] = None
+    cursor.execute(f"{forget}PREPARE {statement} AS {numbered}; {execute}", params)
+    while cursor.description is None:  # past DEALLOCATE and PREPARE, to the rows
+        cursor.nextset()
+    _prepared[raw] = (prepared or set()) | {statement}

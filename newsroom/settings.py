@@ -182,6 +182,10 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = db.replica_settings(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+# Posting's checks are one statement PREPAREd once per connection (comments.history);
+# off behind a pooler in transaction mode (PgBouncer), which would run EXECUTE on a
+# server connection that never saw the PREPARE.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 
 # --- HTTP caches in front (nginx, Varnish, a CDN) ---------------------------------
