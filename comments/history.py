@@ -18,6 +18,7 @@ it (bans.active_on_sql), and the staff's are identity.staff_sql().
 """
 
 import datetime
+import functools
 import hashlib
 import re
 import uuid
@@ -187,17 +188,28 @@ def execute_prepared(cursor, query: str, params: dict) -> None:
         cursor.execute(query, params)
         return
     raw = connection.connection
-    names = list(dict.fromkeys(PARAMETER.findall(query)))
-    statement = "comments_" + hashlib.sha256(query.encode()).hexdigest()[:16]
-    execute = f"EXECUTE {statement}({', '.join(f'%({n})s' for n in names)})"
+    statement, execute, prepare = prepared_form(query)
     prepared = _prepared.get(raw)
     if prepared is not None and statement in prepared:
         cursor.execute(execute, params)
         return
-    numbered = PARAMETER.sub(lambda m: f"${names.index(m[1]) + 1}", query)
     forget = "DEALLOCATE ALL; " if raw in _prepared and prepared is None else ""
     _prepared[raw] = None
-    cursor.execute(f"{forget}PREPARE {statement} AS {numbered}; {execute}", params)
+    cursor.execute(f"{forget}{prepare}; {execute}", params)
     while cursor.description is None:  # past DEALLOCATE and PREPARE, to the rows
         cursor.nextset()
     _prepared[raw] = (prepared or set()) | {statement}
+
+
+@functools.lru_cache(maxsize=64)
+def prepared_form(query: str) -> tuple[str, str, str]:
+    """
+    `query`'s statement name, its EXECUTE (with the same %(name)s parameters)
+    and its PREPARE (with $1, $2, … in their place): worked out once per variant,
+    not on every post.
+    """
+    names = list(dict.fromkeys(PARAMETER.findall(query)))
+    statement = "comments_" + hashlib.sha256(query.encode()).hexdigest()[:16]
+    execute = f"EXECUTE {statement}({', '.join(f'%({n})s' for n in names)})"
+    numbered = PARAMETER.sub(lambda m: f"${names.index(m[1]) + 1}", query)
+    return statement, execute, f"PREPARE {statement} AS {numbered}"
