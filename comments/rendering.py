@@ -171,7 +171,7 @@ def with_held(
     is_open: bool,
     order: str,
     per_page: int = 0,
-    page: int = 1,
+    page: int | None = 1,
 ) -> SafeString | None:
     """
     A rendered list (`html`, with its `places`) with a reader's held comments
@@ -180,13 +180,16 @@ def with_held(
     places (the list must then be rendered for this reader): when a comment of the
     list hangs under one of them, or, comments being paged (`per_page` threads a
     page, `html` being page `page`), when one of them starts a thread that moves
-    others to another page or replies to a comment on another page. A thread of
-    theirs moves nobody where it joins a page with room (the last: the others are
-    full), after its first thread if pages come before it: a new comment's place on
-    the page a discussion opens on, oldest first.
+    others to another page or replies to a comment on another page, or when
+    `page` is None: the shared list has no such page, only their comments make
+    it. A thread of theirs moves nobody where it joins a page with room (the
+    last: the others are full), after its first thread if pages come before it: a
+    new comment's place on the page a discussion opens on, oldest first.
 
     `held` come from CommentQuerySet.for_the_list(), like the list's comments.
     """
+    if page is None:
+        return None
     size = Place.FIELDS
     merged = [Place(*places[i : i + size]) for i in range(0, len(places), size)]
     room = per_page - sum(1 for place in merged if place.depth == 0)
