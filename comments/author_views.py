@@ -5,10 +5,15 @@ posting it (DiscussionSettings.edit_window_minutes, 10 by default).
 Their own means the same account or, for guests, the same browser: posting gives
 it a signed cookie naming the comment (comments.cookies.remember_own_comment).
 Anyone else, or a forged number, finds nothing here (404). An edit is moderated
-again like a new comment (`views.judge`), is marked "edited", and moderators see the
-text before it in the comment's history. A deleted comment with replies stays as
-"This comment was deleted by its author." so the thread still reads; without
-replies it goes. Either way its text is gone.
+again (`judging.judge`), but can keep or lower the comment's standing, never raise
+it (moderation.decide_edit): a held comment stays held, an approved one stays
+approved unless the new text trips a rule. Once someone else decided on a comment (a
+moderator held, rejected, rewrote or picked it, or readers' reports hid it:
+CommentQuerySet.for_its_author), its author can no longer change or delete it.
+An edited comment is marked "edited", and moderators see the text before it in
+its history. A deleted comment with replies stays as "This comment was deleted
+by its author." so the thread still reads; without replies it goes. Either way
+its text is gone.
 """
 
 import datetime
@@ -22,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from comments import notifications
 from comments.cookies import own_comment_ids, remember_held_comment
+from comments.judging import judge
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
@@ -31,10 +36,15 @@ from comments.models import (
     ModerationAction,
     render_body,
 )
+from comments.moderation import Verdict
 from comments.rendering import clock, written_on
-from comments.views import comment_location, judge
+from comments.views import comment_location
 
 Action = ModerationAction.Action
+
+
+class Decided(Exception):
+    """Someone else decided on the comment while its author was changing it."""
 
 
 class EditForm(forms.Form):
@@ -55,6 +65,7 @@ def own_comment(request: HttpRequest, comment_id: int) -> Comment:
     """The reader's own comment with this number, or 404."""
     comment = (
         Comment.objects.filter(pk=comment_id, deleted_at=None)
+        .for_its_author()
         .select_related("article")
         .first()
     )
@@ -82,11 +93,17 @@ def changeable(request: HttpRequest, comment_id: int):
     return comment, rules, changeable_until(comment, rules)
 
 
-def is_too_late(until) -> bool:
-    return until is None or timezone.now() >= until
+def is_too_late(comment: Comment, until) -> bool:
+    """
+    Whether its author can no longer change or delete it: the edit window is
+    over, or the comment is in the moderators' hands (for_its_author).
+    """
+    return until is None or timezone.now() >= until or comment.in_moderators_hands
 
 
-def too_late(request: HttpRequest, comment: Comment, until) -> HttpResponse:
+def too_late(
+    request: HttpRequest, comment: Comment, until, *, decided: bool = False
+) -> HttpResponse:
     return render(
         request,
         "comments/edit.html",
@@ -95,6 +112,7 @@ def too_late(request: HttpRequest, comment: Comment, until) -> HttpResponse:
             "article": comment.article,
             "until": until,
             "until_written": until and written_on(until),
+            "decided": decided or comment.in_moderators_hands,
         },
         status=403,
     )
@@ -102,7 +120,7 @@ def too_late(request: HttpRequest, comment: Comment, until) -> HttpResponse:
 
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, rules, until = changeable(request, comment_id)
-    if is_too_late(until):
+    if is_too_late(comment, until):
         return too_late(request, comment, until)
     form = EditForm(
         request.POST if request.method == "POST" else None,
@@ -110,12 +128,16 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
-        if body != comment.body:
-            comment = save_edit(request, comment, body, rules)
-        response = HttpResponseRedirect(comment_location(request, comment, rules))
-        if comment.is_shown_as_held:
-            remember_held_comment(request, response, comment.pk)
-        return response
+        try:
+            if body != comment.body:
+                comment = save_edit(request, comment, body, rules)
+        except Decided:
+            return too_late(request, comment, until, decided=True)
+        else:
+            response = HttpResponseRedirect(comment_location(request, comment, rules))
+            if comment.is_shown_as_held:
+                remember_held_comment(request, response, comment.pk)
+            return response
     return render(
         request,
         "comments/edit.html",
@@ -133,13 +155,18 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def save_edit(
     request: HttpRequest, comment: Comment, body: str, rules: DiscussionSettings
 ) -> Comment:
-    """The new text, moderated again, recorded with the text before."""
+    """
+    The new text, moderated again (its standing kept or lowered), recorded with
+    the text before. Raises Decided when someone else decided on it meanwhile.
+    """
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment = as_checked(comment)
         before, status = comment.body, comment.status
         comment.body = body
         comment.edited_at = timezone.now()
-        verdict = judge(comment, rules)
+        verdict = judge(
+            comment, rules, standing=Verdict(status, comment.moderation_reason)
+        )
         comment.status, comment.moderation_reason = verdict.status, verdict.reason
         comment.save()
         record(
@@ -150,8 +177,6 @@ def save_edit(
             changes={"body": [before, body]},
             note=verdict.reason,
         )
-        if comment.status == Comment.Status.APPROVED != status:
-            notifications.comments_approved([comment.pk])
     if comment.is_shown_as_held and status == Comment.Status.APPROVED:
         messages.info(
             request,
@@ -163,6 +188,28 @@ def save_edit(
     else:
         messages.success(request, gettext("Your comment was updated."))
     return comment
+
+
+def as_checked(comment: Comment) -> Comment:
+    """
+    The comment, locked for its author's change, as it was when checked: raises
+    Decided when its status, text or pick changed since (a moderator's decision,
+    readers' reports).
+    """
+    locked = (
+        Comment.objects.select_for_update()
+        .filter(
+            pk=comment.pk,
+            status=comment.status,
+            body=comment.body,
+            featured_at=None,
+            deleted_at=None,
+        )
+        .first()
+    )
+    if locked is None:
+        raise Decided
+    return locked
 
 
 def record(
@@ -181,7 +228,7 @@ def record(
 
 def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, rules, until = changeable(request, comment_id)
-    if is_too_late(until):
+    if is_too_late(comment, until):
         return too_late(request, comment, until)
     if request.method != "POST":
         return render(
@@ -189,27 +236,37 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             "comments/delete.html",
             {"comment": comment, "article": comment.article},
         )
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        has_replies = Comment.objects.filter(parent=comment).exists()
-        status = comment.status
-        comment.deleted_at = timezone.now()
-        comment.body = ""
-        comment.body_html = render_body("")
-        if not has_replies:
-            comment.status = Comment.Status.REMOVED
-        Comment.objects.filter(pk=comment.pk).update(
-            deleted_at=comment.deleted_at,
-            body=comment.body,
-            body_html=comment.body_html,
-            status=comment.status,
-        )
-        record(
-            request,
-            comment,
-            Action.AUTHOR_DELETE,
-            status,
-            note="kept as a placeholder: it has replies" if has_replies else "",
-        )
+    try:
+        with transaction.atomic():
+            delete(request, as_checked(comment))
+    except Decided:
+        return too_late(request, comment, until, decided=True)
     messages.success(request, gettext("Your comment was deleted."))
     return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
+
+
+def delete(request: HttpRequest, comment: Comment) -> None:
+    """
+    Its text gone, recorded; removed, unless replies hang from it: then it stays
+    as a placeholder so the thread still reads.
+    """
+    has_replies = Comment.objects.filter(parent=comment).exists()
+    status = comment.status
+    comment.deleted_at = timezone.now()
+    comment.body = ""
+    comment.body_html = render_body("")
+    if not has_replies:
+        comment.status = Comment.Status.REMOVED
+    Comment.objects.filter(pk=comment.pk).update(
+        deleted_at=comment.deleted_at,
+        body=comment.body,
+        body_html=comment.body_html,
+        status=comment.status,
+    )
+    record(
+        request,
+        comment,
+        Action.AUTHOR_DELETE,
+        status,
+        note="kept as a placeholder: it has replies" if has_replies else "",
+    )

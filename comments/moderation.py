@@ -23,7 +23,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -122,6 +122,36 @@ def decide(
         return Verdict("pending", "held: first comment from this author")
 
     return Verdict("approved", "approved: passed every rule")
+
+
+# How high a status stands: an author's edit can keep or lower it, never raise it.
+STANDING = {"removed": 0, "spam": 0, "pending": 1, "approved": 2}
+
+
+def decide_edit(
+    comment: Submission,
+    rules,
+    history: History,
+    staff_names: Collection[str] = (),
+    *,
+    standing: Verdict,
+) -> Verdict:
+    """
+    The status of a comment its author edited, which had `standing` (its status
+    and reason before): the rules' verdict on it when that is lower, else its
+    standing as it was. An edit never takes back a hold or spam, nor publishes
+    what waits for a moderator. An approved comment's own approval counts as its
+    author's history, and its name (which an edit can't change) was approved with
+    it: it stays approved unless the new text trips a rule (links, moderation or
+    disallowed words) or its author has since been banned, marked or rejected.
+    """
+    if standing.status == "approved":
+        history = replace(history, has_approved_comment=True)
+        staff_names = ()
+    verdict = decide(comment, rules, history, staff_names)
+    if STANDING[verdict.status] < STANDING[standing.status]:
+        return verdict
+    return standing
 
 
 def comments_are_open(

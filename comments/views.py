@@ -20,7 +20,7 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import (
     Http404,
@@ -62,6 +62,7 @@ from comments.identity import (
     display_name,
     reader_identity,
 )
+from comments.judging import judge, one_at_a_time_from
 from comments.liking import TooManyLikes, toggle_like
 from comments.models import Comment, DiscussionSettings, Like, page_of
 from comments.rendering import clock
@@ -436,13 +437,7 @@ def save_comment(
         comment.parent = reply_target(request, article, data["parent"], rules)
 
     with transaction.atomic():
-        # One poster at a time per address: a burst can't slip past the limits, and
-        # a double click finds the comment its first click saved.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"comment:{comment.ip_address}"],
-            )
+        one_at_a_time_from(comment.ip_address)
         # Every check's and rule's question, in one query.
         known = history.gather(comment, rules, form_token=token)
         if known.posted_before is not None:
@@ -473,30 +468,6 @@ def save_comment(
             notify_posts=data.get("notify_posts", False),
         )
     return comment, subscribed
-
-
-def judge(
-    comment: Comment, rules, known: history.Known | None = None
-) -> moderation.Verdict:
-    """
-    The moderation decision on a new or edited comment: its author's history
-    (bans and marks, prior approval, recent rejections) and the staff's names,
-    gathered in one query unless the caller has them, then `moderation.decide()`.
-    """
-    known = known or history.gather(comment, rules)
-    return moderation.decide(
-        moderation.Submission(
-            body=comment.body,
-            name=comment.author_name,
-            email=comment.author_email,
-            url=comment.author_url,
-            ip_address=comment.ip_address or "",
-            user_agent=comment.user_agent,
-        ),
-        rules,
-        known.history,
-        staff_names=known.staff_names,
-    )
 
 
 def replied_to(request, article: Article, parent_id: int) -> Comment | None:

@@ -5,7 +5,14 @@ import datetime
 import pytest
 
 from comments.models import DiscussionSettings
-from comments.moderation import History, Submission, comments_are_open, decide
+from comments.moderation import (
+    History,
+    Submission,
+    Verdict,
+    comments_are_open,
+    decide,
+    decide_edit,
+)
 
 KNOWN = History(has_approved_comment=True)
 NEW = History(has_approved_comment=False)
@@ -191,3 +198,57 @@ def test_staff_under_their_own_name_are_approved():
 def test_names_unlike_any_staff_members_pass_that_rule():
     verdict = decide(Submission(body="Hi", name="Grace Guest"), rules(), KNOWN, STAFF)
     assert verdict.status == "approved"
+
+
+# --- An author's edit: it keeps or lowers a comment's standing, never raises it.
+
+APPROVED = Verdict("approved", "approved: passed every rule")
+HELD = Verdict("pending", "held: first comment from this author")
+SPAM = Verdict("spam", "spam: disallowed word “pills” in body")
+TWO_LINKS = "https://a.example and https://b.example"
+
+
+@pytest.mark.parametrize(
+    ("standing", "body", "words", "expected"),
+    [
+        # An approved comment's own approval is its author's history.
+        (APPROVED, "Fixed a typo.", "", APPROVED),
+        (APPROVED, TWO_LINKS, "", Verdict("pending", "held: 2 links, limit 2")),
+        (APPROVED, "cheap pills", "pills", SPAM),
+        # What waits for a moderator keeps waiting, whatever the new text.
+        (HELD, "Fixed a typo.", "", HELD),
+        (HELD, TWO_LINKS, "", HELD),
+        (HELD, "cheap pills", "pills", SPAM),
+        (SPAM, "Nothing wrong here.", "pills", SPAM),
+        (SPAM, "Nothing wrong here.", "", SPAM),
+    ],
+)
+def test_an_edit_keeps_or_lowers_a_comments_standing(standing, body, words, expected):
+    verdict = decide_edit(
+        Submission(body=body), rules(disallowed_words=words), NEW, standing=standing
+    )
+    assert verdict == expected
+
+
+def test_an_approved_comments_name_was_approved_with_it():
+    lookalike = Submission(body="Fixed a typo.", name="\u0395ddie Editor")
+    assert decide_edit(lookalike, rules(), NEW, STAFF, standing=APPROVED) == APPROVED
+    assert decide_edit(lookalike, rules(), NEW, STAFF, standing=HELD) == HELD
+
+
+@pytest.mark.parametrize(
+    ("history", "reason"),
+    [
+        (History(ban_reason="troll"), "banned"),
+        (
+            History(premoderation_reason="heated"),
+            "held: always pre-moderated (heated)",
+        ),
+        (History(recent_rejections=2), "held: 2 of their last 5 comments rejected"),
+    ],
+)
+def test_an_approved_comment_is_lowered_when_its_author_is_no_longer_trusted(
+    history, reason
+):
+    verdict = decide_edit(Submission(body="Hi"), rules(), history, standing=APPROVED)
+    assert verdict.reason == reason

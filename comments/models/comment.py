@@ -152,6 +152,38 @@ class CommentQuerySet(models.QuerySet):
             like_count=Coalesce("like_total__count", 0)
         )
 
+    def for_its_author(self) -> "CommentQuerySet":
+        """
+        With what its author may still do with each (comments.author_views):
+        `.in_moderators_hands` when someone else decided on it in a way an edit
+        of theirs must not undo: a moderator removed it, marked it as spam,
+        unapproved it, changed its text or made it an editors' pick, or readers'
+        reports hid it. A comment held or sent to spam by the rules, or approved,
+        is still theirs: an edit can't raise it (moderation.decide_edit).
+        """
+        from comments.models.moderation_log import ModerationAction
+
+        Action = ModerationAction.Action
+        others = (
+            ModerationAction.objects.filter(comment=models.OuterRef("pk"))
+            .filter(
+                models.Q(action=Action.EDIT)
+                | models.Q(
+                    to_status=models.OuterRef("status"),
+                    to_status__in=Comment.SHOWN_AS_HELD,
+                )
+            )
+            .exclude(action=Action.AUTHOR_EDIT)
+        )
+        return self.annotate(
+            in_moderators_hands=models.ExpressionWrapper(
+                models.Exists(others)
+                | models.Q(status=Comment.Status.REMOVED)
+                | models.Q(featured_at__isnull=False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def thread(
         self, article, user, held_ids=(), *, order: str = "oldest"
     ) -> list["Comment"]:
@@ -354,13 +386,15 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    # Not columns: set on the comments of a CommentQuerySet.thread() list, and on
-    # the same author's other comments the moderation page lists (comments.admin).
+    # Not columns: set on the comments of a CommentQuerySet.thread() list, on
+    # the same author's other comments the moderation page lists (comments.admin),
+    # and by for_its_author().
     display_depth: int
     thread_number: int
     like_count: int
     liked: bool
     matched_by: str
+    in_moderators_hands: bool
 
     class Meta:
         ordering = ["created_at"]

@@ -1,0 +1,54 @@
+"""
+Judging a comment as it is posted or edited: one writer per address at a time,
+what is known of its author (history.gather, one query) and the rules
+(moderation.decide, or moderation.decide_edit for an edit). Posting
+(views.save_comment) and editing (author_views.save_edit) both judge here.
+"""
+
+from django.db import connection
+
+from comments import history, moderation
+from comments.models import Comment
+
+
+def one_at_a_time_from(ip_address: str | None) -> None:
+    """
+    One writer at a time per address until the transaction ends: a burst of
+    posts or edits can't slip past the limits, and a double click finds the
+    comment its first click saved.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"comment:{ip_address}"]
+        )
+
+
+def judge(
+    comment: Comment,
+    rules,
+    known: history.Known | None = None,
+    *,
+    standing: moderation.Verdict | None = None,
+) -> moderation.Verdict:
+    """
+    The moderation decision on a new comment, or on an edited one that had
+    `standing` (moderation.decide_edit): its author's history (bans and marks,
+    prior approval, recent rejections) and the staff's names, gathered in one
+    query unless the caller has them, then the rules.
+    """
+    known = known or history.gather(comment, rules)
+    submission = moderation.Submission(
+        body=comment.body,
+        name=comment.author_name,
+        email=comment.author_email,
+        url=comment.author_url,
+        ip_address=comment.ip_address or "",
+        user_agent=comment.user_agent,
+    )
+    if standing is not None:
+        return moderation.decide_edit(
+            submission, rules, known.history, known.staff_names, standing=standing
+        )
+    return moderation.decide(
+        submission, rules, known.history, staff_names=known.staff_names
+    )
