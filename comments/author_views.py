@@ -7,7 +7,8 @@ it a signed cookie naming the comment (comments.cookies.remember_own_comment).
 Anyone else, or a forged number, finds nothing here (404). An edit is moderated
 again (`judging.judge`), but can keep or lower the comment's standing, never raise
 it (moderation.decide_edit): a held comment stays held, an approved one stays
-approved unless the new text trips a rule. Once someone else decided on a comment (a
+approved unless the new text trips a rule. Edits are limited like posts: one per
+flood interval per author or address. Once someone else decided on a comment (a
 moderator held, rejected, rewrote or picked it, or readers' reports hid it:
 CommentQuerySet.for_its_author), its author can no longer change or delete it.
 An edited comment is marked "edited", and moderators see the text before it in
@@ -27,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comments import history
+from comments.client_ip import client_ip
 from comments.cookies import own_comment_ids, remember_held_comment
-from comments.judging import judge
+from comments.judging import judge, one_at_a_time_from
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
@@ -38,7 +41,7 @@ from comments.models import (
 )
 from comments.moderation import Verdict
 from comments.rendering import clock, written_on
-from comments.views import comment_location
+from comments.views import Refused, comment_location
 
 Action = ModerationAction.Action
 
@@ -133,6 +136,8 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                 comment = save_edit(request, comment, body, rules)
         except Decided:
             return too_late(request, comment, until, decided=True)
+        except Refused as reason:
+            form.add_error(None, str(reason))
         else:
             response = HttpResponseRedirect(comment_location(request, comment, rules))
             if comment.is_shown_as_held:
@@ -157,15 +162,25 @@ def save_edit(
 ) -> Comment:
     """
     The new text, moderated again (its standing kept or lowered), recorded with
-    the text before. Raises Decided when someone else decided on it meanwhile.
+    the text before. Raises Refused when its author edits too soon after their
+    last edit, Decided when someone else decided on it meanwhile.
     """
     with transaction.atomic():
+        one_at_a_time_from(client_ip(request))
         comment = as_checked(comment)
         before, status = comment.body, comment.status
         comment.body = body
         comment.edited_at = timezone.now()
+        known = history.gather(comment, rules, editing=True)
+        if known.flooding:
+            raise Refused(
+                gettext(
+                    "You are changing comments too quickly. Please wait a few "
+                    "seconds and save again."
+                )
+            )
         verdict = judge(
-            comment, rules, standing=Verdict(status, comment.moderation_reason)
+            comment, rules, known, standing=Verdict(status, comment.moderation_reason)
         )
         comment.status, comment.moderation_reason = verdict.status, verdict.reason
         comment.save()

@@ -80,13 +80,21 @@ def author_of(comment: Comment) -> tuple[str, str | None]:
     return identity, known_author
 
 
-def gather(comment: Comment, rules, *, form_token: uuid.UUID | None = None) -> Known:
+def gather(
+    comment: Comment,
+    rules,
+    *,
+    form_token: uuid.UUID | None = None,
+    editing: bool = False,
+) -> Known:
     """
     What is known of `comment`'s author, in one query. With the `form_token` of
     a new comment's form, also whether that form was posted already, whether the
     author posts too soon (rules.flood_interval) and whether they said the same
     before. Inside the poster's address lock, so no concurrent post slips between
-    these answers and the comment's insert.
+    these answers and the comment's insert. `editing` an existing comment, also
+    whether its author (or address) edits too soon: one edit of any of their
+    comments per flood interval, as for posts.
     """
     identity, known_author = author_of(comment)
     now = timezone.now()
@@ -107,6 +115,11 @@ def gather(comment: Comment, rules, *, form_token: uuid.UUID | None = None) -> K
         "window": rules.rejection_window,
         "token": form_token,
         "since": now - datetime.timedelta(seconds=rules.flood_interval),
+        # Comments are edited only within the edit window after they were posted.
+        "editable_since": now
+        - datetime.timedelta(
+            minutes=rules.edit_window_minutes, seconds=rules.flood_interval
+        ),
     }
     # Each question a subquery, in SQL of our own: {comments}, {identity} and the
     # like are filled in below, every value is a parameter.
@@ -136,6 +149,14 @@ def gather(comment: Comment, rules, *, form_token: uuid.UUID | None = None) -> K
             else """EXISTS(SELECT 1 FROM {comments} WHERE created_at >= %(since)s
                 AND ({identity} OR ip_address = %(ip_address)s))""",
         }
+    if editing:
+        questions["flooding"] = (
+            "FALSE"
+            if not rules.flood_interval
+            else """EXISTS(SELECT 1 FROM {comments} WHERE edited_at >= %(since)s
+                AND created_at >= %(editable_since)s
+                AND ({identity} OR ip_address = %(ip_address)s))"""
+        )
     columns = ", ".join(f"{sql} AS {name}" for name, sql in questions.items())
     query = f"SELECT {columns}".format(
         comments=COMMENTS,

@@ -2,8 +2,11 @@
 
 import datetime
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -192,3 +195,65 @@ def test_no_window_no_edits(client, article, rules, django_user_model):
     assert "can't be changed after posting" in response.content.decode()
     # Guests are not even given the cookie that would let them try.
     assert "own_comments" not in post_comment(Client(), article).cookies
+
+
+def test_edits_are_limited_like_posts(client, article, known, rules):
+    comment = posted(client, article)
+    other = posted(client, article, body="My second take.")
+    rules.flood_interval = 15
+    rules.save()
+
+    assert edit(client, comment, "Edit number 0.").status_code == 302
+    burst = [edit(client, comment, f"Edit number {n}.") for n in range(1, 30)]
+    burst.append(edit(client, other, "Another comment, at once."))
+
+    assert {response.status_code for response in burst} == {400}
+    page = burst[0].content.decode()
+    assert "You are changing comments too quickly." in page
+    assert "Edit number 1." in page  # what they typed is kept
+    comment.refresh_from_db()
+    other.refresh_from_db()
+    assert (comment.body, other.body) == ("Edit number 0.", "My second take.")
+    assert ModerationAction.objects.filter(action="author_edit").count() == 1
+    Comment.objects.update(edited_at=timezone.now() - datetime.timedelta(seconds=16))
+    assert edit(client, other, "Later, calmer.").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_edits_at_once_makes_one_edit(client, article, known, rules):
+    comments = [posted(client, article, body=f"Take {n}.") for n in range(4)]
+    rules.flood_interval = 15
+    rules.save()
+    answers = []
+    blocker = connections.create_connection("default")
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:  # the comments locked: the edits wait, then go
+        cursor.execute(
+            "SELECT id FROM comments_comment WHERE id = ANY(%s) FOR UPDATE",
+            [[c.pk for c in comments]],
+        )
+
+    def save(comment):
+        answers.append(edit(client, comment, f"Edited {comment.body}").status_code)
+        connection.close()
+
+    editing = [threading.Thread(target=save, args=[c]) for c in comments]
+    for thread in editing:
+        thread.start()
+    waited = 0.0
+    while waiting_for_locks() < len(comments) and waited < 10:
+        time.sleep(0.05)
+        waited += 0.05
+    blocker.commit()
+    blocker.close()
+    for thread in editing:
+        thread.join()
+
+    assert sorted(answers) == [302, 400, 400, 400]
+    assert Comment.objects.filter(body__startswith="Edited").count() == 1
+
+
+def waiting_for_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
