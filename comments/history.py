@@ -56,9 +56,9 @@ class Known:
 def author_of(comment: Comment) -> tuple[str, str | None]:
     """
     Who wrote the comment, as conditions on comments in SQL (over the parameters
-    gather() names): their comments (for the flood limit, duplicates and their
-    recent rejections), and those that count as theirs for prior approval (None:
-    none can).
+    gather() names): their comments (for the flood limit and duplicates), and
+    those that count as theirs for their history, prior approval and recent
+    rejections alike (None: none can).
     """
     if comment.user_id:
         identity = "user_id = %(user_id)s"
@@ -71,7 +71,8 @@ def author_of(comment: Comment) -> tuple[str, str | None]:
     # Prior approval: the same name AND email as an approved comment, as in
     # WordPress's check_comment(). Neither is proof (README, Security): the email
     # alone would let anyone who knows it in under any name, and a name alone is on
-    # the page for all to copy.
+    # the page for all to copy. Rejections are counted by the same identity, or
+    # anyone who knows a regular's email could get them held.
     known_author = (
         "author_name = %(name)s AND author_email = %(email)s AND user_id IS NULL"
         if comment.author_name and comment.author_email
@@ -129,10 +130,11 @@ def gather(
         if known_author is None
         else """EXISTS(SELECT 1 FROM {comments} WHERE {known_author}
             AND status = %(approved)s AND id IS DISTINCT FROM %(pk)s)""",
+        # Their own deletions are neither rejections nor among their latest.
         "latest": "ARRAY[]::varchar[]"
-        if not rules.hold_after_rejections
-        else """ARRAY(SELECT status FROM {comments} WHERE {identity}
-            ORDER BY created_at DESC LIMIT %(window)s)""",
+        if not rules.hold_after_rejections or known_author is None
+        else """ARRAY(SELECT status FROM {comments} WHERE {known_author}
+            AND deleted_at IS NULL ORDER BY created_at DESC LIMIT %(window)s)""",
         # Staff themselves are approved before names are compared.
         "staff": "ARRAY[]::varchar[]" if comment.author_is_staff else "ARRAY({staff})",
     }

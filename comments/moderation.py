@@ -59,7 +59,8 @@ class History:
     # Moderators marked them "always pre-moderate", for this reason.
     premoderation_reason: str = ""
     # Their latest comments (DiscussionSettings.rejection_window) that went to
-    # spam or were removed.
+    # spam or were removed: by the identity that earns prior approval, their own
+    # deletions left out (comments.history).
     recent_rejections: int = 0
 
 

@@ -167,3 +167,56 @@ def test_the_moderator_sees_why_in_the_queue(moderator_client, article, rules):
     queue = moderator_client.get(QUEUE).content.decode()
 
     assert "held: 2 of their last 5 comments rejected" in queue
+
+
+def test_rejections_under_a_guests_email_and_another_name_are_not_theirs(
+    article, rules
+):
+    past_comments(article, "approved")
+    for n in range(3):  # someone who knows Rae's address, rejected under a new name
+        make_comment(
+            article,
+            status="spam",
+            author_name="Mallory",
+            author_email=EMAIL,
+            body=f"Spam in Rae's name {n}.",
+        )
+
+    comment = posted(Client(), article)
+
+    assert (comment.status, comment.moderation_reason) == (
+        "approved",
+        "approved: passed every rule",
+    )
+
+
+def test_an_authors_own_deletions_are_not_rejections(client, article, rules):
+    past_comments(article, "approved")
+    for n in range(3):
+        deleted = posted(client, article, body=f"Second thoughts {n}.")
+        assert client.post(f"/comments/{deleted.pk}/delete/").status_code == 302
+    assert Comment.objects.filter(status="removed").count() == 3
+
+    comment = posted(client, article)
+
+    assert (comment.status, comment.moderation_reason) == (
+        "approved",
+        "approved: passed every rule",
+    )
+
+
+def test_an_accounts_rejections_still_count_and_its_deletions_do_not(
+    client, article, rules, django_user_model
+):
+    reader = django_user_model.objects.create_user("rae", email=EMAIL, password="pw")
+    make_comment(article, user=reader, status="approved")
+    client.force_login(reader)
+    deleted = posted(client, article, body="Second thoughts.")
+    client.post(f"/comments/{deleted.pk}/delete/")
+    assert posted(client, article, body="Still fine.").status == "approved"
+    make_comment(article, user=reader, status="removed", body="Rejected once.")
+    make_comment(article, user=reader, status="spam", body="Rejected twice.")
+
+    held = posted(client, article, body="Now held.")
+
+    assert held.moderation_reason == "held: 2 of their last 5 comments rejected"
