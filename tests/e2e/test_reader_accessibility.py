@@ -4,9 +4,10 @@ dark colours, and at 320 px wide (a 640 px window at 200% zoom) without scrollin
 sideways. One test per page and mode, so a failure names both, and the rule.
 
 Each page is opened as a reader reaches it: the comment form's states by filling
-it in, the error pages by what causes them (a form whose cookie was lost, a post
-too large to read), the account pages signed in as Grace, who has comments,
-addresses, an X account and subscriptions to show.
+it in, the edit page's refusals by editing, the error pages by what causes them
+(a form whose cookie was lost, a post too large to read), the account pages
+signed in as Grace, who has comments, addresses, an X account and subscriptions
+to show.
 """
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from comments.models import Comment, DiscussionSettings
+from comments.moderation import moderate
 from tests import factories
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import screenshot
@@ -104,6 +106,37 @@ def form_signed_in(page, story):
     expect(page.get_by_role("button", name="Post Comment")).to_be_visible()
 
 
+def posted_as_grace(page, story) -> Comment:
+    """Grace, known, posts a comment and may edit it from this browser."""
+    factories.make_comment(
+        story, author_name="Grace Guest", author_email="grace@example.com"
+    )
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "Teh council voted yes.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.get_by_text("You can edit or delete it until")).to_be_visible()
+    return Comment.objects.get(body="Teh council voted yes.")
+
+
+def edit_too_quickly(page, story):
+    comment = posted_as_grace(page, story)
+    rules = DiscussionSettings.load()
+    rules.flood_interval = 15
+    rules.save()
+    for body in ("The council voted yes.", "The council voted yes!"):
+        page.goto(f"/comments/{comment.pk}/edit/")
+        page.get_by_label("Your comment").fill(body)
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("too quickly")
+
+
+def edit_in_moderators_hands(page, story):
+    comment = posted_as_grace(page, story)
+    moderate(Comment.objects.filter(pk=comment.pk), "unapprove", None)
+    page.goto(f"/comments/{comment.pk}/edit/")
+    expect(page.get_by_role("alert")).to_contain_text("in the moderators")
+
+
 def sign_up(page, story):
     page.goto("/accounts/signup/")
 
@@ -173,6 +206,8 @@ PAGES = [
     pytest.param(form_reply, id="comment-form-reply"),
     pytest.param(form_held, id="comment-form-held"),
     pytest.param(form_signed_in, id="comment-form-signed-in"),
+    pytest.param(edit_too_quickly, id="edit-comment-too-quickly"),
+    pytest.param(edit_in_moderators_hands, id="edit-comment-in-moderators-hands"),
     pytest.param(sign_up, id="sign-up"),
     pytest.param(log_in, id="log-in"),
     pytest.param(password_reset, id="password-reset"),
