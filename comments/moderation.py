@@ -144,7 +144,8 @@ def decide_edit(
     what waits for a moderator. An approved comment's own approval counts as its
     author's history, and its name (which an edit can't change) was approved with
     it: it stays approved unless the new text trips a rule (links, moderation or
-    disallowed words) or its author has since been banned, marked or rejected.
+    disallowed words), its author has since been banned, marked or rejected, or
+    every comment is approved by hand (the new text wasn't).
     """
     if standing.status == "approved":
         history = replace(history, has_approved_comment=True)

@@ -252,3 +252,13 @@ def test_an_approved_comment_is_lowered_when_its_author_is_no_longer_trusted(
 ):
     verdict = decide_edit(Submission(body="Hi"), rules(), history, standing=APPROVED)
     assert verdict.reason == reason
+
+
+def test_an_approved_comment_edited_where_every_comment_is_approved_by_hand_waits():
+    verdict = decide_edit(
+        Submission(body="Fixed a typo."),
+        rules(manual_approval=True),
+        NEW,
+        standing=APPROVED,
+    )
+    assert verdict.reason == "held: every comment is approved by hand"
