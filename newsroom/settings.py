@@ -366,8 +366,15 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # How allauth names a person on its pages and in its messages: as the site does.
 ACCOUNT_USER_DISPLAY = "comments.identity.display_name"
-# allauth's rate limits stay on (its defaults); they count in the default cache.
+# allauth's rate limits stay on (its defaults); they count in the default cache, by
+# the address comments.client_ip trusts (AccountAdapter.get_client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_RATE_LIMITS = {
+    # The admin's sign-in (newsroom.admin_login): failed attempts per address, then
+    # per username typed. One address runs out first, so it can't lock anyone out;
+    # an account is refused only when several keep guessing, for 15 minutes.
+    "admin_login_failed": "10/15m/ip,20/15m/key",
+}
 # Social accounts: one click. X gives no email, Facebook's is unverified, so no
 # address is required or verified at social signup, and a provider's address never
 # logs anyone into an existing account (no takeover through an unverified email).

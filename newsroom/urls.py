@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from comments import views as comment_views
 from newsroom import accounts, views
+from newsroom.admin_login import AdminLoginForm
 from newsroom.feeds import ArticlesFeed
 from newsroom.sitemaps import ArticleSitemap
 
@@ -87,3 +88,4 @@ handler500 = "newsroom.views.server_error"
 admin.site.site_header = "Newsroom administration"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Articles and discussions"
+admin.site.login_form = AdminLoginForm  # failed attempts limited
