@@ -233,7 +233,13 @@ class CommentForm(RobotCheckedForm):
         return self.cleaned_data.get("email", "").lower()
 
     def clean_name(self):
-        return single_line(self.cleaned_data.get("name", ""))
+        # A name of nothing but blanks and invisible characters is no name.
+        name = single_line(self.cleaned_data.get("name", ""))
+        if not name and self.fields["name"].required:
+            raise forms.ValidationError(
+                self.fields["name"].error_messages["required"], code="required"
+            )
+        return name
 
 
 class LikeForm(RobotCheckedForm):

@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from comments import moderation
-from comments.identity import staff_name, staff_sql
+from comments.identity import SITE_SIGNATURES, staff_name, staff_sql
 from comments.models import Comment
 from comments.models.bans import active_on_sql, measures
 
@@ -40,10 +40,10 @@ COMMENTS = Comment._meta.db_table
 @dataclass(frozen=True)
 class Known:
     """
-    The author's history and the staff's names, for moderation.decide(); for a
-    new comment also what the posting checks need: the comment this very form
-    already made, if any, and whether the post comes too soon or says again what
-    its author said.
+    The author's history and the names staff sign with (their own, and the
+    site's signatures), for moderation.decide(); for a new comment also what the
+    posting checks need: the comment this very form already made, if any, and
+    whether the post comes too soon or says again what its author said.
     """
 
     history: moderation.History
@@ -180,7 +180,10 @@ def gather(
             premoderation_reason=premoderation_reason,
             recent_rejections=sum(status in rejected for status in answers["latest"]),
         ),
-        staff_names=[staff_name(values) for values in answers["staff"]],
+        staff_names=[
+            *SITE_SIGNATURES,
+            *(staff_name(values) for values in answers["staff"]),
+        ],
         posted_before=answers.get("posted_before"),
         flooding=answers.get("flooding", False),
         duplicate=answers.get("duplicate", False),

@@ -56,7 +56,10 @@ class SignInMethod:
         return self.is_configured or settings.DEBUG
 
 
-SITE_ACCOUNT = SignInMethod("account", "Newsroom", "img/sign-in-newsroom.svg")
+# The site's name, which signs what no person does: an article without a byline in
+# feeds and exports, the page's structured data; and its own accounts.
+SITE_NAME = "Newsroom"
+SITE_ACCOUNT = SignInMethod("account", SITE_NAME, "img/sign-in-newsroom.svg")
 # The seed page says "Twitter"; the provider is allauth's X (OAuth 2.0).
 TWITTER = SignInMethod(
     "twitter_oauth2",
@@ -88,6 +91,9 @@ def method_of(provider: str) -> SignInMethod:
 # What a staff member without a full name signs with: their username is half of
 # what signs them in to the admin, and says nothing to readers.
 STAFF_NAME = "The editors"
+# The names only the site and its staff sign with: a reader signing with one, or
+# with one that looks like it, is held as one named like a staff member is.
+SITE_SIGNATURES = (STAFF_NAME, SITE_NAME)
 
 
 def display_name(user: AbstractUser) -> str:

@@ -7,9 +7,14 @@ character that can be mistaken for another to a prototype: "Ε" and "Е" to "E",
 "а" to "a", "0" to "O", "I" and "1" to "l", "m" to "rn". A string's *skeleton*
 replaces each character by its prototype; two strings that look alike have the
 same skeleton. A name's appearance (below) also applies NFKC first (fullwidth and
-mathematical letters, ligatures), drops invisible format characters (zero-width
-spaces and joiners, direction marks), ignores case and collapses spaces, since
-none of these make a name look like someone else's either.
+mathematical letters, ligatures), drops every character drawn as nothing (format
+characters and all of Unicode's default-ignorable code points: zero-width spaces
+and joiners, direction marks, the combining grapheme joiner, Khmer's inherent
+vowels, variation selectors) and every blank (spaces of any width, Braille's blank
+pattern, the Hangul fillers: a font may draw each as a gap of any width, or as
+nothing), and ignores case, since none of these make a name look like someone
+else's either: "Eddie\u2800Editor", "Ed\u034fdie Editor" and "EddieEditor" all
+look like Eddie Editor.
 
 The table comes from the confusable-homoglyphs package (also used by
 django-registration against look-alike usernames), which keeps it as pairs in both
@@ -22,6 +27,8 @@ else the lower code point (any fixed choice gives the same equality).
 import functools
 import unicodedata
 from collections import defaultdict
+
+from comments.text import DEFAULT_IGNORABLE, OTHER_BLANKS
 
 # The package writes right-to-left characters between direction marks.
 _DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f")
@@ -65,14 +72,16 @@ def appearance(name: str) -> tuple[str, str]:
     How a name looks, as two strings that are equal for names that look alike: its
     skeleton case-folded ("Εddie" with a Greek Epsilon, "eddie"), and the skeleton
     of its capitals ("EDDIE": the prototype of "I" is "l", so "EDDIE" and "Eddie"
-    only meet in capitals). Spaces are collapsed and invisible characters dropped.
+    only meet in capitals). Blanks and invisible characters don't count.
     """
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return (
-        " ".join(skeleton(text).casefold().split()),
-        " ".join(skeleton(text.upper()).split()),
-    )
+    text = _visible(unicodedata.normalize("NFKC", name))
+    return _visible(skeleton(text).casefold()), _visible(skeleton(text.upper()))
+
+
+def _visible(text: str) -> str:
+    """The text without its blanks and the characters drawn as nothing."""
+    text = DEFAULT_IGNORABLE.sub("", OTHER_BLANKS.sub("", text)).replace(" ", "")
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def looks_like_any(name: str, others) -> bool:

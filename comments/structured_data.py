@@ -23,6 +23,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.identity import SITE_NAME
 from comments.models import Comment
 from comments.tokens import absolute
 from newsroom.models import Article
@@ -39,7 +40,7 @@ def news_article(
     """The article and the first of `comments` that readers see, as schema.org."""
     site = {
         "@type": "Organization",
-        "name": "Newsroom",
+        "name": SITE_NAME,
         "url": absolute(reverse("home")),
     }
     url = absolute(article.get_absolute_url())

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
+from comments.identity import SITE_NAME
 from comments.text import single_line
 from comments.tokens import absolute
 from newsroom.models import Article
-
-SITE_NAME = "Newsroom"
 
 
 class ArticlesFeed(CachedFeed):

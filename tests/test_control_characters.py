@@ -45,6 +45,13 @@ CLEAN = "Eddie Bcc: spy@example.net"
         ("Jean\u00a0Luc\tPicard\u2028", "Jean Luc Picard"),
         ("bell\x07 and escape\x1b[31m", "bell and escape[31m"),
         ("  Zoë  Ørsted 🦊 中文 مرحبا  ", "Zoë  Ørsted 🦊 中文 مرحبا"),
+        # Blanks that are no space, and what is drawn as nothing (U+034F, U+17B4).
+        ("Eddie\u2800Editor", "Eddie Editor"),
+        ("Eddie\u3164Editor\uffa0", "Eddie Editor"),
+        ("Ed\u034fdie Edi\u17b4tor\U000e0041", "Eddie Editor"),
+        ("\u2800\u3164\u115f", ""),
+        # A variation selector only chooses how the character before it looks.
+        ("Ada \u2764\ufe0f", "Ada \u2764\ufe0f"),
     ],
 )
 def test_single_line(text, line):
@@ -63,6 +70,18 @@ def test_guest_name_is_one_clean_line():
     form = CommentForm(data={"name": HOSTILE})
     form.is_valid()
     assert form.cleaned_data["name"] == CLEAN
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u2800\u3164", "\u034f \u17b4"])
+def test_a_guest_name_that_shows_nothing_is_asked_for_again(client, rules, name):
+    article = make_article()
+
+    response = client.post(
+        f"/comments/post/{article.pk}/", comment_form(client, article, name=name)
+    )
+
+    assert "Please fill in your name." in response.content.decode()
+    assert not Comment.objects.exists()
 
 
 # --- Entered, then mailed ----------------------------------------------------------

@@ -47,12 +47,32 @@ def page(article) -> str:
         "\u0395ddie Editor",  # Greek capital Epsilon for the Latin E
         "Eddie Edit\u043er",  # Cyrillic o
         "Eddie Editor",
+        "Eddie\u2800Editor",  # Braille pattern blank
+        "Eddie\u3164Editor",  # Hangul filler
+        "Ed\u034fdie Editor",  # combining grapheme joiner
+        "Ed\u17b4die Editor",  # Khmer inherent vowel
     ],
 )
 def test_a_guest_named_like_a_staff_member_is_held_even_when_known(
     client, article, eddie, name
 ):
     # Approved once (before Eddie joined, say): the prior-approval rule would pass.
+    factories.make_comment(article, author_name=name, author_email="m@example.com")
+
+    comment = post(client, article, name=name, email="m@example.com", body="Hi.")
+
+    assert (comment.status, comment.moderation_reason) == (
+        "pending",
+        LOOKS_LIKE_STAFF,
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["The editors", "THE EDITORS", "The\u2800editors", "Newsroom", "News\u034froom"],
+)
+def test_a_guest_signing_as_the_site_is_held(client, article, eddie, name):
+    """Staff without a name sign "The editors"; feeds and exports sign "Newsroom"."""
     factories.make_comment(article, author_name=name, author_email="m@example.com")
 
     comment = post(client, article, name=name, email="m@example.com", body="Hi.")
