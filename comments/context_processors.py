@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from comments.admin.articles import reads_drafts
 from comments.dashboard import dashboard
 from comments.models import Comment
 
@@ -24,5 +25,7 @@ def moderation_queue(request: HttpRequest) -> dict[str, Any]:
         ),
         # The admin front page's picture of the day (comments.dashboard), computed
         # only when a page shows it.
-        "moderation_dashboard": SimpleLazyObject(dashboard),
+        "moderation_dashboard": SimpleLazyObject(
+            lambda: dashboard(drafts=reads_drafts(request))
+        ),
     }

@@ -64,7 +64,13 @@ class Dashboard:
         return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def dashboard(now: datetime.datetime | None = None) -> Dashboard:
+def dashboard(
+    now: datetime.datetime | None = None, *, drafts: bool = False
+) -> Dashboard:
+    """
+    The picture of the day. The busiest articles are named only when published,
+    unless the moderator may read `drafts` (comments.admin.articles): None else.
+    """
     now = now or timezone.now()
     start = (now - datetime.timedelta(hours=HOURS - 1)).replace(
         minute=0, second=0, microsecond=0
@@ -93,8 +99,9 @@ def dashboard(now: datetime.datetime | None = None) -> Dashboard:
             hours[report_row["hour"]].reported = report_row["n"]
     waiting = (
         Comment.objects.filter(status=Comment.Status.PENDING)
+        .with_article_titles(drafts=drafts)
         .order_by()
-        .values("article_id", "article__title")
+        .values("article_id", "article_title")
         .annotate(n=Count("pk"))
         .order_by("-n", "article_id")[:5]
     )
@@ -109,7 +116,7 @@ def dashboard(now: datetime.datetime | None = None) -> Dashboard:
     return Dashboard(
         hours=[hours[key] for key in sorted(hours)],
         median_wait=median_wait(since=now - datetime.timedelta(hours=HOURS)),
-        busiest=[(r["article_id"], r["article__title"], r["n"]) for r in waiting],
+        busiest=[(r["article_id"], r["article_title"], r["n"]) for r in waiting],
         moderators=[
             (
                 " ".join(filter(None, [r["actor__first_name"], r["actor__last_name"]]))

@@ -5,9 +5,12 @@ test_moderation_permissions); the queue's filter and the ban form must not show
 them either.
 """
 
-import pytest
+import datetime
 
-from comments.models import Ban
+import pytest
+from django.utils import timezone
+
+from comments.models import Ban, Comment
 from tests import factories
 
 QUEUE = "/admin/comments/comment/"
@@ -32,7 +35,60 @@ def editor_client(client, db):
 
 @pytest.fixture
 def draft(db):
-    return factories.make_article(title="Secret scoop, not out yet", status="draft")
+    return factories.make_article(
+        title="Secret scoop, not out yet", slug="secret-scoop", status="draft"
+    )
+
+
+@pytest.fixture
+def scheduled(db):
+    return factories.make_article(
+        title="Embargoed story, out tomorrow",
+        slug="embargoed-story",
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def pages(article, draft, scheduled):
+    """
+    Every admin page that names the article of a comment: the queue, its search,
+    "Approve all shown…", a comment's page (its own article, and those of its
+    author's other comments and of others from the same address), the front page.
+    """
+    author = {"author_email": "grace@example.com", "ip_address": "203.0.113.5"}
+    factories.make_comment(draft, status="pending", body="On the draft.", **author)
+    factories.make_comment(scheduled, status="pending", body="Early.", **author)
+    on_article = factories.make_comment(article, body="Published.", **author)
+    neighbour = factories.make_comment(article, ip_address="203.0.113.5")
+    on_draft = Comment.objects.get(body="On the draft.")
+    return [
+        QUEUE,
+        QUEUE + "?status=all",
+        QUEUE + "?status=all&q=grace",
+        QUEUE + "approve-shown/?status=all",
+        *(QUEUE + f"{c.pk}/change/" for c in (on_draft, on_article, neighbour)),
+        "/admin/",
+    ]
+
+
+UNPUBLISHED_TITLES = ["Secret scoop", "secret-scoop", "Embargoed", "embargoed-story"]
+
+
+def test_a_moderator_reads_no_unpublished_articles_title_anywhere(
+    moderator_client, pages
+):
+    for url in pages:
+        html = moderator_client.get(url).content.decode()
+        assert [t for t in UNPUBLISHED_TITLES if t in html] == [], url
+        assert "an unpublished article" in html, url
+
+
+def test_editors_who_may_read_drafts_see_their_titles(editor_client, pages):
+    for url in pages:
+        html = editor_client.get(url).content.decode()
+        assert "Secret scoop" in html, url
+        assert "an unpublished article" not in html, url
 
 
 def test_article_filter_never_names_a_draft_to_a_moderator(

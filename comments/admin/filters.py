@@ -1,13 +1,16 @@
-"""The moderation queue's filters: by status (pending by default) and by article."""
+"""
+The moderation queue's filters: by status (pending by default), held by, picks and
+author; the one by article is with the rest of what the desk says of articles
+(comments.admin.articles).
+"""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from comments.admin.articles import ArticleFilter
 from comments.admin.counts import count_label, status_counts
 from comments.models import Comment, Report
-from newsroom.models import Article
 
 Status = Comment.Status
 
@@ -56,41 +59,6 @@ class StatusFilter(admin.SimpleListFilter):
                 ),
                 "display": f"{label} ({count_label(count)})",
             }
-
-
-class ArticleFilter(admin.SimpleListFilter):
-    """
-    The latest articles (not all of them: a newsroom has thousands); any article's
-    queue is reachable from its admin page or the article column. The article
-    chosen in the address is named too, if the moderator may read it: a draft's
-    title only to those who may view articles (Editors), or `?article=<id>` would
-    read every draft's title to Moderators.
-    """
-
-    title = _("article")
-    parameter_name = "article"
-    LATEST = 15
-
-    def lookups(self, request, model_admin):
-        latest = list(Article.objects.published().only("id", "title")[: self.LATEST])
-        value = self.value()
-        if value and value.isdigit():
-            chosen = int(value)
-            if all(article.pk != chosen for article in latest):
-                articles = model_admin.admin_site.get_model_admin(Article)
-                readable = (
-                    Article.objects.all()
-                    if articles.has_view_permission(request)
-                    else Article.objects.published()
-                )
-                latest += readable.filter(pk=chosen).only("id", "title")
-        return [(str(a.pk), Truncator(a.title).chars(50)) for a in latest]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(article_id=value)
-        return queryset
 
 
 class PickFilter(admin.SimpleListFilter):

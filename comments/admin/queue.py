@@ -35,10 +35,10 @@ from comments.admin.actions import (
     Status,
     quick_actions,
 )
+from comments.admin.articles import ArticleColumn, ArticleFilter, reads_drafts
 from comments.admin.authors import QueueChangeList, author_key
 from comments.admin.counts import CappedCountPaginator
 from comments.admin.filters import (
-    ArticleFilter,
     AuthorFilter,
     HeldByFilter,
     PickFilter,
@@ -127,7 +127,7 @@ SHARED_SHOWN = 10
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ArticleColumn):
     form = CommentForm
     list_display = [
         "excerpt",
@@ -396,17 +396,6 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("Identity"))
     def identity_label(self, comment):
         return identity(comment)
-
-    @admin.display(description=_("Article"))
-    def article_link(self, comment):
-        return format_html(
-            '<a href="{}?{}={}&amp;status=all" title="{}">{}</a>',
-            reverse("admin:comments_comment_changelist"),
-            ArticleFilter.parameter_name,
-            comment.article_id,
-            _("This article's comments"),
-            Truncator(comment.article.title).chars(40),
-        )
 
     @admin.display(description=_("Status"), ordering="status")
     def status_and_reason(self, comment):
@@ -916,10 +905,11 @@ class CommentAdmin(admin.ModelAdmin):
             own |= Q(author_email=comment.author_email)
         if comment.user_id:
             own |= Q(user_id=comment.user_id)
+        drafts = reads_drafts(request)  # whether they may read drafts' titles
         others = list(
             Comment.objects.filter(own)
             .exclude(pk=comment.pk)
-            .select_related("article")
+            .with_article_titles(drafts=drafts)
             .order_by("-created_at")[:OWN_HISTORY]
         )
         for other in others:
@@ -945,7 +935,9 @@ class CommentAdmin(admin.ModelAdmin):
             )
             same_address_count = shared.count()
             same_address = list(
-                shared.select_related("article").order_by("-created_at")[:SHARED_SHOWN]
+                shared.with_article_titles(drafts=drafts).order_by("-created_at")[
+                    :SHARED_SHOWN
+                ]
             )
         bans = list(
             Ban.objects.matching(

@@ -146,6 +146,20 @@ class CommentQuerySet(models.QuerySet):
         """The viewer's own comments that look held to them: only they see these."""
         return self.filter(shown_as_held_to(user, held_ids))
 
+    def with_article_titles(self, *, drafts: bool) -> "CommentQuerySet":
+        """
+        Each comment with its article's title as `article_title`, in the same
+        query; None for an article that isn't published (a draft, or one scheduled
+        for later) unless `drafts`, for those who may read them.
+        """
+        title: Any = models.F("article__title")
+        if not drafts:
+            published = Article.objects.published().filter(
+                pk=models.OuterRef("article")
+            )
+            title = models.Case(models.When(models.Exists(published), then=title))
+        return self.annotate(article_title=title)
+
     def for_the_list(self) -> "CommentQuerySet":
         """With what the comment list shows of each: its author, its likes."""
         return self.select_related("user").annotate(
@@ -450,7 +464,9 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} on {self.article}: {self.body[:40]}"
+        # Without the article's title: the admin shows this to moderators, who may
+        # not read drafts (comments.admin.articles).
+        return f"{self.display_name}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_body(self.body)
