@@ -12,6 +12,8 @@ Titles are masked in the query that reads the comments
 (CommentQuerySet.with_article_titles), so no page costs a query more.
 """
 
+from typing import cast
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from comments.models import Comment, CommentQuerySet
 from newsroom.models import Article
 
 UNPUBLISHED = _("an unpublished article")
@@ -35,7 +37,7 @@ def reads_drafts(request: HttpRequest) -> bool:
 def article_title(comment: Comment) -> str:
     """The title of the comment's article, as the desk may show it."""
     title = getattr(comment, "article_title", None)
-    return UNPUBLISHED if title is None else title
+    return str(UNPUBLISHED) if title is None else title
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -76,11 +78,8 @@ class ArticleColumn(admin.ModelAdmin):
     """The comments' admin, each comment with its article as the user may see it."""
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_article_titles(drafts=reads_drafts(request))
-        )
+        comments = cast(CommentQuerySet, super().get_queryset(request))
+        return comments.with_article_titles(drafts=reads_drafts(request))
 
     @admin.display(description=_("Article"))
     def article_link(self, comment):
