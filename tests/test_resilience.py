@@ -73,8 +73,17 @@ def test_a_redis_restart_costs_only_logins_a_503(tmp_path):
     assert result.returncode == 0
 
 
+# The site's sign-in page (allauth: 5 failures an account), and the admin's
+# (newsroom.admin_login: 10 an address): the attempt after the limit, and its words.
+SIGN_IN_PAGES = {
+    "site": ("/accounts/login/", "login", 6, "Too many failed login attempts"),
+    "admin": ("/admin/login/", "username", 11, "Too many failed sign-in attempts"),
+}
+
+
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="no redis-server")
-def test_login_rate_limit_holds_across_app_processes():
+@pytest.mark.parametrize("page", SIGN_IN_PAGES)
+def test_login_rate_limit_holds_across_app_processes(page):
     """Three gunicorn workers share one Redis (the harness's own, empty): the
     limit counts every attempt."""
     import re
@@ -83,26 +92,25 @@ def test_login_rate_limit_holds_across_app_processes():
 
     from bench.harness import Site
 
+    url, field, attempts, too_many = SIGN_IN_PAGES[page]
     with Site(workers=3, redis=True) as site:
         site.python(
             "from django.contrib.auth import get_user_model; get_user_model()"
-            ".objects.create_user('target', 'target@example.com', 'right-Passw0rd')"
+            ".objects.create_user('target', 'target@example.com', 'right-Passw0rd',"
+            " is_staff=True)"
         )
         pages = []
-        for _ in range(6):
+        for _ in range(attempts):
             http = requests.Session()  # a new connection, any worker may answer
-            form = http.get(f"{site.url}/accounts/login/").text
+            form = http.get(f"{site.url}{url}").text
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+            login = "target@example.com" if field == "login" else "target"
             pages.append(
                 http.post(
-                    f"{site.url}/accounts/login/",
-                    {
-                        "csrfmiddlewaretoken": token,
-                        "login": "target@example.com",
-                        "password": "wrong",
-                    },
-                    headers={"Referer": f"{site.url}/accounts/login/"},
+                    f"{site.url}{url}",
+                    {"csrfmiddlewaretoken": token, field: login, "password": "wrong"},
+                    headers={"Referer": f"{site.url}{url}"},
                 ).text
             )
-    assert "Too many failed login attempts" not in pages[0]
-    assert "Too many failed login attempts" in pages[-1]
+    assert too_many not in pages[0]
+    assert too_many in pages[-1]
