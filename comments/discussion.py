@@ -17,10 +17,17 @@ Who shares what:
   moderation (their browser's or their account's) gets it with those put in their
   places (`rendering.with_held`), or, where theirs would move others, their own;
 - revalidation (`etag`): readers without a session, a held comment or a message.
+
+What a shared page varies by (`variant_of`): its language, the order of its
+comments and its page, read from the request one way; HTTP caches in front may
+keep an answer only when the request names its variant exactly as they key it
+(newsroom.middleware.shared_as_named).
 """
 
+import dataclasses
 import datetime
 import functools
+import re
 import time
 from collections.abc import Iterable
 from typing import Any, cast
@@ -31,13 +38,16 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language_from_request, gettext_lazy
 
 from comments import moderation
 from comments.caching import cache_for_a_while, cached
 from comments.cookies import (
     AUTHOR_COOKIE,
+    EDITABLE_COOKIE,
     HELD_COOKIE,
+    LIKED_COOKIE,
+    REPORTED_COOKIE,
     held_comment_ids,
     remembered_author,
 )
@@ -88,6 +98,80 @@ def sort_of(request: HttpRequest) -> str:
         if asked in SORTS:
             return asked
     return next(iter(SORTS))
+
+
+# What a shared page varies by. One page, byte for byte, for every reader with
+# nothing of their own on it, except for what these name: its language, the order
+# of its comments and its page. Caches in front keep a copy per variant, under a
+# key they work out from the request themselves (deploy/nginx.conf: the address,
+# the language and order cookies, else the browser's first language the site
+# has, which it then sends the app as the only one). The app's own caches (the
+# page, the comment list) and the ETag are keyed by the Variant; nginx's key and
+# the page's script are held to VARIANT_COOKIES and SCRIPT_COOKIES by
+# tests/test_nginx_conf.py.
+#
+# The cookies a shared page varies by, and the values a cache keys a copy by.
+VARIANT_COOKIES = {
+    settings.LANGUAGE_COOKIE_NAME: tuple(code for code, _ in settings.LANGUAGES),
+    SORT_COOKIE: tuple(SORTS),
+}
+# What the page's script reads to mark the reader's own things on the page every
+# reader shares (likes, reports, comments they may still edit): no variant.
+SCRIPT_COOKIES = (LIKED_COOKIE, REPORTED_COOKIE, EDITABLE_COOKIE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """
+    The copy of a shared page a request asks for. `exact`: the request names it as
+    a cache keys it, so the answer may say `public`.
+    """
+
+    language: str
+    sort: str
+    page: int | None
+    exact: bool
+
+    def __str__(self) -> str:
+        return f"{self.language}-{self.sort}-{self.page or ''}"
+
+
+def variant_of(request: HttpRequest) -> Variant:
+    """
+    The variant the request asks for, as the app renders it (Django's reading:
+    the last of two cookies, unquoted, a language variant mapped to one the site
+    has), and whether every other reading gives the same: each cookie of
+    VARIANT_COOKIES once at most and written exactly (nginx reads the first,
+    matches values exactly and names in any case), `?sort=` once with an order
+    the site has, and a page of comments at its own address (comment-page-1/,
+    not -01/, which no purge names). Read from the request alone, no query.
+    """
+    header = request.META.get("HTTP_COOKIE", "")
+    asked = request.GET.getlist("sort")
+    match = request.resolver_match
+    page = match.kwargs.get("comment_page") if match else None
+    exact = (
+        all(
+            named_exactly(header, name, values)
+            for name, values in VARIANT_COOKIES.items()
+        )
+        and len(asked) <= 1
+        and all(sort in SORTS for sort in asked)
+        and (page is None or request.path.endswith(f"/comment-page-{page}/"))
+    )
+    return Variant(get_language_from_request(request), sort_of(request), page, exact)
+
+
+def named_exactly(header: str, name: str, values: Iterable[str]) -> bool:
+    """
+    Whether the Cookie header names `name` at most once, in any case, and then as
+    `name=<one of values>` between semicolons: read the same by every parser.
+    """
+    mentions = len(re.findall(re.escape(name), header, re.IGNORECASE))
+    written = f"{re.escape(name)}=(?:{'|'.join(map(re.escape, values))})"
+    return mentions == 0 or (
+        mentions == 1 and re.search(rf"(?:^|;\s*){written}(?:;|$)", header) is not None
+    )
 
 
 def keep_sort(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -179,7 +263,8 @@ class Discussion:
         )
         self.likes = DiscussionVersion.likes_of(article)
         self.held_ids = held_comment_ids(request)
-        self.sort = sort_of(request)
+        self.variant = variant_of(request)
+        self.sort = self.variant.sort
         self.replying_to = request.GET.get("replytocom", "")
 
     @property
@@ -208,7 +293,7 @@ class Discussion:
             or self.held_ids
         ):
             return None
-        return f'W/"{self.version}-{self.likes}-{self.sort}-{get_language()}"'
+        return f'W/"{self.version}-{self.likes}-{self.variant}"'
 
     def context(self, *, shared: bool = False) -> dict[str, Any]:
         """
@@ -240,7 +325,7 @@ class Discussion:
         being replied to.
         """
         user = self.request.user
-        key = f"discussion:{self.version}:{self.page}:{self.sort}:{get_language()}"
+        key = f"discussion:{self.version}:{self.page}:{self.variant}"
         listing = cached(key) if self.shares_list else None
         if listing is not None and not counts_are_fresh(
             listing.get("likes", -1), listing.get("rendered_at", 0.0), self.likes

@@ -24,7 +24,9 @@ is edited or moderated, an article edited, unpublished or coming out when its
 time comes (which no row records) all change it. A feed costs one query when
 cached and two when not, whatever the number of comments or articles; rendering
 is what the cache saves. Readers and HTTP caches may keep an answer FEED_SECONDS
-(`public`): a removed comment leaves them within that.
+(`public`, varying by language: `Vary: Accept-Language, Cookie`, and private for
+a language cookie read two ways, newsroom.middleware.shared_as_named): a removed
+comment leaves them within that.
 """
 
 import datetime
@@ -38,7 +40,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.utils.translation import get_language, gettext_lazy
@@ -121,6 +123,8 @@ class CachedFeed(Feed):
         )
         response["Last-Modified"] = http_date(updated.timestamp())
         response["Cache-Control"] = f"public, max-age={FEED_SECONDS}"
+        # Its words are in the reader's language, from their browser or cookie.
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
         # The response, or a 304 with its headers when the reader has this one.
         return (
             get_conditional_response(

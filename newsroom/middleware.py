@@ -1,6 +1,6 @@
 """
-Response headers Django has no setting for, compression, old addresses, and which
-database a request reads.
+Response headers Django has no setting for, which answers caches may share,
+compression, old addresses, and which database a request reads.
 """
 
 import re
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 
+from comments.discussion import variant_of
 from comments.models import Comment
 from newsroom import routers
 from newsroom.models import Imported, OldAddress
@@ -20,6 +21,31 @@ def permissions_policy(get_response):
     def middleware(request):
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def shared_as_named(get_response):
+    """
+    Let an answer say `Cache-Control: public` only when a cache in front keeps it
+    under the key of what it is: the request names its variant exactly
+    (comments.discussion.variant_of) and the answer sets no cookie (an order chosen
+    by its link, remembered). Anything else is answered `private`, whatever the
+    view said: a language cookie of zh-cn, which Django reads as Chinese and
+    nginx's key as English, must not leave the Chinese page where English readers
+    get theirs. Every public answer passes here: pages, feeds, the live count.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        directives = response.get("Cache-Control", "").lower().split(",")
+        if "public" in {directive.strip() for directive in directives} and (
+            response.cookies or not variant_of(request).exact
+        ):
+            response["Cache-Control"] = "private, no-cache"
+            del response["Surrogate-Key"]
+            del response["Cache-Tag"]
         return response
 
     return middleware

@@ -11,8 +11,8 @@ the few clients that take no gzip.
 
 The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
-all), the article's last edit, the address, the order of the comments (each is a
-page of its own: comments.discussion.sort_of), the reader's language, the sign-in
+all), the article's last edit, the address, its variant (the reader's language
+and order of the comments: comments.discussion.variant_of), the sign-in
 methods offered, and a digest of the templates, static files and code, so a deploy
 never serves pages of the release before. Comments closing with age is a moment,
 not a change: an entry knows until when it is open.
@@ -35,10 +35,9 @@ from django.db import connections, router
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.translation import get_language
 
 from comments.caching import cache_for_a_while, cached
-from comments.discussion import counts_are_fresh, sort_of
+from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
 from comments.models import DiscussionVersion
 from newsroom.models import Article
@@ -114,8 +113,7 @@ def article_page(request, slug: str, render) -> HttpResponse:
     sign_in = ",".join(method.id for method in offered_methods())
     key = (
         f"page:{BUILD}:{sign_in}:{state.pk}:{state.version}:"
-        f"{state.updated_at.timestamp()}:{request.path}:{sort_of(request)}:"
-        f"{get_language()}"
+        f"{state.updated_at.timestamp()}:{request.path}:{variant_of(request)}"
     )
     now = timezone.now()
     entry = _local.get(key) or cached(key)

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that sets a cookie; static files are whitenoise's own.
+    "newsroom.middleware.shared_as_named",
     "newsroom.middleware.AnonymousGZipMiddleware",
     "newsroom.middleware.replica_reads",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.cache import cache_control
-from django.views.i18n import JavaScriptCatalog
 
 from comments import views as comment_views
 from newsroom import accounts, views
@@ -41,13 +39,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("language/<str:code>/", views.language, name="language"),
-    # The page scripts' strings in the reader's language (Django's catalog; the
-    # address names the language, so any cache may keep it).
-    path(
-        "jsi18n/<str:code>/",
-        cache_control(public=True, max_age=24 * 60 * 60)(JavaScriptCatalog.as_view()),
-        name="javascript-catalog",
-    ),
+    # The page scripts' strings in the language the address names (Django's
+    # catalog), so any cache may keep it.
+    path("jsi18n/<str:code>/", views.javascript_catalog, name="javascript-catalog"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),

@@ -27,15 +27,17 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
 )
 from django.views.generic.base import ContextMixin
+from django.views.i18n import JavaScriptCatalog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -239,6 +241,21 @@ def language(request, code: str):
         secure=settings.LANGUAGE_COOKIE_SECURE,
         samesite="Lax",
     )
+    return response
+
+
+@cache_control(public=True, max_age=24 * 60 * 60)
+def javascript_catalog(request, code: str):
+    """
+    The page scripts' words (Django's catalog) in the language the address names,
+    whatever the reader's cookie or browser asks for: the page names its own
+    language's, and any cache may keep each by its address alone.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    with translation.override(code):
+        response = JavaScriptCatalog.as_view()(request)
+    response["Content-Language"] = code
     return response
 
 
