@@ -3,17 +3,33 @@ The shipped nginx config (deploy/nginx.conf) agrees with the app, and nginx take
 it as `make cluster` runs it. `make cluster-check` drives it end to end.
 """
 
+import http.client
 import re
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
 
-from bench.cluster import NGINX_CONF, Nginx
+from bench.cluster import BASE_DIR, NGINX_CONF, Nginx
+from bench.harness import free_port
 from comments.cookies import AUTHOR_COOKIE, HELD_COOKIE
-from comments.discussion import MESSAGES_COOKIE
+from comments.discussion import (
+    MESSAGES_COOKIE,
+    SCRIPT_COOKIES,
+    SORTS,
+    VARIANT_COOKIES,
+    variant_of,
+)
 from newsroom.routers import RECENT_WRITE_COOKIE
+
+needs_nginx = pytest.mark.skipif(
+    not shutil.which("nginx") and not shutil.which("/usr/sbin/nginx"),
+    reason="no nginx (apt-get install nginx; make cluster installs it)",
+)
 
 
 def bypass_cookies() -> set[str]:
@@ -36,10 +52,62 @@ def test_readers_with_their_own_state_bypass_the_shared_cache():
     }
 
 
-@pytest.mark.skipif(
-    not shutil.which("nginx") and not shutil.which("/usr/sbin/nginx"),
-    reason="no nginx (apt-get install nginx; make cluster installs it)",
-)
+def cookie_maps() -> dict[str, tuple[str, list[str]]]:
+    """nginx's maps of a cookie: its name, the variable and the values it keeps."""
+    maps = re.findall(
+        r"map \$cookie_(\w+) \$(\w+) \{(.*?)\}", NGINX_CONF.read_text(), re.S
+    )
+    return {
+        name: (variable, [line.split()[0] for line in body.strip().splitlines()[1:]])
+        for name, variable, body in maps
+    }
+
+
+def test_the_cache_key_is_the_address_and_the_variant_cookies():
+    config = NGINX_CONF.read_text()
+    maps = cookie_maps()
+
+    # Each cookie a shared page varies by, with the values the app keys it by.
+    assert {name: tuple(values) for name, (_, values) in maps.items()} == (
+        VARIANT_COOKIES
+    )
+    variables = "|".join(f"${variable}" for variable, _ in maps.values())
+    assert f'proxy_cache_key "$request_uri|{variables}";' in config
+    # Purged by the same parts (newsroom.purge names copies so).
+    assert '"$purge_address|$purge_language|$purge_sort"' in config
+
+
+def test_a_cookie_of_the_key_read_two_ways_goes_past_the_cache():
+    config = NGINX_CONF.read_text()
+    odd = dict(re.findall(r"map \$http_cookie \$(odd_\w+) \{(.*?)\}", config, re.S))
+    bypass = re.search(r"proxy_cache_bypass ([^;]*);", config).group(1).split()
+    no_cache = re.search(r"proxy_no_cache ([^;]*);", config).group(1).split()
+
+    for name, values in VARIANT_COOKIES.items():
+        (variable,) = (variable for variable, body in odd.items() if name in body)
+        assert f"{name}=({'|'.join(values)})(;|$)" in odd[variable]
+        assert f"${variable}" in bypass
+        assert f"${variable}" in no_cache
+    assert len(odd) == len(VARIANT_COOKIES)
+
+
+def test_the_pages_script_reads_no_cookie_of_the_key_or_the_bypass():
+    scripts = (BASE_DIR / "static" / "js").glob("*.js")
+    read = {
+        name
+        for script in scripts
+        for name in re.findall(
+            r"document\.cookie\.match\(/[^/]*?(\w+)=", script.read_text()
+        )
+    }
+
+    # What the script marks on the page every reader shares, per reader: neither
+    # a variant of the page nor a reason to skip the shared one.
+    assert read == set(SCRIPT_COOKIES)
+    assert not read & (set(VARIANT_COOKIES) | bypass_cookies())
+
+
+@needs_nginx
 def test_nginx_accepts_the_config_as_the_cluster_runs_it(tmp_path):
     server = Nginx(tmp_path, [8000, 8001])
     for folder in ("cache", "temp"):
@@ -56,3 +124,105 @@ def test_nginx_accepts_the_config_as_the_cluster_runs_it(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+class EchoingNginx(Nginx):
+    """
+    The shipped config whose app servers are a server of its own that answers
+    what reached it: the language nginx sent, its order and the cookies.
+    """
+
+    def __init__(self, folder):
+        self.echo_port = free_port()
+        super().__init__(folder, [self.echo_port, self.echo_port])
+
+    def site_config(self) -> str:
+        return super().site_config() + (
+            f"server {{ listen 127.0.0.1:{self.echo_port}; location / {{ return 200 "
+            '"$http_accept_language\\n$newsroom_sort\\n$http_cookie"; } }\n'
+        )
+
+
+def odd_cookies(name: str, value: str) -> list[str]:
+    """A cookie of the key written every way nginx and Django may read apart."""
+    other = next(v for v in VARIANT_COOKIES[name] if v != value)
+    return [
+        f'{name}="{value}"',
+        f"{name}={value.upper()}",
+        f"{name.upper()}={value}",
+        f"{name}={value}-x",
+        f"{name}={value}; {name}={other}",
+        f"{name}={value}; {name}={value}",
+        f"a=b,{name}={value}",
+        f"{name}={value},a=b",
+        f"{name}={value} ;a=b",
+        f"{name} = {value}",
+        f"x{name}={value}",
+        f"{name}=",
+    ]
+
+
+REQUESTS = [
+    ({}, False),
+    ({"Accept-Language": "zh-TW,zh;q=0.9"}, False),
+    ({"Accept-Language": "en;q=0.1, ar"}, False),
+    ({"Accept-Language": "fr, AR-eg;q=0.5, zh"}, False),
+    ({"Accept-Language": "*"}, False),
+    ({"Accept-Language": "zh_CN"}, False),
+    ({"Cookie": "theme=dark; liked_comments=1-2"}, False),
+    ({"Cookie": "django_language=ar; comment_sort=liked"}, False),
+    (
+        {
+            "Cookie": "comment_sort=newest;django_language=zh-hans",
+            "Accept-Language": "ar",
+        },
+        False,
+    ),
+    *(
+        ({"Cookie": f"a=1; {name}={value}", "Accept-Language": "zh"}, False)
+        for name, values in VARIANT_COOKIES.items()
+        for value in values
+    ),
+    *(
+        ({"Cookie": cookie, "Accept-Language": "ar"}, True)
+        for name, values in VARIANT_COOKIES.items()
+        for value in values
+        for cookie in odd_cookies(name, value)
+    ),
+]
+
+
+@needs_nginx
+def test_nginx_reads_each_request_as_the_app_does(db):
+    """
+    Through the shipped config: a request nginx keys is one the app names
+    exactly, with the same language and order; every other goes past the cache.
+    """
+    # Not pytest's tmp_path: as root, nginx's workers run as nobody, who must
+    # reach the cache folder.
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+    folder.chmod(0o755)
+    server = EchoingNginx(folder)
+    try:
+        server.start()
+        for headers, odd in REQUESTS:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port)
+            connection.request("GET", "/", headers=headers)
+            answer = connection.getresponse()
+            language, sort, cookie = answer.read().decode().split("\n")
+            bypassed = answer.getheader("X-Cache-Status") == "BYPASS"
+            connection.close()
+            # What the app reads of what nginx sent it.
+            variant = variant_of(
+                RequestFactory().get(
+                    "/", HTTP_ACCEPT_LANGUAGE=language, HTTP_COOKIE=cookie
+                )
+            )
+
+            assert bypassed == odd == (not variant.exact), headers
+            if not odd:
+                assert variant.language == language, headers
+                assert variant.sort == (next(iter(SORTS)) if sort == "-" else sort)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
