@@ -29,6 +29,7 @@ import uuid
 import warnings
 from pathlib import Path
 
+from bench import shared_copies
 from bench.harness import (
     BASE_DIR,
     PYTHON,
@@ -473,7 +474,8 @@ def check(cluster: Cluster) -> int:
     there, or from the primary once the replica is stopped. Also: the app
     believes nginx's X-Forwarded-For and nothing further left, nginx serves the
     static files, keeps public answers and refreshes them through the purge
-    listener. Prints each step; 1 when any failed.
+    listener, and no cookie read two ways leaves its page in the copy others get
+    (bench.shared_copies). Prints each step; 1 when any failed.
     """
     import requests
 
@@ -585,6 +587,7 @@ def check(cluster: Cluster) -> int:
         f"the purger threw the cached page away: a new reader sees the comment "
         f"{seen} s after it was posted",
     )
+    shared_copies.check(site, cluster.nginx.purge_url, path, expect)
     expect(cluster.purger is not None and cluster.purger.poll() is None, "purger up")
     expect(cluster.worker is not None and cluster.worker.poll() is None, "worker up")
 
@@ -614,7 +617,10 @@ def main() -> int:
     # the background; so does SIGTERM (systemd, a test).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with contextlib.suppress(KeyboardInterrupt), Cluster() as cluster:
+    # The check sees a copy go stale (bench.shared_copies).
+    seconds = str(shared_copies.FRESH_SECONDS)
+    fresh = {"SHARED_CACHE_SECONDS": seconds} if options.check else {}
+    with contextlib.suppress(KeyboardInterrupt), Cluster(**fresh) as cluster:
         print(cluster.describe(), flush=True)
         if options.check:
             return check(cluster)

@@ -1,8 +1,9 @@
 """
 The cluster (bench/cluster.py: nginx, two app servers, the worker, Redis, a
 PostgreSQL primary and its streaming replica) starts, a comment posted through
-nginx is read back at once by its author and reaches the replica, and everything
-stops again. The same as `make cluster-check`.
+nginx is read back at once by its author and reaches the replica, no language or
+order cookie read two ways leaves its page in the copy other readers get
+(bench.shared_copies), and everything stops again. The same as `make cluster-check`.
 """
 
 import os
