@@ -146,32 +146,45 @@ def variant_of(request: HttpRequest) -> Variant:
     the site has, and a page of comments at its own address (comment-page-1/,
     not -01/, which no purge names). Read from the request alone, no query.
     """
-    header = request.META.get("HTTP_COOKIE", "")
     asked = request.GET.getlist("sort")
     match = request.resolver_match
     page = match.kwargs.get("comment_page") if match else None
     exact = (
-        all(
-            named_exactly(header, name, values)
-            for name, values in VARIANT_COOKIES.items()
-        )
+        cookies_named_exactly(request.META.get("HTTP_COOKIE", ""))
         and len(asked) <= 1
         and all(sort in SORTS for sort in asked)
         and (page is None or request.path.endswith(f"/comment-page-{page}/"))
     )
-    return Variant(get_language_from_request(request), sort_of(request), page, exact)
+    # As LocaleMiddleware read it, when it has.
+    language = getattr(request, "LANGUAGE_CODE", None)
+    language = language or get_language_from_request(request)
+    return Variant(language, sort_of(request), page, exact)
 
 
-def named_exactly(header: str, name: str, values: Iterable[str]) -> bool:
+def cookies_named_exactly(header: str) -> bool:
     """
-    Whether the Cookie header names `name` at most once, in any case, and then as
-    `name=<one of values>` between semicolons: read the same by every parser.
+    Whether the Cookie header names each of VARIANT_COOKIES at most once, in any
+    case, and then as `name=<one of its values>` between semicolons: read the
+    same by every parser.
     """
-    mentions = len(re.findall(re.escape(name), header, re.IGNORECASE))
-    written = f"{re.escape(name)}=(?:{'|'.join(map(re.escape, values))})"
-    return mentions == 0 or (
-        mentions == 1 and re.search(rf"(?:^|;\s*){written}(?:;|$)", header) is not None
+    for mention, written in WRITTEN_EXACTLY:
+        mentions = len(mention.findall(header))
+        if mentions > 1 or (mentions == 1 and written.search(header) is None):
+            return False
+    return True
+
+
+# Each cookie of VARIANT_COOKIES: a mention of its name, and its exact writing.
+WRITTEN_EXACTLY = [
+    (
+        re.compile(re.escape(name), re.IGNORECASE),
+        re.compile(
+            rf"(?:^|;\s*){re.escape(name)}="
+            rf"(?:{'|'.join(map(re.escape, values))})(?:;|$)"
+        ),
     )
+    for name, values in VARIANT_COOKIES.items()
+]
 
 
 def keep_sort(request: HttpRequest, response: HttpResponse) -> HttpResponse:
