@@ -10,6 +10,7 @@ other reader shares (comments.discussion).
 
 import json
 import re
+import secrets
 import time
 from typing import Any, cast
 
@@ -123,6 +124,18 @@ def browser_id(request: HttpRequest) -> str:
         str,
         request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_COOKIE_SALT),
     )
+
+
+def guest_browser(request: HttpRequest) -> tuple[str, bool]:
+    """
+    A guest's browser id, and whether it was given one just now (to keep with
+    remember_browser on the answer); "" for a signed-in reader, who is their
+    account.
+    """
+    if request.user.is_authenticated:
+        return "", False
+    browser = browser_id(request)
+    return (browser, False) if browser else (secrets.token_urlsafe(24), True)
 
 
 def remember_browser(response: HttpResponseBase, browser: str) -> None:

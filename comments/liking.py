@@ -8,6 +8,10 @@ button, a deleted account, an erasure) counts. The discussion's version is left
 alone, so a cached page survives likes; it is rendered again when it is
 COMMENTS_LIKES_FRESHNESS seconds old and its counter has moved (comments.discussion and
 newsroom.pagecache), and a reader's own like shows at once in their browser.
+
+A like is a person's: an account's, or a guest's browser's, counted once per
+network (comments.models.reader_actions): a robot's fresh browsers at one address
+add one like between them.
 """
 
 import datetime
@@ -31,7 +35,7 @@ class TooManyLikes(Exception):
 
 
 def toggle_like(
-    comment: Comment, *, user: Reader, browser: str, ip_address: str | None
+    comment: Comment, *, user: Reader, browser: str, network: str
 ) -> tuple[bool, int]:
     """
     Like the comment, or take the like back when the reader had given it: whether
@@ -45,15 +49,15 @@ def toggle_like(
         if given is not None:
             given.delete()
             return False, count_of(comment)
-        if too_many_from(
-            Like.objects.all(), ip_address, LIKES_PER_ADDRESS, LIKE_WINDOW
-        ):
+        if too_many_from(Like.objects.all(), network, LIKES_PER_ADDRESS, LIKE_WINDOW):
             raise TooManyLikes
         try:
             with transaction.atomic():
-                Like.objects.create(comment=comment, ip_address=ip_address, **mine)
+                Like.objects.create(comment=comment, network=network, **mine)
         except IntegrityError:
-            pass  # the same reader's other click got there first: it is liked
+            # This reader's other click got there first, or a reader under the same
+            # roof liked it (their network's like): it is liked, counted once.
+            pass
         return True, count_of(comment)
 
 

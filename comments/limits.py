@@ -1,4 +1,4 @@
-"""How much one address may do in a while: reports and likes, counted in PostgreSQL."""
+"""How much one network may do in a while: reports and likes, counted in PostgreSQL."""
 
 import datetime
 from typing import Any
@@ -9,16 +9,17 @@ from django.utils import timezone
 
 def too_many_from(
     recent: QuerySet[Any],
-    ip_address: str | None,
+    network: str,
     limit: int,
     window: datetime.timedelta,
 ) -> bool:
     """
-    Whether `ip_address` already did `limit` of these (rows with `ip_address` and
-    `created_at`) in the last `window`. No address, no limit: the robot checks and
-    the once-per-reader rule still hold.
+    Whether `network` (comments.client_ip.network_key: an IPv6 /64 is one, so its
+    many addresses don't make many limits) already did `limit` of these (rows
+    with `network` and `created_at`) in the last `window`. No address, no limit:
+    the robot checks and the once-per-reader rule still hold.
     """
-    if not ip_address:
+    if not network:
         return False
     since = timezone.now() - window
-    return recent.filter(ip_address=ip_address, created_at__gte=since).count() >= limit
+    return recent.filter(network=network, created_at__gte=since).count() >= limit

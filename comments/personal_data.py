@@ -95,12 +95,12 @@ def bans_on(person: Person) -> models.QuerySet[Ban]:
 
 
 def likes_by(person: Person) -> models.QuerySet[Like]:
-    """Likes given while signed in (a guest's likes are known by browser only)."""
+    """Likes given while signed in (a guest's are known by browser and network)."""
     return Like.objects.filter(user__in=[user.pk for user in person.users])
 
 
 def reports_by(person: Person) -> models.QuerySet[Report]:
-    """Reports made while signed in (a guest's, by browser and address only)."""
+    """Reports made while signed in (a guest's, by browser and network only)."""
     return Report.objects.filter(user__in=[user.pk for user in person.users])
 
 
@@ -149,7 +149,6 @@ def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, 
                 "comment": report.comment_id,
                 "reason": report.get_reason_display(),
                 "note": report.note,
-                "ip_address": str(report.ip_address) if report.ip_address else None,
                 "at": iso(report.created_at),
             }
             for report in reports_by(person).order_by("created_at")
@@ -280,7 +279,7 @@ def erase(person: Person, mode: str) -> dict[str, int]:
     done["reports made anonymous"] = reports.update(
         user=None,
         browser=Concat(Value("erased:"), Cast("pk", CharField())),
-        ip_address=None,
+        network="",
     )
     done["bans kept"] = bans_on(person).exclude(kind=Ban.Kind.ACCOUNT).count()
     transaction.on_commit(lambda: delete_unused_pictures(pictures))

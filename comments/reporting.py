@@ -1,11 +1,15 @@
 """
-Readers' reports: filing one (once per account or browser), hiding a comment that
-enough readers reported, and closing reports when a moderator decides.
+Readers' reports: filing one (once per person: per account, or per browser and per
+network for guests, comments.models.reader_actions), hiding a comment that enough
+people reported, and closing reports when a moderator decides.
 
 A comment with DiscussionSettings.reports_to_hold open reports that is approved
 goes back to pending, with the reason "held: reported by N readers", until a
 moderator approves it (the reports are dismissed: it stays) or removes it or marks
-it as spam (they are upheld).
+it as spam (they are upheld). A report is one person's: a browser without cookies
+is free, so a guest counts by network, and someone whose report was dismissed
+can't report the comment again. Staff's comments and editors' picks are never
+hidden by reports: their reports wait in the moderators' Reported view.
 """
 
 import datetime
@@ -34,9 +38,12 @@ class TooManyReports(Exception):
     pass
 
 
-def reported_by(comment: Comment, *, user: Reader, browser: str) -> Report | None:
-    """This reader's report of the comment, if they made one."""
-    return Report.objects.filter(comment=comment).by_reader(user, browser).first()
+def reported_by(
+    comment: Comment, *, user: Reader, browser: str, network: str
+) -> Report | None:
+    """This reader's report of the comment, or for a guest their network's, if any."""
+    reports = Report.objects.filter(comment=comment)
+    return reports.by_reader(user, browser, network).first()
 
 
 def file_report(
@@ -46,7 +53,7 @@ def file_report(
     note: str,
     user: Reader,
     browser: str,
-    ip_address: str | None,
+    network: str,
 ) -> Report:
     """
     Record a reader's report and hide the comment if it now has enough open ones.
@@ -55,7 +62,7 @@ def file_report(
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if too_many_from(
-            Report.objects.all(), ip_address, REPORTS_PER_ADDRESS, REPORT_WINDOW
+            Report.objects.all(), network, REPORTS_PER_ADDRESS, REPORT_WINDOW
         ):
             raise TooManyReports
         report = Report(
@@ -64,7 +71,7 @@ def file_report(
             note=note,
             user=user if user.is_authenticated else None,
             browser="" if user.is_authenticated else browser,
-            ip_address=ip_address,
+            network=network,
         )
         try:
             with transaction.atomic():
@@ -76,8 +83,15 @@ def file_report(
 
 
 def hold_if_reported_enough(comment: Comment) -> None:
+    """
+    Hide an approved comment that reports_to_hold people have open reports on:
+    each report is a person's (the constraints of ReaderAction). Never the staff's
+    or a pick: one person with enough networks could otherwise silence the site.
+    """
     threshold = DiscussionSettings.load().reports_to_hold
     if not threshold or comment.status != Comment.Status.APPROVED:
+        return
+    if comment.author_is_staff or comment.featured_at is not None:
         return
     count = Report.objects.open().filter(comment=comment).count()
     if count < threshold:

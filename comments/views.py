@@ -12,7 +12,6 @@ disallowed word) is treated exactly alike on the author's side: they are not tol
 
 import datetime
 import re
-import secrets
 from typing import cast
 from urllib.parse import urlencode
 
@@ -37,9 +36,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comments import history, moderation, notifications
 from comments.caching import cache_for_a_while, cached
-from comments.client_ip import client_ip
+from comments.client_ip import client_ip, network_key
 from comments.cookies import (
-    browser_id,
+    guest_browser,
     held_comment_ids,
     remember_author,
     remember_browser,
@@ -181,7 +180,8 @@ def find_anchor(request, article_id: int):
 def report(request, comment_id: int):
     """
     A reader reports a comment: the form, then the report, once per account (or
-    browser, for guests), behind the same robot checks as the comment form.
+    browser and network, for guests), behind the same robot checks as the comment
+    form.
     """
     comment = get_object_or_404(
         Comment.objects.approved()
@@ -190,10 +190,8 @@ def report(request, comment_id: int):
         pk=comment_id,
     )
     rules = DiscussionSettings.load()
-    browser = "" if request.user.is_authenticated else browser_id(request)
-    new_browser = not request.user.is_authenticated and not browser
-    if new_browser:
-        browser = secrets.token_urlsafe(24)
+    browser, new_browser = guest_browser(request)
+    network = network_key(client_ip(request))
     back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
     form = ReportForm(
         request.POST if request.method == "POST" else None,
@@ -201,7 +199,7 @@ def report(request, comment_id: int):
         article_id=comment.article_id,
         min_seconds=rules.min_seconds_to_post,
     )
-    existing = reported_by(comment, user=request.user, browser=browser)
+    existing = reported_by(comment, user=request.user, browser=browser, network=network)
     status = 200
     if request.method == "POST" and existing is None:
         if form.is_valid():
@@ -212,10 +210,12 @@ def report(request, comment_id: int):
                     note=form.cleaned_data["note"],
                     user=request.user,
                     browser=browser,
-                    ip_address=client_ip(request),
+                    network=network,
                 )
             except AlreadyReported:
-                existing = reported_by(comment, user=request.user, browser=browser)
+                existing = reported_by(
+                    comment, user=request.user, browser=browser, network=network
+                )
             except TooManyReports:
                 form.add_error(
                     None,
@@ -246,6 +246,9 @@ def report(request, comment_id: int):
             "comment": comment,
             "form": form,
             "existing": existing,
+            # A guest's network's report may be another's there. (An account's has
+            # no browser, and a signed-in reader has none here.)
+            "yours": existing is not None and existing.browser == browser,
             "back_url": back_url,
             "reports_to_hold": rules.reports_to_hold,
         },
@@ -271,10 +274,7 @@ def like(request, comment_id: int):
     )
     rules = DiscussionSettings.load()
     guest = not request.user.is_authenticated
-    browser = browser_id(request) if guest else ""
-    new_browser = guest and not browser
-    if new_browser:
-        browser = secrets.token_urlsafe(24)
+    browser, new_browser = guest_browser(request)
     back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = LikeForm(
@@ -294,7 +294,7 @@ def like(request, comment_id: int):
                     comment,
                     user=request.user,
                     browser=browser,
-                    ip_address=client_ip(request),
+                    network=network_key(client_ip(request)),
                 )
             except TooManyLikes:
                 error = _(

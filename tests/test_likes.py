@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from comments.client_ip import network_key
 from comments.liking import LIKES_PER_ADDRESS
 from comments.models import Like, LikeCount
 from tests.factories import article_page, make_comment, stamp_of
@@ -79,7 +80,8 @@ def test_a_guest_likes_once_per_browser(client, article, rules):
 
     assert guest_like(client, comment).json() == {"liked": True, "count": 1}
     assert client.cookies["liked_comments"].value == str(comment.pk)
-    assert guest_like(Client(), comment).json() == {"liked": True, "count": 2}
+    other = guest_like(Client(), comment, remote_addr="192.0.2.21")
+    assert other.json() == {"liked": True, "count": 2}
     # The first browser again: its like is taken back, not added twice.
     assert guest_like(client, comment).json() == {"liked": False, "count": 1}
     assert client.cookies["liked_comments"].value == ""
@@ -114,7 +116,7 @@ def test_a_like_given_at_once_is_refused(client, article):
 def test_one_address_may_give_only_so_many_likes(article, rules):
     comments = [make_comment(article) for _ in range(LIKES_PER_ADDRESS + 1)]
     Like.objects.bulk_create(
-        Like(comment=comment, browser=f"b{n}", ip_address="198.51.100.9")
+        Like(comment=comment, browser=f"b{n}", network=network_key("198.51.100.9"))
         for n, comment in enumerate(comments[:-1])
     )
 
@@ -122,6 +124,48 @@ def test_one_address_may_give_only_so_many_likes(article, rules):
 
     assert refused.status_code == 400
     assert "many comments in a short time" in refused.json()["error"]
+
+
+def test_fresh_browsers_at_one_address_count_once(article, rules):
+    """A browser without cookies costs nothing: an address likes a comment once."""
+    comment = make_comment(article)
+
+    answers = [
+        guest_like(Client(), comment, remote_addr="198.51.100.60").json()
+        for _ in range(60)
+    ]
+
+    # Each is told it likes it (it does, from its address), none adds to the count.
+    assert answers == [{"liked": True, "count": 1}] * 60
+    assert Like.objects.count() == 1
+    assert guest_like(Client(), comment, remote_addr="198.51.100.61").json() == {
+        "liked": True,
+        "count": 2,
+    }
+
+
+def test_an_ipv6_network_likes_once(article, rules):
+    comment = make_comment(article)
+
+    for host in ("::1", "::2", ":abcd:ef01:2345:6789"):
+        guest_like(Client(), comment, remote_addr=f"2001:db8:7:8{host}")
+
+    assert LikeCount.objects.get(comment=comment).count == 1
+    guest_like(Client(), comment, remote_addr="2001:db8:7:9::1")  # the next /64
+    assert LikeCount.objects.get(comment=comment).count == 2
+
+
+def test_a_signed_in_reader_likes_as_their_account_wherever_they_are(
+    article, rules, django_user_model
+):
+    comment = make_comment(article)
+    guest_like(Client(), comment, remote_addr="198.51.100.62")
+    for name in ("ann", "bob"):  # two accounts in the same office
+        reader = Client()
+        reader.force_login(django_user_model.objects.create_user(name))
+        reader.post(like_url(comment), REMOTE_ADDR="198.51.100.62")
+
+    assert LikeCount.objects.get(comment=comment).count == 3
 
 
 def test_without_javascript_the_like_page_says_where_you_stand(client, article, rules):

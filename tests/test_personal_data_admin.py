@@ -315,6 +315,7 @@ def test_the_tool_takes_posts_with_a_csrf_token_only(grace):
 
 
 def test_her_likes_and_reports_are_exported_and_erased(officer_client, grace, article):
+    from comments.client_ip import network_key
     from comments.models import Like, LikeCount, Report
 
     user = get_user_model().objects.get(username="grace")
@@ -326,7 +327,7 @@ def test_her_likes_and_reports_are_exported_and_erased(officer_client, grace, ar
         user=user,
         reason="other",
         note="Grace's note",
-        ip_address="203.0.113.7",
+        network=network_key("203.0.113.7"),
     )
 
     data = export(officer_client, "grace@example.com")
@@ -338,7 +339,7 @@ def test_her_likes_and_reports_are_exported_and_erased(officer_client, grace, ar
     assert LikeCount.objects.get(comment=other).count == 1
     assert not Like.objects.filter(user__username="grace").exists()
     report = Report.objects.get()
-    assert (report.user, report.ip_address, report.note) == (None, None, "Grace's note")
+    assert (report.user, report.network, report.note) == (None, "", "Grace's note")
     assert report.browser.startswith("erased:")
     entry = PersonalDataRequest.objects.get(action="erase")
     assert (

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment, ModerationAction, Report
 from comments.reporting import REPORTS_PER_ADDRESS
@@ -18,7 +19,7 @@ def report_url(comment) -> str:
 
 def report(client, comment, *, remote_addr="192.0.2.10", **fields):
     """Report `comment` as `client`'s browser would: its report page's form."""
-    page = client.get(report_url(comment)).content.decode()
+    page = client.get(report_url(comment), REMOTE_ADDR=remote_addr).content.decode()
     stamp = re.search(r'name="stamp" value="([^"]+)"', page)
     data = {
         "reason": "abuse",
@@ -50,7 +51,8 @@ def test_a_guest_reports_a_comment_and_is_thanked(client, article, comment):
         "Insults everyone.",
         None,
     )
-    assert filed.browser and filed.ip_address == "192.0.2.10"
+    assert filed.browser and filed.network
+    assert "192.0.2.10" not in repr(Report.objects.values().get())  # no address kept
     assert response.cookies["reported_comments"].value == str(comment.pk)
     page = client.get(response["Location"]).content.decode()
     assert "Thank you for your report." in page
@@ -64,7 +66,8 @@ def test_a_browser_reports_a_comment_once(client, comment):
     assert again.status_code == 200
     assert "You reported this comment on" in again.content.decode()
     assert Report.objects.count() == 1
-    assert report(Client(), comment).status_code == 302  # another browser
+    # Another browser at another address: another reader.
+    assert report(Client(), comment, remote_addr="192.0.2.11").status_code == 302
     assert Report.objects.count() == 2
 
 
@@ -133,6 +136,101 @@ def test_three_reports_hide_a_comment_for_a_moderator(article, comment):
     assert ModerationAction.objects.get(comment=comment).action == "reported"
     assert "You are all idiots." not in article_page(Client(), article)
     assert Client().get(report_url(comment)).status_code == 404
+
+
+def test_fresh_browsers_at_one_address_count_as_one_reader(article, comment):
+    """A browser without cookies costs nothing: an address is one reader."""
+    first = report(Client(), comment, remote_addr="198.51.100.40")
+    again = [report(Client(), comment, remote_addr="198.51.100.40") for _ in range(2)]
+
+    assert first.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert Report.objects.count() == 1
+    for answer in again:
+        assert answer.status_code == 200
+        assert "already reported from your internet connection" in (
+            answer.content.decode()
+        )
+
+    for address in ("198.51.100.41", "198.51.100.42"):
+        report(Client(), comment, remote_addr=address)
+
+    comment.refresh_from_db()
+    assert comment.moderation_reason == "held: reported by 3 readers"
+
+
+def test_an_ipv6_network_counts_as_one_reader(comment):
+    for host in ("::1", "::2", ":abcd:ef01:2345:6789"):
+        report(Client(), comment, remote_addr=f"2001:db8:7:8{host}")
+
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert Report.objects.count() == 1
+    # The next /64 is another household's, or another phone's.
+    assert report(Client(), comment, remote_addr="2001:db8:7:9::1").status_code == 302
+    assert Report.objects.count() == 2
+
+
+def test_signed_in_readers_count_as_their_accounts(comment, django_user_model):
+    """Three accounts behind one office's address are three readers."""
+    for name in ("ann", "bob", "cy"):
+        reader = Client()
+        reader.force_login(django_user_model.objects.create_user(name))
+        assert report(reader, comment, remote_addr="198.51.100.50").status_code == 302
+
+    comment.refresh_from_db()
+    assert comment.moderation_reason == "held: reported by 3 readers"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"author_is_staff": True}, {"featured_at": timezone.now()}],
+    ids=["staff", "pick"],
+)
+def test_staff_comments_and_picks_are_never_hidden_by_reports(
+    moderator_client, article, rules, fields
+):
+    comment = make_comment(article, body="Word from the editors.", **fields)
+
+    for n in range(3):
+        report(Client(), comment, remote_addr=f"192.0.2.{n + 1}")
+
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert Report.objects.filter(comment=comment).count() == 3
+    assert "Word from the editors." in article_page(Client(), article)
+    reported = moderator_client.get(f"{QUEUE}?status=reported").content.decode()
+    assert "Word from the editors." in reported
+
+
+def test_after_a_dismissal_the_same_readers_cannot_hide_it_again(
+    moderator_client, article, comment
+):
+    addresses = [f"192.0.2.{n + 1}" for n in range(3)]
+    for address in addresses:
+        report(Client(), comment, remote_addr=address)
+    moderator_client.post(f"{QUEUE}{comment.pk}/moderate/", {"moderate": "dismiss"})
+
+    # The same people with fresh browsers.
+    again = [report(Client(), comment, remote_addr=address) for address in addresses]
+
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert "You are all idiots." in article_page(Client(), article)
+    assert all("already reported" in answer.content.decode() for answer in again)
+
+
+def test_an_ipv6_network_may_send_only_so_many_reports(article, rules):
+    comments = [make_comment(article) for _ in range(REPORTS_PER_ADDRESS + 1)]
+    for n, comment in enumerate(comments[:-1]):
+        address = f"2001:db8:5:6::{n + 1:x}"
+        assert report(Client(), comment, remote_addr=address).status_code == 302
+
+    refused = report(Client(), comments[-1], remote_addr="2001:db8:5:6::ff")
+
+    assert refused.status_code == 400
+    assert "many reports in a short time" in refused.content.decode()
 
 
 def test_held_comments_have_no_report_link(client, article, rules):
@@ -208,3 +306,40 @@ def test_reports_cost_the_article_page_no_query(
     with django_assert_num_queries(4):
         Client().get(article.get_absolute_url())
     assert Comment.objects.filter(status="approved").count() == 20
+
+
+def test_reports_and_likes_made_before_keep_a_network_not_an_address(comment):
+    """
+    Migration 0025 gives the rows made before it their network's key for their
+    address, and drops the address; of one network's guest rows on a comment the
+    first keeps it, the others stay as they were.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from comments.client_ip import network_key
+    from comments.models import Like
+
+    before = ("comments", "0023_page_comments_by_default")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state(before).apps
+    addresses = ["198.51.100.70", "198.51.100.70", "2001:db8:1:2::1", None]
+    for n, address in enumerate(addresses):
+        old.get_model("comments", "Report").objects.create(
+            comment_id=comment.pk, reason="spam", browser=f"b{n}", ip_address=address
+        )
+        old.get_model("comments", "Like").objects.create(
+            comment_id=comment.pk, browser=f"b{n}", ip_address=address
+        )
+    with connection.cursor() as cursor:  # the counts' triggers run, as on a site
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    kept = [network_key("198.51.100.70"), "", network_key("2001:db8:1:2::ff"), ""]
+    for model in (Report, Like):
+        rows = model.objects.order_by("browser").values_list("network", flat=True)
+        assert list(rows) == kept
+    assert "198.51.100.70" not in repr(list(Report.objects.values()))

@@ -1,4 +1,13 @@
-"""What readers do to a comment besides replying (report it, like it): once each."""
+"""
+What readers do to a comment besides replying (report it, like it): once each per
+person, as far as the site can tell people apart.
+
+A signed-in reader is their account, wherever they are. A guest is their browser
+(a random id in a signed cookie, comments.cookies) and also their network (their
+IPv4 address or IPv6 /64, kept as a keyed hash: comments.client_ip.network_key):
+a browser without cookies costs nothing, a network does, so fresh browsers from
+one place count once.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,19 +15,25 @@ from django.utils import timezone
 
 
 class ReaderActionQuerySet(models.QuerySet):
-    def by_reader(self, user, browser: str) -> "ReaderActionQuerySet":
-        """A reader's own: their account's, or their browser's for a guest."""
+    def by_reader(
+        self, user, browser: str, network: str = ""
+    ) -> "ReaderActionQuerySet":
+        """
+        A reader's own: their account's, or their browser's for a guest, and,
+        given their `network`, a guest's from it (someone under the same roof).
+        """
         if user.is_authenticated:
             return self.filter(user=user)
-        if not browser:
-            return self.none()
-        return self.filter(user=None, browser=browser)
+        mine = models.Q(browser=browser) if browser else models.Q()
+        if network:
+            mine |= models.Q(network=network)
+        return self.filter(mine, user=None) if mine else self.none()
 
 
 class ReaderAction(models.Model):
     """
-    Done by a reader, once per comment: per account, or per browser for guests
-    (a random id in a signed cookie, comments.cookies). Subclasses add `comment`.
+    Done by a reader, once per comment: per account, or for a guest per browser
+    and per network. Subclasses add `comment`.
     """
 
     user = models.ForeignKey(
@@ -29,7 +44,9 @@ class ReaderAction(models.Model):
         related_name="comment_%(class)ss",
     )
     browser = models.CharField(max_length=64, blank=True)
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    # A keyed hash of the network it came from ("" when the address was unknown,
+    # or after an erasure): a guest's identity, and the rate limit's key.
+    network = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -45,12 +62,17 @@ class ReaderAction(models.Model):
                 condition=models.Q(user__isnull=True),
                 name="%(class)s_once_per_browser",
             ),
+            models.UniqueConstraint(
+                fields=["comment", "network"],
+                condition=models.Q(user__isnull=True) & ~models.Q(network=""),
+                name="%(class)s_once_per_network",
+            ),
             models.CheckConstraint(
                 condition=models.Q(user__isnull=False) | ~models.Q(browser=""),
                 name="%(class)s_has_a_reader",
             ),
         ]
         indexes = [
-            # The rate limit per address (comments.limits).
-            models.Index(fields=["ip_address", "-created_at"], name="%(class)s_ip_idx"),
+            # The rate limit per network (comments.limits).
+            models.Index(fields=["network", "-created_at"], name="%(class)s_net_idx"),
         ]
