@@ -1,6 +1,13 @@
 from django.urls import path
 
-from comments import author_views, feeds, reader_views, subscription_views, views
+from comments import (
+    author_views,
+    feeds,
+    reader_action_views,
+    reader_views,
+    subscription_views,
+    views,
+)
 
 app_name = "comments"
 
@@ -11,8 +18,8 @@ urlpatterns = [
     path("anchor/<int:article_id>/", views.find_anchor, name="find_anchor"),
     path("live/<int:article_id>/", views.live, name="live"),
     path("feed/", feeds.RecentCommentsFeed(), name="feed"),
-    path("<int:comment_id>/report/", views.report, name="report"),
-    path("<int:comment_id>/like/", views.like, name="like"),
+    path("<int:comment_id>/report/", reader_action_views.report, name="report"),
+    path("<int:comment_id>/like/", reader_action_views.like, name="like"),
     path("<int:comment_id>/edit/", author_views.edit_comment, name="edit"),
     path("<int:comment_id>/delete/", author_views.delete_comment, name="delete"),
     # Notifications: links in mail, and the reader's subscriptions.
