@@ -30,11 +30,16 @@ STAMP_SALT = "comments.form-stamp"
 STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
 
 
-def make_stamp(article_id: int) -> str:
+def make_stamp(article_id: int, shown_at: float | None = None) -> str:
+    """
+    A stamp with a new token, for a form shown now, or at `shown_at`: a stamp
+    that replaces one used up (a like's) keeps the time the reader had the page.
+    """
     # The signer's timestamp counts whole seconds; "at" says to the millisecond
     # when the form was shown, for the minimum time to post.
+    at = round(time.time() if shown_at is None else shown_at, 3)
     return signing.TimestampSigner(salt=STAMP_SALT).sign_object(
-        {"article": article_id, "token": str(uuid.uuid4()), "at": round(time.time(), 3)}
+        {"article": article_id, "token": str(uuid.uuid4()), "at": at}
     )
 
 
@@ -125,8 +130,8 @@ class RobotCheckedForm(forms.Form):
     def clean(self):
         """
         The robot checks, in order: a stamp of this article's form, an empty
-        honeypot, and the time a person needs. The stamp's token goes with the
-        cleaned data.
+        honeypot, and the time a person needs. The stamp's token, and when its
+        form was shown, go with the cleaned data.
         """
         super().clean()
         cleaned = self.cleaned_data
@@ -138,6 +143,7 @@ class RobotCheckedForm(forms.Form):
         if stamp is None:
             raise forms.ValidationError(self.expired_message, code="stamp")
         cleaned["token"], shown_at = stamp
+        cleaned["shown_at"] = shown_at
         if cleaned.get("homepage"):
             raise forms.ValidationError(self.automated_message, code="honeypot")
         if time.time() - shown_at < self.min_seconds:

@@ -11,10 +11,14 @@ newsroom.pagecache), and a reader's own like shows at once in their browser.
 
 A like is a person's: an account's, or a guest's browser's, counted once per
 network (comments.models.reader_actions): a robot's fresh browsers at one address
-add one like between them.
+add one like between them. A guest's like also uses up its form stamp, whose token
+it keeps (a unique constraint, so the database holds the rule for every app
+server, in the like's own transaction, whatever the cache): many addresses sharing
+one stamp make one like. The view answers each like with the stamp for the next.
 """
 
 import datetime
+import uuid
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
@@ -30,19 +34,35 @@ LIKES_PER_ADDRESS = 100
 LIKE_WINDOW = datetime.timedelta(minutes=10)
 
 
+# The constraint that keeps a stamp to one like (comments.models.likes).
+ONCE_PER_STAMP = "like_once_per_stamp"
+
+
 class TooManyLikes(Exception):
     pass
 
 
+class StampUsed(Exception):
+    """The stamp a guest sent already made a like: its page must be fetched anew."""
+
+
 def toggle_like(
-    comment: Comment, *, user: Reader, browser: str, network: str
+    comment: Comment,
+    *,
+    user: Reader,
+    browser: str,
+    network: str,
+    form_token: uuid.UUID | None = None,
 ) -> tuple[bool, int]:
     """
     Like the comment, or take the like back when the reader had given it: whether
-    they like it now, and its count. Raises TooManyLikes.
+    they like it now, and its count. A guest's like uses up their stamp's
+    `form_token`. Raises TooManyLikes or StampUsed.
     """
     mine = (
-        {"user": user} if user.is_authenticated else {"user": None, "browser": browser}
+        {"user": user}
+        if user.is_authenticated
+        else {"user": None, "browser": browser, "form_token": form_token}
     )
     with transaction.atomic():
         given = Like.objects.filter(comment=comment).by_reader(user, browser).first()
@@ -54,11 +74,20 @@ def toggle_like(
         try:
             with transaction.atomic():
                 Like.objects.create(comment=comment, network=network, **mine)
-        except IntegrityError:
+        except IntegrityError as error:
             # This reader's other click got there first, or a reader under the same
-            # roof liked it (their network's like): it is liked, counted once.
-            pass
+            # roof liked it (their network's like): it is liked, counted once. Or
+            # the stamp made another like.
+            given = Like.objects.filter(comment=comment).by_reader(user, browser)
+            if constraint_of(error) == ONCE_PER_STAMP and not given.exists():
+                raise StampUsed from None
         return True, count_of(comment)
+
+
+def constraint_of(error: IntegrityError) -> str | None:
+    """The name of the constraint a row broke, as PostgreSQL says it."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
 
 
 def count_of(comment: Comment) -> int:

@@ -23,7 +23,7 @@ from comments.cookies import (
 )
 from comments.crossorigin import cross_origin_protected
 from comments.forms import LikeForm, ReportForm, make_stamp
-from comments.liking import TooManyLikes, toggle_like
+from comments.liking import StampUsed, TooManyLikes, toggle_like
 from comments.models import Comment, DiscussionSettings, Like
 from comments.reporting import (
     AlreadyReported,
@@ -49,7 +49,6 @@ def report(request, comment_id: int):
     rules = DiscussionSettings.load()
     browser, new_browser = guest_browser(request)
     network = network_key(client_ip(request))
-    back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
     form = ReportForm(
         request.POST if request.method == "POST" else None,
         initial={"stamp": make_stamp(comment.article_id)},
@@ -89,7 +88,7 @@ def report(request, comment_id: int):
                         "comment."
                     ),
                 )
-                done = HttpResponseRedirect(back_url)
+                done = HttpResponseRedirect(back_url(comment))
                 remember_reported(request, done, comment.pk)
                 if new_browser:
                     remember_browser(done, browser)
@@ -106,7 +105,7 @@ def report(request, comment_id: int):
             # A guest's network's report may be another's there. (An account's has
             # no browser, and a signed-in reader has none here.)
             "yours": existing is not None and existing.browser == browser,
-            "back_url": back_url,
+            "back_url": back_url(comment),
             "reports_to_hold": rules.reports_to_hold,
         },
         status=status if existing is None else 200,
@@ -121,19 +120,17 @@ def like(request, comment_id: int):
     """
     A reader likes a comment, or unlikes it by liking it again: the like page
     (GET, for readers without JavaScript), then the like (POST). Signed-in readers
-    once per account; guests once per browser, behind the comment form's robot
-    checks (the page's script sends the comment form's stamp). Answers JSON to the
-    script, else goes back to the comment.
+    once per account; guests once per browser and network, behind the comment
+    form's robot checks (the page's script sends the comment form's stamp, then
+    the one each like's answer brings: a stamp is good for one like). Answers
+    JSON to the script, else goes back to the comment.
     """
     comment = get_object_or_404(
         Comment.objects.public().select_related("article"),
         pk=comment_id,
     )
     rules = DiscussionSettings.load()
-    guest = not request.user.is_authenticated
     browser, new_browser = guest_browser(request)
-    back_url = f"{comment.article.get_absolute_url()}#c-{comment.pk}"
-    wants_json = "application/json" in request.headers.get("Accept", "")
     form = LikeForm(
         request.POST if request.method == "POST" else None,
         initial={"stamp": make_stamp(comment.article_id)},
@@ -142,45 +139,19 @@ def like(request, comment_id: int):
     )
     error = ""
     if request.method == "POST":
-        if guest and not form.is_valid():
-            error = " ".join(map(str, form.non_field_errors()))
-            error = error or _("Please try again.")
+        try:
+            answer = give_like(request, comment, form, browser)
+        except LikeRefused as refusal:
+            error = str(refusal)
         else:
-            try:
-                liked, count = toggle_like(
-                    comment,
-                    user=request.user,
-                    browser=browser,
-                    network=network_key(client_ip(request)),
-                )
-            except TooManyLikes:
-                error = _(
-                    "You have liked many comments in a short time. Please wait a "
-                    "few minutes."
-                )
-            else:
-                if wants_json:
-                    answer: HttpResponse = JsonResponse(
-                        {"liked": liked, "count": count}
-                    )
-                else:
-                    messages.success(
-                        request,
-                        (
-                            _("You like %(name)s's comment.")
-                            if liked
-                            else _("You no longer like %(name)s's comment.")
-                        )
-                        % {"name": comment.display_name},
-                    )
-                    answer = HttpResponseRedirect(back_url)
-                if guest:
-                    remember_liked(request, answer, comment.pk, liked=liked)
-                if new_browser:
-                    remember_browser(answer, browser)
-                return answer
-        if wants_json:
+            if new_browser:
+                remember_browser(answer, browser)
+            return answer
+        if wants_json(request):
             return JsonResponse({"error": error}, status=400)
+        # Again, with a stamp not used up, from when the reader had the page.
+        shown_at = getattr(form, "cleaned_data", {}).get("shown_at")
+        form = LikeForm(initial={"stamp": make_stamp(comment.article_id, shown_at)})
     liked = (
         Like.objects.filter(comment=comment).by_reader(request.user, browser).exists()
     )
@@ -193,10 +164,70 @@ def like(request, comment_id: int):
             "form": form,
             "error": error,
             "liked": liked,
-            "back_url": back_url,
+            "back_url": back_url(comment),
         },
         status=400 if error else 200,
     )
     if new_browser:
         remember_browser(response, browser)
     return response
+
+
+class LikeRefused(Exception):
+    """A like that can't be given, with the message to show the reader."""
+
+
+def give_like(request, comment: Comment, form: LikeForm, browser: str) -> HttpResponse:
+    """
+    The like or unlike a POST asks for, answered: JSON for the page's script, with
+    a guest's stamp for their next like, else back to the comment with a message.
+    Raises LikeRefused.
+    """
+    guest = not request.user.is_authenticated
+    if guest and not form.is_valid():
+        errors = " ".join(map(str, form.non_field_errors()))
+        raise LikeRefused(errors or _("Please try again."))
+    try:
+        liked, count = toggle_like(
+            comment,
+            user=request.user,
+            browser=browser,
+            network=network_key(client_ip(request)),
+            form_token=form.cleaned_data["token"] if guest else None,
+        )
+    except TooManyLikes:
+        raise LikeRefused(
+            _(
+                "You have liked many comments in a short time. Please wait a "
+                "few minutes."
+            )
+        ) from None
+    except StampUsed:
+        raise LikeRefused(form.expired_message) from None
+    answer: HttpResponse
+    if wants_json(request):
+        answered: dict[str, object] = {"liked": liked, "count": count}
+        if guest:
+            next_stamp = make_stamp(comment.article_id, form.cleaned_data["shown_at"])
+            answered["stamp"] = next_stamp
+        answer = JsonResponse(answered)
+    else:
+        said = (
+            _("You like %(name)s's comment.")
+            if liked
+            else _("You no longer like %(name)s's comment.")
+        )
+        messages.success(request, said % {"name": comment.display_name})
+        answer = HttpResponseRedirect(back_url(comment))
+    if guest:
+        remember_liked(request, answer, comment.pk, liked=liked)
+    return answer
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def back_url(comment: Comment) -> str:
+    """The comment in its discussion."""
+    return f"{comment.article.get_absolute_url()}#c-{comment.pk}"

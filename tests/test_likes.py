@@ -1,6 +1,7 @@
 """Readers like comments; the counts show; cached pages survive likes."""
 
 import re
+from unittest.mock import ANY
 
 import pytest
 from django.test import Client
@@ -78,12 +79,13 @@ def test_the_script_gets_json(client, article, rules, reader):
 def test_a_guest_likes_once_per_browser(client, article, rules):
     comment = make_comment(article)
 
-    assert guest_like(client, comment).json() == {"liked": True, "count": 1}
+    liked = {"liked": True, "count": 1, "stamp": ANY}
+    assert guest_like(client, comment).json() == liked
     assert client.cookies["liked_comments"].value == str(comment.pk)
     other = guest_like(Client(), comment, remote_addr="192.0.2.21")
-    assert other.json() == {"liked": True, "count": 2}
+    assert other.json() == {"liked": True, "count": 2, "stamp": ANY}
     # The first browser again: its like is taken back, not added twice.
-    assert guest_like(client, comment).json() == {"liked": False, "count": 1}
+    assert guest_like(client, comment).json() == liked | {"liked": False}
     assert client.cookies["liked_comments"].value == ""
 
 
@@ -136,12 +138,10 @@ def test_fresh_browsers_at_one_address_count_once(article, rules):
     ]
 
     # Each is told it likes it (it does, from its address), none adds to the count.
-    assert answers == [{"liked": True, "count": 1}] * 60
+    assert answers == [{"liked": True, "count": 1, "stamp": ANY}] * 60
     assert Like.objects.count() == 1
-    assert guest_like(Client(), comment, remote_addr="198.51.100.61").json() == {
-        "liked": True,
-        "count": 2,
-    }
+    other = guest_like(Client(), comment, remote_addr="198.51.100.61")
+    assert other.json()["count"] == 2
 
 
 def test_an_ipv6_network_likes_once(article, rules):
@@ -166,6 +166,71 @@ def test_a_signed_in_reader_likes_as_their_account_wherever_they_are(
         reader.post(like_url(comment), REMOTE_ADDR="198.51.100.62")
 
     assert LikeCount.objects.get(comment=comment).count == 3
+
+
+def test_a_stamp_is_good_for_one_like(article, rules):
+    """Fresh browsers at many addresses sharing one form's stamp: one like."""
+    comment = make_comment(article)
+    stamp = stamp_of(Client(), article, article_page(Client(), article))
+
+    answers = [
+        Client().post(
+            like_url(comment),
+            {"stamp": stamp, "homepage": ""},
+            REMOTE_ADDR=f"198.51.100.{n + 1}",
+            **JSON,
+        )
+        for n in range(60)
+    ]
+
+    assert LikeCount.objects.get(comment=comment).count == 1
+    assert answers[0].json() == {"liked": True, "count": 1, "stamp": ANY}
+    for refused in answers[1:]:
+        assert refused.status_code == 400
+        assert "This page has expired" in refused.json()["error"]
+
+
+def test_each_like_brings_the_stamp_for_the_next(client, article, rules):
+    first, second, third = (make_comment(article) for _ in range(3))
+    stamp = stamp_of(client, article, article_page(client, article))
+
+    liked = client.post(like_url(first), {"stamp": stamp}, **JSON).json()
+    again = client.post(like_url(second), {"stamp": liked["stamp"]}, **JSON)
+    reused = client.post(like_url(third), {"stamp": stamp}, **JSON)
+
+    assert liked["stamp"] != stamp
+    assert again.json()["liked"] is True
+    assert reused.status_code == 400
+    assert [like.comment for like in Like.objects.order_by("pk")] == [first, second]
+
+
+def test_a_double_click_likes_once_and_says_so(client, article, rules):
+    comment = make_comment(article)
+    stamp = stamp_of(client, article, article_page(client, article))
+    client.post(like_url(comment), {"stamp": stamp}, **JSON)
+
+    # The same click's request again, as if the first answer were lost: the
+    # browser's like is there, so it is taken back, not refused.
+    again = client.post(like_url(comment), {"stamp": stamp}, **JSON)
+
+    assert again.json()["liked"] is False
+
+
+def test_without_javascript_a_used_stamp_gets_a_fresh_one(client, article, rules):
+    first, second = make_comment(article), make_comment(article)
+    page = client.get(like_url(first)).content.decode()
+    stamp = re.search(r'name="stamp" value="([^"]+)"', page)[1]
+    client.post(like_url(first), {"stamp": stamp, "homepage": ""})
+
+    refused = client.post(like_url(second), {"stamp": stamp, "homepage": ""})
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "This page has expired. Please like the comment again." in page
+    fresh = re.search(r'name="stamp" value="([^"]+)"', page)[1]
+    assert fresh != stamp
+    assert client.post(like_url(second), {"stamp": fresh}).status_code == 302
+    assert Like.objects.count() == 2
 
 
 def test_without_javascript_the_like_page_says_where_you_stand(client, article, rules):

@@ -7,13 +7,26 @@ from comments.models.reader_actions import ReaderAction, ReaderActionQuerySet
 
 
 class Like(ReaderAction):
-    """One reader liking one comment: per account, or per browser for guests."""
+    """
+    One reader liking one comment: per account, or per browser and network for
+    guests. A guest's like carries the token of the form stamp it came with: a
+    stamp is good for one like (comments.liking).
+    """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ReaderActionQuerySet.as_manager()
 
     class Meta(ReaderAction.Meta):
+        constraints = [
+            *ReaderAction.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["form_token"],
+                condition=models.Q(form_token__isnull=False),
+                name="like_once_per_stamp",
+            ),
+        ]
         indexes = [
             *ReaderAction.Meta.indexes,
             # A signed-in reader's likes on the page they read.

@@ -240,10 +240,12 @@ if (stampInput && !stampInput.value) {
 
 // Likes without leaving the page: each Like link becomes a toggle button that
 // sends the like with the comment form's stamp (the robot checks), and its CSRF
-// token on a signed-in reader's page, and shows the answer. The comments a guest
-// likes are marked from their cookie: the page itself is the one every reader
-// gets. Without JavaScript, or when the discussion is closed (no form), the link
-// opens the like page.
+// token on a signed-in reader's page, and shows the answer. A stamp is good for
+// one like: each answer brings a guest the stamp for their next. The comments a
+// guest likes are marked from their cookie: the page itself is the one every
+// reader gets. Without JavaScript, or when the discussion is closed (no form),
+// the link opens the like page.
+let likeStamp = null;
 
 function likedHere() {
   const cookie = document.cookie.match(/(?:^|; )liked_comments=([\d-]+)/);
@@ -287,6 +289,7 @@ document.addEventListener("click", async (event) => {
     const input = commentForm.querySelector(`[name=${name}]`);
     if (input) body.append(name, input.value);
   }
+  if (likeStamp) body.set("stamp", likeStamp);
   body.append("homepage", "");
   try {
     const response = await fetch(link.href, {
@@ -296,7 +299,8 @@ document.addEventListener("click", async (event) => {
       credentials: "same-origin",
     });
     if (!response.ok) throw new Error(String(response.status));
-    const { liked, count } = await response.json();
+    const { liked, count, stamp } = await response.json();
+    likeStamp = stamp ?? likeStamp;
     showLike(link, liked, count);
   } catch {
     location.href = link.href; // the like page says what went wrong

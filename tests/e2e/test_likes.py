@@ -56,3 +56,22 @@ def test_without_javascript_a_like_is_a_page_and_a_button(new_page, story):
     expect(page.get_by_text("You like Ada's comment.")).to_be_visible()
     assert page.url.endswith(f"#c-{comment.pk}")
     assert Like.objects.filter(comment=comment).count() == 1
+
+
+def test_a_guest_likes_one_comment_after_another_in_place(new_page, story):
+    """A stamp is good for one like: each answer brings the stamp for the next."""
+    names = ["Ada", "Bob", "Cy"]
+    for name in names:
+        factories.make_comment(story, author_name=name, body=f"{name}'s point.")
+    page = new_page()
+    page.goto(story.get_absolute_url())
+    page.evaluate("window.stillTheSamePage = true")
+
+    for name in names:
+        like = page.get_by_role("button", name=f"Like {name}'s comment", exact=True)
+        like.click()
+        expect(like).to_have_attribute("aria-pressed", "true")
+
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert Like.objects.count() == 3
+    assert len(set(Like.objects.values_list("form_token", flat=True))) == 3
