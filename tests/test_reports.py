@@ -172,6 +172,20 @@ def test_an_ipv6_network_counts_as_one_reader(comment):
     assert Report.objects.count() == 2
 
 
+def test_behind_the_proxy_what_a_client_writes_in_the_header_makes_no_one(
+    comment, settings
+):
+    """The network is the address comments.client_ip trusts: nginx's, not theirs."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for made_up in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        forwarded = {"X-Forwarded-For": f"{made_up}, 198.51.100.80"}
+        report(Client(headers=forwarded), comment, remote_addr="127.0.0.1")
+
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert Report.objects.count() == 1
+
+
 def test_signed_in_readers_count_as_their_accounts(comment, django_user_model):
     """Three accounts behind one office's address are three readers."""
     for name in ("ann", "bob", "cy"):
