@@ -28,8 +28,8 @@ from comments.models import Comment, Like, LikeCount
 
 type Reader = User | AnonymousUser
 
-# Likes one address may give in LIKE_WINDOW: people like a few dozen comments on a
-# busy story, robots thousands.
+# Likes one address (a network, comments.limits) may give in LIKE_WINDOW: people
+# like a few dozen comments on a busy story, robots thousands.
 LIKES_PER_ADDRESS = 100
 LIKE_WINDOW = datetime.timedelta(minutes=10)
 

@@ -24,8 +24,8 @@ from comments.models import Comment, DiscussionSettings, ModerationAction, Repor
 
 type Reader = User | AnonymousUser
 
-# Reports one address may send in REPORT_WINDOW: people report a few comments,
-# robots many.
+# Reports one address (an IPv4 address or IPv6 /64: a network, comments.limits)
+# may send in REPORT_WINDOW: people report a few comments, robots many.
 REPORTS_PER_ADDRESS = 10
 REPORT_WINDOW = datetime.timedelta(minutes=10)
 

@@ -15,8 +15,9 @@ class ReportQuerySet(ReaderActionQuerySet):
 class Report(ReaderAction):
     """
     One reader saying a comment breaks the rules, once per reader: per account,
-    or per browser for guests. Enough open reports hide an approved comment until
-    a moderator looks (DiscussionSettings.reports_to_hold).
+    or per browser and per network for guests. Enough open reports, each one
+    person's, hide an approved comment until a moderator looks
+    (DiscussionSettings.reports_to_hold, comments.reporting).
     """
 
     class Reason(models.TextChoices):
