@@ -324,7 +324,7 @@ def test_reports_cost_the_article_page_no_query(
 
 def test_reports_and_likes_made_before_keep_a_network_not_an_address(comment):
     """
-    Migration 0025 gives the rows made before it their network's key for their
+    Migration 0024 gives the rows made before it their network's key for their
     address, and drops the address; of one network's guest rows on a comment the
     first keeps it, the others stay as they were.
     """

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0025_count_guests_by_network"),
+        ("comments", "0024_count_guests_by_network"),
     ]
 
     operations = [
