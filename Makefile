@@ -17,10 +17,10 @@ $(VENV)/.installed: requirements-dev.lock
 
 install: $(VENV)/.installed
 
-# The translations (newsroom/locale, comments/locale), compiled with gettext's
+# The translations (each app's locale/), compiled with gettext's
 # msgfmt (Debian's gettext, installed when missing and possible). Without it the
 # site is served in English only.
-MO := $(patsubst %.po,%.mo,$(wildcard newsroom/locale/*/LC_MESSAGES/*.po comments/locale/*/LC_MESSAGES/*.po))
+MO := $(patsubst %.po,%.mo,$(wildcard */locale/*/LC_MESSAGES/*.po))
 .PHONY: messages translations
 messages: $(MO)
 # After changing a text readers or editors see: the catalogs brought up to date

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
     "comments",
+    "desk",  # the moderators' desk, on top of the discussion
     "django_tasks_db",
 ]
 
@@ -169,7 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "comments.context_processors.moderation_queue",
+                "desk.context_processors.moderation_queue",
             ],
         },
     },

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.dashboard import dashboard
 from comments.models import Comment, ModerationAction, Report
+from desk.dashboard import dashboard
 from tests.factories import make_article, make_comment
 
 

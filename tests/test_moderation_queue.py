@@ -188,7 +188,7 @@ def test_queue_query_count_does_not_grow_with_comments(editor_client, article, u
 
 
 def test_large_views_are_not_fully_counted(editor_client, article, monkeypatch):
-    from comments.admin import counts
+    from desk.admin import counts
 
     monkeypatch.setattr(counts, "COUNT_CAP", 5)
     make_queue(article, 12)

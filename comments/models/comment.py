@@ -401,7 +401,7 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     # Not columns: set on the comments of a CommentQuerySet.thread() list, on
-    # the same author's other comments the moderation page lists (comments.admin),
+    # the same author's other comments the moderation page lists (desk.admin),
     # and by for_its_author().
     display_depth: int
     thread_number: int
@@ -465,7 +465,7 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         # Without the article's title: the admin shows this to moderators, who may
-        # not read drafts (comments.admin.articles).
+        # not read drafts (desk.admin.articles).
         return f"{self.display_name}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):

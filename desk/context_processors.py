@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from comments.admin.articles import reads_drafts
-from comments.dashboard import dashboard
 from comments.models import Comment
+from desk.admin.articles import reads_drafts
+from desk.dashboard import dashboard
 
 
 def moderation_queue(request: HttpRequest) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def moderation_queue(request: HttpRequest) -> dict[str, Any]:
         "pending_comments": SimpleLazyObject(
             lambda: f"{Comment.objects.filter(status=Comment.Status.PENDING).count():,}"
         ),
-        # The admin front page's picture of the day (comments.dashboard), computed
+        # The admin front page's picture of the day (desk.dashboard), computed
         # only when a page shows it.
         "moderation_dashboard": SimpleLazyObject(
             lambda: dashboard(drafts=reads_drafts(request))

@@ -17,7 +17,7 @@ authors come from one prefetch.
 
 # Each ModelAdmin registers itself where it is defined (@admin.register): importing
 # its module here is what puts it on the admin site.
-from comments.admin import (  # noqa: F401
+from desk.admin import (  # noqa: F401
     bans,
     discussion,
     moderation_log,

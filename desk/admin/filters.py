@@ -1,16 +1,16 @@
 """
 The moderation queue's filters: by status (pending by default), held by, picks and
 author; the one by article is with the rest of what the desk says of articles
-(comments.admin.articles).
+(desk.admin.articles).
 """
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from comments.admin.articles import ArticleFilter
-from comments.admin.counts import count_label, status_counts
 from comments.models import Comment, Report
+from desk.admin.articles import ArticleFilter
+from desk.admin.counts import count_label, status_counts
 
 Status = Comment.Status
 

@@ -7,7 +7,7 @@ comment on such an article is on "an unpublished article": in the queue's articl
 column (and so in its search results), on a comment's page (its own article, its
 author's other comments, others from the same address), in the list "Approve all
 shown…" asks about, and among the articles with the most waiting comments on the
-admin's front page (comments.dashboard); the queue's article filter names none.
+admin's front page (desk.dashboard); the queue's article filter names none.
 Titles are masked in the query that reads the comments
 (CommentQuerySet.with_article_titles), so no page costs a query more.
 """

@@ -69,7 +69,7 @@ def dashboard(
 ) -> Dashboard:
     """
     The picture of the day. The busiest articles are named only when published,
-    unless the moderator may read `drafts` (comments.admin.articles): None else.
+    unless the moderator may read `drafts` (desk.admin.articles): None else.
     """
     now = now or timezone.now()
     start = (now - datetime.timedelta(hours=HOURS - 1)).replace(

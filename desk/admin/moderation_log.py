@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from comments.admin.counts import CappedCountPaginator
 from comments.models import ModerationAction
+from desk.admin.counts import CappedCountPaginator
 
 
 @admin.register(ModerationAction)

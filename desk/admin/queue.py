@@ -28,29 +28,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comments import moderation, notifications
-from comments.admin.actions import (
-    ACTION_LABELS,
-    PICK_ACTIONS,
-    Action,
-    Status,
-    quick_actions,
-)
-from comments.admin.articles import ArticleColumn, ArticleFilter, reads_drafts
-from comments.admin.authors import QueueChangeList, author_key
-from comments.admin.counts import CappedCountPaginator
-from comments.admin.filters import (
-    AuthorFilter,
-    HeldByFilter,
-    PickFilter,
-    StatusFilter,
-)
-from comments.admin.forms import (
-    BanForm,
-    BodyForm,
-    CommentForm,
-    ReasonActionForm,
-    ReplyForm,
-)
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
 from comments.models import (
@@ -63,6 +40,29 @@ from comments.models import (
     search_document,
 )
 from comments.moderation import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
+from desk.admin.actions import (
+    ACTION_LABELS,
+    PICK_ACTIONS,
+    Action,
+    Status,
+    quick_actions,
+)
+from desk.admin.articles import ArticleColumn, ArticleFilter, reads_drafts
+from desk.admin.authors import QueueChangeList, author_key
+from desk.admin.counts import CappedCountPaginator
+from desk.admin.filters import (
+    AuthorFilter,
+    HeldByFilter,
+    PickFilter,
+    StatusFilter,
+)
+from desk.admin.forms import (
+    BanForm,
+    BodyForm,
+    CommentForm,
+    ReasonActionForm,
+    ReplyForm,
+)
 
 
 def identity(comment: Comment) -> str:
@@ -348,7 +348,7 @@ class CommentAdmin(ArticleColumn):
         )
 
     def author_record(self, comment):
-        """The author at a glance (comments.admin.authors): their record, marks."""
+        """The author at a glance (desk.admin.authors): their record, marks."""
         record = getattr(comment, "author_record", None)
         key = author_key(comment)
         if record is None or key is None:

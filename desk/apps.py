@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    """
+    The moderators' desk: the queue and its views, the author panel, bans and
+    rejection reasons as editors set them, the moderation log, the dashboard.
+    It works on the discussion's models (comments); the discussion knows nothing
+    of it, so a site could moderate its comments another way.
+    """
+
+    name = "desk"
+    verbose_name = "Moderators' desk"
