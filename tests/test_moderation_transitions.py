@@ -1,8 +1,8 @@
-"""moderation.transition(): what each editor's action does to each status."""
+"""desk.decisions.transition(): what each editor's action does to each status."""
 
 import pytest
 
-from comments.moderation import transition
+from desk.decisions import transition
 
 STATUSES = ["pending", "approved", "spam", "removed"]
 EXPECTED = {

@@ -3,7 +3,7 @@ The moderation queue: where editors and moderators decide about comments.
 
 The Comments list opens on the pending queue, oldest first, so the comment that has
 waited longest is on top. Every status change goes through `moderate()`, which
-locks the rows, applies `moderation.transition()` and records a ModerationAction
+locks the rows, applies `decisions.transition()` and records a ModerationAction
 (who, when, from which status to which): the list's bulk actions, the quick
 buttons on each row and the buttons on a comment's page all use it. No moderation
 action deletes a row; "remove" is a status and "restore" brings a comment back.

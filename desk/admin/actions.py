@@ -1,6 +1,6 @@
 """
 The buttons that ask for a moderation action; every status change they ask for
-goes through `comments.moderation.moderate()`.
+goes through `desk.decisions.moderate()`.
 """
 
 from django.utils.translation import gettext_lazy as _

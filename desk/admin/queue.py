@@ -27,7 +27,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from comments import moderation, notifications
+from comments import notifications
 from comments.client_ip import client_ip
 from comments.identity import METHODS, display_name
 from comments.models import (
@@ -39,7 +39,7 @@ from comments.models import (
     Report,
     search_document,
 )
-from comments.moderation import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
+from desk import decisions
 from desk.admin.actions import (
     ACTION_LABELS,
     PICK_ACTIONS,
@@ -63,6 +63,7 @@ from desk.admin.forms import (
     ReasonActionForm,
     ReplyForm,
 )
+from desk.decisions import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
 
 
 def identity(comment: Comment) -> str:
@@ -959,7 +960,7 @@ class CommentAdmin(ArticleColumn):
                 (action, label)
                 for action, label in ACTION_LABELS.items()
                 if can_change
-                and moderation.transition(action, comment.status, None) is not None
+                and decisions.transition(action, comment.status, None) is not None
             ],
             "reply_form": ReplyForm() if can_change else None,
             "reasons": ModerationAction.Reason.choices,

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from comments.models import Comment, DiscussionSettings
-from comments.moderation import moderate
+from desk.decisions import moderate
 from tests import factories
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import screenshot
