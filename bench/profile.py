@@ -34,7 +34,7 @@ from bench.run import sessions as signed_in_sessions
 PROFILES = RESULTS / "profiles"
 # Frames of our own code and the libraries worth naming in a summary; the rest
 # (the interpreter's glue, gunicorn's loop) still counts in the shares.
-OURS = ("newsroom/", "comments/")
+OURS = ("newsroom/", "comments/", "desk/")
 
 
 def record(site: Site, name: str, seconds: int, drive) -> Path:

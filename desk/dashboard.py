@@ -22,7 +22,7 @@ from comments.models import Comment, ModerationAction, Report
 
 HOURS = 48
 # What became of the comments of each hour, in the chart's order (bottom up), with
-# the colours of the queue's status badges (comments/admin.css).
+# the colours of the queue's status badges (desk/admin.css).
 OUTCOMES = [
     ("approved", _("Approved"), "#2f7a45"),
     ("pending", _("Held"), "#b07d00"),

@@ -133,8 +133,8 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
     ]
 
     class Media:
-        css = {"all": ["comments/admin.css"]}
-        js = [Script("comments/moderation.js", type="module")]
+        css = {"all": ["desk/admin.css"]}
+        js = [Script("desk/moderation.js", type="module")]
 
     # The list
 
