@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from comments import history
 from comments.client_ip import client_ip
 from comments.cookies import own_comment_ids, remember_held_comment
-from comments.judging import judge, one_at_a_time_from
+from comments.discussion import comment_location
+from comments.judging import Refused, judge, one_at_a_time_from
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
@@ -41,7 +42,6 @@ from comments.models import (
 )
 from comments.moderation import Verdict
 from comments.rendering import clock, written_on
-from comments.views import Refused, comment_location
 
 Action = ModerationAction.Action
 

@@ -520,3 +520,33 @@ def with_own_likes(listing: dict[str, Any], liked: set[int]) -> dict[str, Any]:
     if not liked:
         return listing
     return listing | {"comment_list": mark_liked(listing["comment_list"], liked)}
+
+
+def comment_location(
+    request: HttpRequest,
+    comment: Comment,
+    rules: DiscussionSettings,
+    *,
+    posted: bool = False,
+) -> str:
+    """
+    The comment's place: its page of the article (when paged), its anchor. A
+    comment just `posted` that starts a thread is on the page the article opens on
+    in most orders (opens_where_new_threads_land): the article, without reading
+    the thread to count pages. Should a thread posted meanwhile have moved it to
+    the page before, the page's script finds it (find_anchor).
+    """
+    url = comment.article.get_absolute_url()
+    on_the_first_page_shown = (
+        posted
+        and comment.parent_id is None
+        and opens_where_new_threads_land(rules, sort_of(request))
+    )
+    if rules.page_comments and not on_the_first_page_shown:
+        thread = sorted_thread(
+            request, comment.article, [*held_comment_ids(request), comment.pk]
+        )
+        shown = next((c for c in thread if c.pk == comment.pk), None)
+        if shown is not None:
+            url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
+    return f"{url}#c-{comment.pk}"

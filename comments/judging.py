@@ -11,6 +11,10 @@ from comments import history, moderation
 from comments.models import Comment
 
 
+class Refused(Exception):
+    """A comment that can't be taken, with the message to show the reader."""
+
+
 def one_at_a_time_from(ip_address: str | None) -> None:
     """
     One writer at a time per address until the transaction ends: a burst of

@@ -9,8 +9,12 @@ network (comments.client_ip.network_key), once each per comment
 comments.reporting and comments.liking to say.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -22,7 +26,7 @@ from comments.cookies import (
     remember_reported,
 )
 from comments.crossorigin import cross_origin_protected
-from comments.forms import LikeForm, ReportForm, make_stamp
+from comments.forms import LikeForm, ReportForm, RobotCheckedForm, make_stamp
 from comments.liking import StampUsed, TooManyLikes, toggle_like
 from comments.models import Comment, DiscussionSettings, Like
 from comments.reporting import (
@@ -40,22 +44,13 @@ def report(request, comment_id: int):
     browser and network, for guests), behind the same robot checks as the comment
     form.
     """
-    comment = get_object_or_404(
-        Comment.objects.approved()
-        .filter(article__in=Article.objects.published())
-        .select_related("article"),
-        pk=comment_id,
+    published = Article.objects.published()
+    action = ReaderAction.start(
+        request, Comment.objects.approved().filter(article__in=published), comment_id
     )
-    rules = DiscussionSettings.load()
-    browser, new_browser = guest_browser(request)
-    network = network_key(client_ip(request))
-    form = ReportForm(
-        request.POST if request.method == "POST" else None,
-        initial={"stamp": make_stamp(comment.article_id)},
-        article_id=comment.article_id,
-        min_seconds=rules.min_seconds_to_post,
-    )
-    existing = reported_by(comment, user=request.user, browser=browser, network=network)
+    comment = action.comment
+    form = action.form(ReportForm)
+    existing = action.report_there()
     status = 200
     if request.method == "POST" and existing is None:
         if form.is_valid():
@@ -65,13 +60,11 @@ def report(request, comment_id: int):
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     user=request.user,
-                    browser=browser,
-                    network=network,
+                    browser=action.browser,
+                    network=action.network,
                 )
             except AlreadyReported:
-                existing = reported_by(
-                    comment, user=request.user, browser=browser, network=network
-                )
+                existing = action.report_there()
             except TooManyReports:
                 form.add_error(
                     None,
@@ -90,29 +83,20 @@ def report(request, comment_id: int):
                 )
                 done = HttpResponseRedirect(back_url(comment))
                 remember_reported(request, done, comment.pk)
-                if new_browser:
-                    remember_browser(done, browser)
-                return done
+                return action.answered(done)
         status = 400
-    response = render(
-        request,
+    return action.page(
         "comments/report.html",
         {
-            "article": comment.article,
-            "comment": comment,
             "form": form,
             "existing": existing,
             # A guest's network's report may be another's there. (An account's has
             # no browser, and a signed-in reader has none here.)
-            "yours": existing is not None and existing.browser == browser,
-            "back_url": back_url(comment),
-            "reports_to_hold": rules.reports_to_hold,
+            "yours": existing is not None and existing.browser == action.browser,
+            "reports_to_hold": action.rules.reports_to_hold,
         },
         status=status if existing is None else 200,
     )
-    if new_browser:
-        remember_browser(response, browser)
-    return response
 
 
 @cross_origin_protected
@@ -125,64 +109,112 @@ def like(request, comment_id: int):
     the one each like's answer brings: a stamp is good for one like). Answers
     JSON to the script, else goes back to the comment.
     """
-    comment = get_object_or_404(
-        Comment.objects.public().select_related("article"),
-        pk=comment_id,
-    )
-    rules = DiscussionSettings.load()
-    browser, new_browser = guest_browser(request)
-    form = LikeForm(
-        request.POST if request.method == "POST" else None,
-        initial={"stamp": make_stamp(comment.article_id)},
-        article_id=comment.article_id,
-        min_seconds=rules.min_seconds_to_post,
-    )
+    action = ReaderAction.start(request, Comment.objects.public(), comment_id)
+    comment = action.comment
+    form = action.form(LikeForm)
     error = ""
     if request.method == "POST":
         try:
-            answer = give_like(request, comment, form, browser)
+            return action.answered(give_like(request, action, form))
         except LikeRefused as refusal:
             error = str(refusal)
-        else:
-            if new_browser:
-                remember_browser(answer, browser)
-            return answer
         if wants_json(request):
             return JsonResponse({"error": error}, status=400)
         # Again, with a stamp not used up, from when the reader had the page.
         shown_at = getattr(form, "cleaned_data", {}).get("shown_at")
         form = LikeForm(initial={"stamp": make_stamp(comment.article_id, shown_at)})
     liked = (
-        Like.objects.filter(comment=comment).by_reader(request.user, browser).exists()
+        Like.objects.filter(comment=comment)
+        .by_reader(request.user, action.browser)
+        .exists()
     )
-    response = render(
-        request,
+    return action.page(
         "comments/like.html",
-        {
-            "article": comment.article,
-            "comment": comment,
-            "form": form,
-            "error": error,
-            "liked": liked,
-            "back_url": back_url(comment),
-        },
+        {"form": form, "error": error, "liked": liked},
         status=400 if error else 200,
     )
-    if new_browser:
-        remember_browser(response, browser)
-    return response
+
+
+@dataclass
+class ReaderAction:
+    """
+    What a report and a like start from: the comment (one the reader may act on),
+    the rules, and who acts: an account, or a guest's browser (given one here
+    when it has none, kept on the answer) and network.
+    """
+
+    request: HttpRequest
+    comment: Comment
+    rules: DiscussionSettings
+    browser: str
+    new_browser: bool
+    network: str
+
+    @classmethod
+    def start(cls, request, comments: QuerySet, comment_id: int) -> "ReaderAction":
+        browser, new_browser = guest_browser(request)
+        return cls(
+            request=request,
+            comment=get_object_or_404(
+                comments.select_related("article"), pk=comment_id
+            ),
+            rules=DiscussionSettings.load(),
+            browser=browser,
+            new_browser=new_browser,
+            network=network_key(client_ip(request)),
+        )
+
+    def form(self, form_class: type[RobotCheckedForm]) -> Any:
+        """The action's form behind the comment form's robot checks, as posted."""
+        article_id = self.comment.article_id
+        return form_class(
+            self.request.POST if self.request.method == "POST" else None,
+            initial={"stamp": make_stamp(article_id)},
+            article_id=article_id,
+            min_seconds=self.rules.min_seconds_to_post,
+        )
+
+    def report_there(self) -> Any:
+        """The report this reader (or their network, for a guest) made, if any."""
+        return reported_by(
+            self.comment,
+            user=self.request.user,
+            browser=self.browser,
+            network=self.network,
+        )
+
+    def answered(self, response: HttpResponse) -> HttpResponse:
+        """The answer, keeping a browser given one just now."""
+        if self.new_browser:
+            remember_browser(response, self.browser)
+        return response
+
+    def page(self, template: str, context: dict, status: int) -> HttpResponse:
+        """The action's page, with the comment and the way back to it."""
+        comment = self.comment
+        return self.answered(
+            render(
+                self.request,
+                template,
+                {"article": comment.article, "comment": comment}
+                | context
+                | {"back_url": back_url(comment)},
+                status=status,
+            )
+        )
 
 
 class LikeRefused(Exception):
     """A like that can't be given, with the message to show the reader."""
 
 
-def give_like(request, comment: Comment, form: LikeForm, browser: str) -> HttpResponse:
+def give_like(request, action: ReaderAction, form: LikeForm) -> HttpResponse:
     """
     The like or unlike a POST asks for, answered: JSON for the page's script, with
     a guest's stamp for their next like, else back to the comment with a message.
     Raises LikeRefused.
     """
+    comment = action.comment
     guest = not request.user.is_authenticated
     if guest and not form.is_valid():
         errors = " ".join(map(str, form.non_field_errors()))
@@ -191,8 +223,8 @@ def give_like(request, comment: Comment, form: LikeForm, browser: str) -> HttpRe
         liked, count = toggle_like(
             comment,
             user=request.user,
-            browser=browser,
-            network=network_key(client_ip(request)),
+            browser=action.browser,
+            network=action.network,
             form_token=form.cleaned_data["token"] if guest else None,
         )
     except TooManyLikes:

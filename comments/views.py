@@ -43,11 +43,7 @@ from comments.cookies import (
     remember_own_comment,
 )
 from comments.crossorigin import cross_origin_protected
-from comments.discussion import (
-    opens_where_new_threads_land,
-    sort_of,
-    sorted_thread,
-)
+from comments.discussion import comment_location
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
 from comments.identity import (
@@ -56,14 +52,10 @@ from comments.identity import (
     display_name,
     reader_identity,
 )
-from comments.judging import judge, one_at_a_time_from
-from comments.models import Comment, DiscussionSettings, page_of
+from comments.judging import Refused, judge, one_at_a_time_from
+from comments.models import Comment, DiscussionSettings
 from comments.rendering import clock
 from newsroom.models import Article
-
-
-class Refused(Exception):
-    """A comment that can't be taken, with the message to show the reader."""
 
 
 @cross_origin_protected
@@ -198,30 +190,6 @@ def live(request, article_id: int):
     return response
 
 
-def comment_location(request, comment: Comment, rules, *, posted: bool = False) -> str:
-    """
-    The comment's place: its page of the article (when paged), its anchor. A
-    comment just `posted` that starts a thread is on the page the article opens on
-    in most orders (opens_where_new_threads_land): the article, without reading
-    the thread to count pages. Should a thread posted meanwhile have moved it to
-    the page before, the page's script finds it (find_anchor).
-    """
-    url = comment.article.get_absolute_url()
-    on_the_first_page_shown = (
-        posted
-        and comment.parent_id is None
-        and opens_where_new_threads_land(rules, sort_of(request))
-    )
-    if rules.page_comments and not on_the_first_page_shown:
-        thread = sorted_thread(
-            request, comment.article, [*held_comment_ids(request), comment.pk]
-        )
-        shown = next((c for c in thread if c.pk == comment.pk), None)
-        if shown is not None:
-            url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
-    return f"{url}#c-{comment.pk}"
-
-
 def save_comment(
     request, article: Article, rules, data: dict
 ) -> tuple[Comment, notifications.Subscribed | None]:
@@ -232,30 +200,7 @@ def save_comment(
     "Notify me…" boxes did (None: none was ticked, or the comment was there).
     """
     token = data["token"]
-    comment = Comment(
-        article=article,
-        body=data["body"],
-        form_token=token,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:500],
-    )
-    if request.user.is_authenticated:
-        comment.user = request.user
-        comment.author_is_staff = request.user.is_staff
-        comment.author_name = display_name(request.user)
-        comment.author_email = request.user.email.lower()
-        reader = reader_identity(request)  # picture and account, no query
-        assert reader is not None  # signed in
-        comment.author_provider = reader.provider
-        comment.author_avatar = reader.avatar
-        comment.author_account = reader.account
-    else:
-        comment.author_name = data["name"]
-        comment.author_email = data["email"]
-        comment.author_url = data["url"]
-    if data.get("parent"):
-        comment.parent = reply_target(request, article, data["parent"], rules)
-
+    comment = new_comment(request, article, rules, data)
     with transaction.atomic():
         one_at_a_time_from(comment.ip_address)
         # Every check's and rule's question, in one query.
@@ -288,6 +233,34 @@ def save_comment(
             notify_posts=data.get("notify_posts", False),
         )
     return comment, subscribed
+
+
+def new_comment(request, article: Article, rules, data: dict) -> Comment:
+    """The comment a valid form asks for, unsaved: its text, who wrote it, where."""
+    comment = Comment(
+        article=article,
+        body=data["body"],
+        form_token=data["token"],
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:500],
+    )
+    if request.user.is_authenticated:
+        comment.user = request.user
+        comment.author_is_staff = request.user.is_staff
+        comment.author_name = display_name(request.user)
+        comment.author_email = request.user.email.lower()
+        reader = reader_identity(request)  # picture and account, no query
+        assert reader is not None  # signed in
+        comment.author_provider = reader.provider
+        comment.author_avatar = reader.avatar
+        comment.author_account = reader.account
+    else:
+        comment.author_name = data["name"]
+        comment.author_email = data["email"]
+        comment.author_url = data["url"]
+    if data.get("parent"):
+        comment.parent = reply_target(request, article, data["parent"], rules)
+    return comment
 
 
 def replied_to(request, article: Article, parent_id: int) -> Comment | None:
