@@ -98,6 +98,43 @@ def gather(
     comments per flood interval, as for posts.
     """
     identity, known_author = author_of(comment)
+    params = parameters(comment, rules, form_token)
+    questions = questions_for(
+        comment, rules, known_author, form_token=form_token, editing=editing
+    )
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in questions.items())
+    query = f"SELECT {columns}".format(
+        comments=COMMENTS,
+        identity=identity,
+        known_author=known_author,
+        bans=active_on_sql(),
+        staff=staff_sql(),
+    )
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, query, params)
+        answers = dict(zip(questions, cursor.fetchone(), strict=True))
+    rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
+    ban_reason, premoderation_reason = measures(answers["bans"])
+    return Known(
+        history=moderation.History(
+            has_approved_comment=answers["approved_before"],
+            is_trusted=comment.author_is_staff,
+            ban_reason=ban_reason,
+            premoderation_reason=premoderation_reason,
+            recent_rejections=sum(status in rejected for status in answers["latest"]),
+        ),
+        staff_names=[
+            *SITE_SIGNATURES,
+            *(staff_name(values) for values in answers["staff"]),
+        ],
+        posted_before=answers.get("posted_before"),
+        flooding=answers.get("flooding", False),
+        duplicate=answers.get("duplicate", False),
+    )
+
+
+def parameters(comment: Comment, rules, form_token: uuid.UUID | None) -> dict:
+    """The values gather()'s questions are asked with, every one a parameter."""
     now = timezone.now()
     params = {
         "user_id": comment.user_id,
@@ -122,8 +159,21 @@ def gather(
             minutes=rules.edit_window_minutes, seconds=rules.flood_interval
         ),
     }
-    # Each question a subquery, in SQL of our own: {comments}, {identity} and the
-    # like are filled in below, every value is a parameter.
+    return params
+
+
+def questions_for(
+    comment: Comment,
+    rules,
+    known_author: str | None,
+    *,
+    form_token: uuid.UUID | None,
+    editing: bool,
+) -> dict[str, str]:
+    """
+    gather()'s questions, by name: each a subquery in SQL of our own ({comments},
+    {identity} and the like are filled in by gather()).
+    """
     questions = {
         "bans": "ARRAY(SELECT ARRAY[effect, reason] FROM ({bans}) AS b)",
         "approved_before": "FALSE"
@@ -159,35 +209,7 @@ def gather(
                 AND created_at >= %(editable_since)s
                 AND ({identity} OR ip_address = %(ip_address)s))"""
         )
-    columns = ", ".join(f"{sql} AS {name}" for name, sql in questions.items())
-    query = f"SELECT {columns}".format(
-        comments=COMMENTS,
-        identity=identity,
-        known_author=known_author,
-        bans=active_on_sql(),
-        staff=staff_sql(),
-    )
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, query, params)
-        answers = dict(zip(questions, cursor.fetchone(), strict=True))
-    rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
-    ban_reason, premoderation_reason = measures(answers["bans"])
-    return Known(
-        history=moderation.History(
-            has_approved_comment=answers["approved_before"],
-            is_trusted=comment.author_is_staff,
-            ban_reason=ban_reason,
-            premoderation_reason=premoderation_reason,
-            recent_rejections=sum(status in rejected for status in answers["latest"]),
-        ),
-        staff_names=[
-            *SITE_SIGNATURES,
-            *(staff_name(values) for values in answers["staff"]),
-        ],
-        posted_before=answers.get("posted_before"),
-        flooding=answers.get("flooding", False),
-        duplicate=answers.get("duplicate", False),
-    )
+    return questions
 
 
 # The statements each database connection has prepared (PREPARE), by name; None

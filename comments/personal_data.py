@@ -155,7 +155,16 @@ def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, 
         ],
     }
     if not for_the_reader:
-        data["bans"] = [
+        data |= judgements(person, comments)
+    return data
+
+
+def judgements(
+    person: Person, comments: list[Comment]
+) -> dict[str, list[dict[str, Any]]]:
+    """What editors decided about the person: bans, and actions on their comments."""
+    return {
+        "bans": [
             {
                 "kind": ban.get_kind_display(),
                 "on": ban.email or str(ban.ip_address or "") or "their account",
@@ -164,8 +173,8 @@ def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, 
                 "expires_at": iso(ban.expires_at),
             }
             for ban in bans_on(person).order_by("created_at")
-        ]
-        data["moderation"] = [
+        ],
+        "moderation": [
             {
                 "comment": action.comment_id,
                 "action": action.get_action_display(),
@@ -178,8 +187,8 @@ def export(person: Person, *, for_the_reader: bool) -> dict[str, list[dict[str, 
             for action in ModerationAction.objects.filter(
                 comment__in=[c.pk for c in comments]
             ).order_by("created_at", "pk")
-        ]
-    return data
+        ],
+    }
 
 
 def comment_data(comment: Comment, for_the_reader: bool) -> dict[str, Any]:

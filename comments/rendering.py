@@ -233,6 +233,49 @@ def comment_item(
             f'<li id="c-{comment.pk}" class="comment depth-{depth} deleted">'
             f'<article><p class="deleted-note">{said["deleted"]}</p></article>'
         )
+    pick = comment.is_editors_pick
+    when = timezone.localtime(comment.created_at)
+    pending = comment.is_shown_as_held
+    return (
+        f'<li id="c-{comment.pk}" class="comment depth-{depth}'
+        f'{" pending" if pending else ""}{" pick" if pick else ""}">'
+        # The comment's anchor on the site it was imported from, so an old
+        # link's #comment-123 (redirected here, see OldAddress) lands on it.
+        + (
+            f'<span id="{escape(comment.old_anchor)}"></span>'
+            if comment.old_anchor
+            else ""
+        )
+        + "<article><header>"
+        f"{byline(comment, name, said, editor)} "
+        f'<a href="#c-{comment.pk}"><time datetime="'
+        f'{when.isoformat(timespec="minutes")}">{written_on(when)}'
+        "</time></a>"
+        + (
+            f' <span class="edited">{said["edited"]}</span>'
+            if comment.edited_at
+            else ""
+        )
+        + "</header>"
+        + (f'<p class="awaiting">{said["awaiting"]}</p>' if pending else "")
+        + f'<div class="text">{comment.body_html}</div>'
+        + (
+            f'<a class="reply" href="?replytocom={comment.pk}#respond" '
+            f'aria-label="{said["reply to"] % {"name": name}}">'
+            f"{said['reply']}</a>"
+            if is_open and not pending
+            else ""
+        )
+        + ("" if pending else like_and_report(comment, name, said, report_url))
+        + "</article>"
+    )
+
+
+def byline(comment: Comment, name: str, said: dict[str, str], editor: bool) -> str:
+    """
+    Who wrote it: the picture, the (escaped) name linking to their site, the
+    staff's and editors' pick marks, and for editors the account behind it.
+    """
     author = (
         f'<a href="{escape(comment.author_url)}" rel="nofollow ugc">{name}</a>'
         if comment.author_url
@@ -242,8 +285,7 @@ def comment_item(
         # Markup beside the escaped name, from a column only the server sets:
         # a reader can type "Staff" into their name, never this.
         author += f' <span class="staff-mark">{said["staff"]}</span>'
-    pick = comment.is_editors_pick
-    if pick:
+    if comment.is_editors_pick:
         author += f' <span class="pick-mark">{said["pick"]}</span>'
     avatar = (
         f'<img class="avatar" src="{escape(comment.avatar_url)}" alt="" '
@@ -265,49 +307,20 @@ def comment_item(
             f'<span class="account">{label}: <a href="{admin_url}">'
             f"{escape(comment.author_account or account_name(comment))}</a></span>"
         )
-    when = timezone.localtime(comment.created_at)
-    pending = comment.is_shown_as_held
+    return f"{avatar}<b>{author}</b>{account}"
+
+
+def like_and_report(
+    comment: Comment, name: str, said: dict[str, str], report_url: str
+) -> str:
+    """What readers do to a published comment: its like button and count, Report."""
     return (
-        f'<li id="c-{comment.pk}" class="comment depth-{depth}'
-        f'{" pending" if pending else ""}{" pick" if pick else ""}">'
-        # The comment's anchor on the site it was imported from, so an old
-        # link's #comment-123 (redirected here, see OldAddress) lands on it.
-        + (
-            f'<span id="{escape(comment.old_anchor)}"></span>'
-            if comment.old_anchor
-            else ""
-        )
-        + "<article><header>"
-        f"{avatar}<b>{author}</b>{account} "
-        f'<a href="#c-{comment.pk}"><time datetime="'
-        f'{when.isoformat(timespec="minutes")}">{written_on(when)}'
-        "</time></a>"
-        + (
-            f' <span class="edited">{said["edited"]}</span>'
-            if comment.edited_at
-            else ""
-        )
-        + "</header>"
-        + (f'<p class="awaiting">{said["awaiting"]}</p>' if pending else "")
-        + f'<div class="text">{comment.body_html}</div>'
-        + (
-            f'<a class="reply" href="?replytocom={comment.pk}#respond" '
-            f'aria-label="{said["reply to"] % {"name": name}}">'
-            f"{said['reply']}</a>"
-            if is_open and not pending
-            else ""
-        )
-        + (
-            ""
-            if pending
-            else '<span class="likes">'
-            + like_link(comment.pk, said["whose"] % {"name": name}, liked=False)
-            + f'<span class="like-count">{comment.like_count or ""}</span></span>'
-            f'<a class="report" href="{report_url.format(comment.pk)}" '
-            f'rel="nofollow" aria-label="{said["report whose"] % {"name": name}}">'
-            f"{said['report']}</a>"
-        )
-        + "</article>"
+        '<span class="likes">'
+        + like_link(comment.pk, said["whose"] % {"name": name}, liked=False)
+        + f'<span class="like-count">{comment.like_count or ""}</span></span>'
+        f'<a class="report" href="{report_url.format(comment.pk)}" '
+        f'rel="nofollow" aria-label="{said["report whose"] % {"name": name}}">'
+        f"{said['report']}</a>"
     )
 
 

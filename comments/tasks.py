@@ -279,80 +279,95 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
     language: send_digest() makes it in the subscriber's.
     """
     topic = subscription.topic
-    context = {"subscription": subscription, "notices": notices}
-    if topic == Subscription.Topic.COMMENTS:
-        assert subscription.article is not None  # comments are on an article
-        title = subscription.article.title
-        first = notices[0].comment
-        assert first is not None
-        if len(notices) > 1:
-            subject = ngettext(
-                "%(count)s new comment on “%(title)s”",
-                "%(count)s new comments on “%(title)s”",
-                len(notices),
-            ) % {"count": len(notices), "title": title}
-        elif notices[0].is_reply:
-            subject = _("%(name)s replied to your comment on “%(title)s”") % {
-                "name": first.display_name,
-                "title": title,
-            }
-        else:
-            subject = _("%(name)s commented on “%(title)s”") % {
-                "name": first.display_name,
-                "title": title,
-            }
-        context |= {
-            "article": subscription.article,
-            "article_url": tokens.absolute(subscription.article.get_absolute_url()),
-            "replies": sum(n.is_reply for n in notices),
-        }
-        for notice in notices:
-            assert notice.comment is not None
-            notice.url = tokens.absolute(notice.comment.get_absolute_url())
-        template = "comments/email/new_comments"
-    elif topic == Subscription.Topic.POSTS:
-        if len(notices) > 1:
-            subject = ngettext(
-                "%(count)s new article on Newsroom",
-                "%(count)s new articles on Newsroom",
-                len(notices),
-            ) % {"count": len(notices)}
-        else:
-            assert notices[0].article is not None
-            subject = _("New on Newsroom: %(title)s") % {
-                "title": notices[0].article.title
-            }
-        for notice in notices:
-            assert notice.article is not None
-            notice.url = tokens.absolute(notice.article.get_absolute_url())
-        template = "comments/email/new_posts"
-    else:
-        if len(notices) > 1:
-            subject = _("%(count)s comments are waiting for moderation") % {
-                "count": len(notices)
-            }
-        else:
-            assert notices[0].comment is not None
-            subject = _("A comment on “%(title)s” is waiting for moderation") % {
-                "title": notices[0].comment.article.title
-            }
-        for notice in notices:
-            assert notice.comment is not None
-            notice.url = tokens.absolute(
-                reverse("admin:comments_comment_change", args=[notice.comment.pk])
-            )
-        context["queue_url"] = tokens.absolute(
-            reverse("admin:comments_comment_changelist") + "?status__exact=pending"
-        )
-        template = "comments/email/held_comments"
+    digest = {
+        Subscription.Topic.COMMENTS: new_comments_digest,
+        Subscription.Topic.POSTS: new_posts_digest,
+    }.get(topic, held_comments_digest)
+    subject, template, context = digest(subscription, notices)
     return build_mail(
         kind=f"digest-{topic}",
         to=subscription.email,
         subject=subject,
         template=template,
-        context=context,
+        context={"subscription": subscription, "notices": notices} | context,
         unsubscribe=[subscription.pk],
     )
+
+
+# A digest's subject, template and what its template needs besides the notices.
+Digest = tuple[str, str, dict]
+
+
+def new_comments_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
+    """New comments (and replies) on the article the subscriber follows."""
+    assert subscription.article is not None  # comments are on an article
+    title = subscription.article.title
+    first = notices[0].comment
+    assert first is not None
+    if len(notices) > 1:
+        subject = ngettext(
+            "%(count)s new comment on “%(title)s”",
+            "%(count)s new comments on “%(title)s”",
+            len(notices),
+        ) % {"count": len(notices), "title": title}
+    elif notices[0].is_reply:
+        subject = _("%(name)s replied to your comment on “%(title)s”") % {
+            "name": first.display_name,
+            "title": title,
+        }
+    else:
+        subject = _("%(name)s commented on “%(title)s”") % {
+            "name": first.display_name,
+            "title": title,
+        }
+    context = {
+        "article": subscription.article,
+        "article_url": tokens.absolute(subscription.article.get_absolute_url()),
+        "replies": sum(n.is_reply for n in notices),
+    }
+    for notice in notices:
+        assert notice.comment is not None
+        notice.url = tokens.absolute(notice.comment.get_absolute_url())
+    return subject, "comments/email/new_comments", context
+
+
+def new_posts_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
+    """New articles, for a subscription to new posts."""
+    if len(notices) > 1:
+        subject = ngettext(
+            "%(count)s new article on Newsroom",
+            "%(count)s new articles on Newsroom",
+            len(notices),
+        ) % {"count": len(notices)}
+    else:
+        assert notices[0].article is not None
+        subject = _("New on Newsroom: %(title)s") % {"title": notices[0].article.title}
+    for notice in notices:
+        assert notice.article is not None
+        notice.url = tokens.absolute(notice.article.get_absolute_url())
+    return subject, "comments/email/new_posts", {}
+
+
+def held_comments_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
+    """Comments waiting for moderation, for the moderators."""
+    if len(notices) > 1:
+        subject = _("%(count)s comments are waiting for moderation") % {
+            "count": len(notices)
+        }
+    else:
+        assert notices[0].comment is not None
+        subject = _("A comment on “%(title)s” is waiting for moderation") % {
+            "title": notices[0].comment.article.title
+        }
+    for notice in notices:
+        assert notice.comment is not None
+        notice.url = tokens.absolute(
+            reverse("admin:comments_comment_change", args=[notice.comment.pk])
+        )
+    queue_url = tokens.absolute(
+        reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    )
+    return subject, "comments/email/held_comments", {"queue_url": queue_url}
 
 
 def build_mail(

@@ -64,14 +64,8 @@ class Dashboard:
         return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def dashboard(
-    now: datetime.datetime | None = None, *, drafts: bool = False
-) -> Dashboard:
-    """
-    The picture of the day. The busiest articles are named only when published,
-    unless the moderator may read `drafts` (desk.admin.articles): None else.
-    """
-    now = now or timezone.now()
+def by_hour(now: datetime.datetime) -> list[Hour]:
+    """The last HOURS hours, oldest first: comments by what became of them, reports."""
     start = (now - datetime.timedelta(hours=HOURS - 1)).replace(
         minute=0, second=0, microsecond=0
     )
@@ -97,6 +91,17 @@ def dashboard(
     ):
         if report_row["hour"] in hours:
             hours[report_row["hour"]].reported = report_row["n"]
+    return [hours[key] for key in sorted(hours)]
+
+
+def dashboard(
+    now: datetime.datetime | None = None, *, drafts: bool = False
+) -> Dashboard:
+    """
+    The picture of the day. The busiest articles are named only when published,
+    unless the moderator may read `drafts` (desk.admin.articles): None else.
+    """
+    now = now or timezone.now()
     waiting = (
         Comment.objects.filter(status=Comment.Status.PENDING)
         .with_article_titles(drafts=drafts)
@@ -114,7 +119,7 @@ def dashboard(
         .order_by("-n")
     )
     return Dashboard(
-        hours=[hours[key] for key in sorted(hours)],
+        hours=by_hour(now),
         median_wait=median_wait(since=now - datetime.timedelta(hours=HOURS)),
         busiest=[(r["article_id"], r["article_title"], r["n"]) for r in waiting],
         moderators=[

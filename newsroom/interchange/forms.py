@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.interchange.importing import root_element
+from newsroom.interchange.xmlfile import root_element
 
 # What each export's root element says it is.
 FORMATS = {"rss": "wordpress", "disqus": "disqus"}

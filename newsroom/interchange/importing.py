@@ -39,18 +39,15 @@ No notification is sent for an imported comment and no moderation rule runs:
 statuses are taken from the source as they were decided there.
 """
 
-import gzip
 import re
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from ipaddress import ip_address
-from typing import Any, BinaryIO
+from typing import Any
 
-from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, reset_queries, transaction
@@ -241,45 +238,6 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-class Decompressed:
-    """
-    A gzip file's bytes. A file cut short ends where it was cut, instead of
-    raising, so the XML parser names the line where the text stops.
-    """
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.gzip = gzip.GzipFile(fileobj=file, mode="rb")
-        self.cut_short = False
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.gzip.read(size)
-        except (EOFError, zlib.error):
-            self.cut_short = True
-            return b""
-
-
-def open_export(file: BinaryIO) -> BinaryIO | Decompressed:
-    """An export's XML bytes: gzip is recognised by its magic bytes, not its name."""
-    start = file.read(2)
-    file.seek(0)
-    return Decompressed(file) if start == b"\x1f\x8b" else file
-
-
-def root_element(file: BinaryIO) -> str:
-    """
-    The name of an export's root element ("rss" for WordPress, "disqus"), read
-    with defusedxml, which refuses entity declarations (DefusedXmlException).
-    Raises ParseError when the file is not XML. The file is rewound.
-    """
-    try:
-        for _, element in iterparse(open_export(file), events=("start",)):
-            return str(element.tag).rpartition("}")[2]
-        return ""
-    finally:
-        file.seek(0)
-
-
 class Importer:
     """
     Writes the records of one source (see the module docstring). `on_batch`, if
@@ -465,28 +423,7 @@ class Importer:
         return self.report
 
     def _write_comments(self, batch: list[CommentRecord], *, final: bool) -> None:
-        # Replies waiting for a parent that is in this batch join it.
-        ids = {r.source_id for r in batch}
-        pending_ids = list(ids)
-        while pending_ids:
-            joined = self.waiting.pop(pending_ids.pop(), [])
-            batch.extend(joined)
-            pending_ids.extend(r.source_id for r in joined)
-            ids.update(r.source_id for r in joined)
-
-        already = set(
-            Imported.objects.filter(
-                source=self.source, kind=Imported.Kind.COMMENT, source_id__in=ids
-            ).values_list("source_id", flat=True)
-        )
-        fresh: dict[str, CommentRecord] = {}
-        for record in batch:
-            if record.source_id in already:
-                self.report.skipped["comments already imported"] += 1
-            elif record.source_id in fresh:
-                self.report.skipped["comments appearing twice in the file"] += 1
-            else:
-                fresh[record.source_id] = record
+        fresh = self._fresh(batch)
 
         # Parents written earlier (this run or another): pk, depth, article.
         outside = {
@@ -525,6 +462,35 @@ class Importer:
                 continue
             self._create(ready, written)
             todo = later
+
+    def _fresh(self, batch: list[CommentRecord]) -> dict[str, CommentRecord]:
+        """
+        The batch's comments not imported yet, by source id, once each, with the
+        replies that waited for a parent in it.
+        """
+        # Replies waiting for a parent that is in this batch join it.
+        ids = {r.source_id for r in batch}
+        pending_ids = list(ids)
+        while pending_ids:
+            joined = self.waiting.pop(pending_ids.pop(), [])
+            batch.extend(joined)
+            pending_ids.extend(r.source_id for r in joined)
+            ids.update(r.source_id for r in joined)
+
+        already = set(
+            Imported.objects.filter(
+                source=self.source, kind=Imported.Kind.COMMENT, source_id__in=ids
+            ).values_list("source_id", flat=True)
+        )
+        fresh: dict[str, CommentRecord] = {}
+        for record in batch:
+            if record.source_id in already:
+                self.report.skipped["comments already imported"] += 1
+            elif record.source_id in fresh:
+                self.report.skipped["comments appearing twice in the file"] += 1
+            else:
+                fresh[record.source_id] = record
+        return fresh
 
     def _create(
         self, records: list[CommentRecord], written: dict[str, tuple[int, int, int]]

@@ -7,7 +7,7 @@ import defusedxml
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from newsroom.interchange.importing import root_element
+from newsroom.interchange.xmlfile import root_element
 
 # The command that reads each kind of export, by its root element.
 COMMANDS = {"rss": "import_wordpress", "disqus": "import_disqus"}
