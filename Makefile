@@ -69,9 +69,12 @@ $(AXE): tests/a11y/package-lock.json
 test-fast: install messages
 	DEBUG=1 $(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
+# ruff, then the size rule ruff can't count (tests/code_size.py): no app module
+# over 600 lines, no app function over 60.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m tests.code_size
 
 # mypy with django-stubs (settings in pyproject.toml). Its Django plugin loads the
 # settings, which start the embedded PostgreSQL when DATABASE_URL is unset.
