@@ -455,7 +455,7 @@ def serve(cluster: Cluster) -> None:
 
 PREPARE = """
 from comments.models import DiscussionSettings
-from newsroom.models import Article
+from articles.models import Article
 rules = DiscussionSettings.load()
 rules.min_seconds_to_post = 0
 rules.flood_interval = 0

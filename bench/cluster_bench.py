@@ -87,7 +87,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from bench.seed import seed, seed_thread
 from comments.models import DiscussionSettings
-from newsroom.models import Article
+from articles.models import Article
 seed(admin_comments=0)
 rules = DiscussionSettings.load()
 rules.require_prior_approval = False

@@ -126,7 +126,7 @@ import json
 from django.db import transaction
 from comments import notifications
 from comments.models import DiscussionSettings
-from newsroom.models import Article
+from articles.models import Article
 rules = DiscussionSettings.load()
 rules.flood_interval = 0
 rules.min_seconds_to_post = 0

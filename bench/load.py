@@ -74,7 +74,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from comments.models import DiscussionSettings
-from newsroom.models import Article
+from articles.models import Article
 rules = DiscussionSettings.load()
 rules.flood_interval = 0
 rules.min_seconds_to_post = 0

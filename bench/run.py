@@ -194,7 +194,7 @@ editor, _ = User.objects.get_or_create(username="benchstaff", defaults=dict(
 # A second reader has a comment awaiting moderation: their list is their own.
 waiting = User.objects.get(username="benchreader2")
 from comments.models import Comment
-from newsroom.models import Article
+from articles.models import Article
 Comment.objects.create(
     article=Article.objects.get(pk=ARTICLE), user=waiting, author_name="Waiting Reader",
     body="Held for an editor.", status="pending",

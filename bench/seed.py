@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment, DiscussionSettings, render_body
-from newsroom.models import Article
 
 SENTENCES = [
     "I read this twice and I still think the timing is not a coincidence.",

@@ -9,8 +9,8 @@ class CommentsConfig(AppConfig):
         from django.core import checks as system_checks
         from django.db.models.signals import post_save, pre_save
 
+        from articles.models import Article
         from comments import checks, notifications
-        from newsroom.models import Article
 
         system_checks.register(checks.trusted_proxies, system_checks.Tags.security)
 

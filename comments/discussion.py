@@ -40,6 +40,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language_from_request, gettext_lazy
 
+from articles.models import Article
 from comments import moderation
 from comments.caching import cache_for_a_while, cached
 from comments.cookies import (
@@ -65,7 +66,6 @@ from comments.models import (
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
-from newsroom.models import Article
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"

@@ -15,8 +15,8 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from articles.models import Article
 from comments.models import BODY_MAX_LENGTH
-from newsroom.models import Article
 
 DRAFT_SESSION_KEY = "comment_draft"
 RETURN_SESSION_KEY = "sign_in_return_to"

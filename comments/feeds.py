@@ -46,11 +46,11 @@ from django.utils.http import http_date
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from articles.models import Article
+from articles.text import single_line
 from comments.caching import cache_for_a_while, cached
 from comments.models import Comment, DiscussionVersion
-from comments.text import single_line
 from comments.tokens import absolute
-from newsroom.models import Article
 
 # Entries in a feed: the newest.
 FEED_ENTRIES = 50
@@ -60,7 +60,7 @@ FEED_SECONDS = 60
 # What XML 1.0 cannot carry at all (C0 controls but tab and line breaks, U+FFFE,
 # U+FFFF): Django's generator refuses such text, which would take the feed down for
 # everyone over one comment. Names and titles are on one line anyway
-# (comments.text.single_line), which leaves none of them.
+# (articles.text.single_line), which leaves none of them.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

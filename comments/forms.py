@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from articles.text import single_line
 from comments.models import (
     BODY_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -24,7 +25,6 @@ from comments.models import (
     URL_MAX_LENGTH,
     Report,
 )
-from comments.text import single_line
 
 STAMP_SALT = "comments.form-stamp"
 STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works

@@ -25,8 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from articles.text import single_line
 from comments import tokens
-from comments.text import single_line
 
 IDENTITY_SESSION_KEY = "reader_identity"
 
@@ -99,7 +99,7 @@ SITE_SIGNATURES = (STAFF_NAME, SITE_NAME)
 def display_name(user: AbstractUser) -> str:
     """
     A signed-in person's name on the site: their full name, else their username
-    (for staff, "The editors"). On one line (comments.text), whatever was stored
+    (for staff, "The editors"). On one line (articles.text), whatever was stored
     before names were cleaned.
     """
     name = single_line(user.get_full_name())

@@ -28,7 +28,7 @@ import functools
 import unicodedata
 from collections import defaultdict
 
-from comments.text import DEFAULT_IGNORABLE, OTHER_BLANKS
+from articles.text import DEFAULT_IGNORABLE, OTHER_BLANKS
 
 # The package writes right-to-left characters between direction marks.
 _DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f")

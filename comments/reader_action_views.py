@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from articles.models import Article
 from comments.client_ip import client_ip, network_key
 from comments.cookies import (
     guest_browser,
@@ -35,7 +36,6 @@ from comments.reporting import (
     file_report,
     reported_by,
 )
-from newsroom.models import Article
 
 
 def report(request, comment_id: int):

@@ -32,9 +32,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from articles.text import single_line
 from comments.identity import SITE_ACCOUNT, method_of
 from comments.models import Comment, in_reading_order
-from comments.text import single_line
 
 
 def render_comments(

@@ -23,10 +23,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import Article
 from comments.identity import SITE_NAME
 from comments.models import Comment
 from comments.tokens import absolute
-from newsroom.models import Article
 
 STRUCTURED_COMMENTS = 50
 

@@ -46,10 +46,10 @@ from django.utils.translation import ngettext
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from articles.models import Article
+from articles.text import single_line
 from comments import retention, tokens
 from comments.models import Comment, Notice, OutboundMail, Subscription
-from comments.text import single_line
-from newsroom.models import Article
 
 logger = logging.getLogger(__name__)
 

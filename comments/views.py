@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.models import Article
 from comments import history, moderation, notifications
 from comments.caching import cache_for_a_while, cached
 from comments.client_ip import client_ip
@@ -55,7 +56,6 @@ from comments.identity import (
 from comments.judging import Refused, judge, one_at_a_time_from
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import clock
-from newsroom.models import Article
 
 
 @cross_origin_protected

@@ -52,6 +52,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 
+from articles.text import single_line
 from comments import tasks
 from comments.client_ip import client_ip
 from comments.drafts import return_url
@@ -65,7 +66,6 @@ from comments.identity import (
     provider_not_configured,
     remember_identity,
 )
-from comments.text import single_line
 from comments.tokens import absolute
 
 log = logging.getLogger(__name__)
@@ -292,7 +292,7 @@ class SignupForm(forms.Form):
     field_order = ["name", "email", "password1", "password2"]
 
     def clean_name(self) -> str:
-        """One line of visible text (comments.text), as every name on the site."""
+        """One line of visible text (articles.text), as every name on the site."""
         name = single_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(
@@ -456,7 +456,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return super().save_user(request, sociallogin, form)
 
     def populate_user(self, request, sociallogin, data):
-        """The provider's name, on one line (comments.text), as every name."""
+        """The provider's name, on one line (articles.text), as every name."""
         user = super().populate_user(request, sociallogin, data)
         user.first_name = single_line(user.first_name)
         user.last_name = single_line(user.last_name)

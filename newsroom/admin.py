@@ -13,11 +13,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from articles.models import Article
 from comments.models import Comment
 from newsroom import personal_data
 from newsroom.forms import PersonalDataRequestForm
 from newsroom.interchange import views as interchange
-from newsroom.models import Article, PersonalDataRequest
+from newsroom.models import PersonalDataRequest
 
 
 @admin.register(Article)
@@ -50,7 +51,7 @@ class ArticleAdmin(admin.ModelAdmin):
             path(
                 "import/",
                 view(lambda request: interchange.import_page(request, self.admin_site)),
-                name="newsroom_article_import",
+                name="articles_article_import",
             ),
             path(
                 "import/<uuid:job_id>/",
@@ -59,7 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
                         request, self.admin_site, str(job_id)
                     )
                 ),
-                name="newsroom_article_import_status",
+                name="articles_article_import_status",
             ),
             *super().get_urls(),
         ]

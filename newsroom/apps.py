@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
-    verbose_name = "Articles"
+    verbose_name = "Site"
 
     def ready(self):
         from allauth.account.signals import password_reset

@@ -11,11 +11,11 @@ from html import escape
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from articles.models import Article
+from articles.text import single_line
 from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
 from comments.identity import SITE_NAME
-from comments.text import single_line
 from comments.tokens import absolute
-from newsroom.models import Article
 
 
 class ArticlesFeed(CachedFeed):

@@ -36,11 +36,11 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from articles.models import Article
 from comments.caching import cache_for_a_while, cached
 from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
 from comments.models import DiscussionVersion
-from newsroom.models import Article
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
 # network round trip to Redis and no unpickling of half a megabyte.
@@ -58,6 +58,7 @@ def _build_digest() -> str:
         ("templates", "**/*.html"),
         ("static", "**/*"),
         ("newsroom", "**/*.py"),
+        ("articles", "**/*.py"),
         ("comments", "**/*.py"),
     ]:
         for path in sorted((base / folder).glob(pattern)):

@@ -34,9 +34,9 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils.module_loading import import_string
 
+from articles.models import Article
 from comments.discussion import SORTS
 from comments.models import Comment, DiscussionSettings
-from newsroom.models import Article
 from newsroom.pagecache import purge_tag
 
 log = logging.getLogger(__name__)

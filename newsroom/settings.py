@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # the sitemap.xml template
     "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
+    "articles",  # below the discussion, which hangs from an article
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
     "django_tasks_db",

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from newsroom.models import Article
+from articles.models import Article
 
 
 class ArticleSitemap(Sitemap):

@@ -41,13 +41,13 @@ from django.views.i18n import JavaScriptCatalog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from articles.models import Article
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, keep_sort, shares_page
 from comments.feeds import ArticleCommentsFeed
 from comments.tokens import absolute
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
-from newsroom.models import Article
 
 
 def home(request):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.models import Article
+from articles.models import Article
 
 _sequence = itertools.count(1)
 

@@ -9,7 +9,7 @@ def test_article_page_shows_counts_by_status_and_queue_links(editor_client, arti
             factories.make_comment(article, status=status)
 
     html = editor_client.get(
-        f"/admin/newsroom/article/{article.pk}/change/"
+        f"/admin/articles/article/{article.pk}/change/"
     ).content.decode()
 
     queue = f"/admin/comments/comment/?article={article.pk}"
@@ -19,7 +19,7 @@ def test_article_page_shows_counts_by_status_and_queue_links(editor_client, arti
     assert f'href="{queue}&amp;status=all"' in html
     assert 'name="comments_open"' in html
 
-    listing = editor_client.get("/admin/newsroom/article/").content.decode()
+    listing = editor_client.get("/admin/articles/article/").content.decode()
     assert f'<a href="{queue}&amp;status=pending">2</a>' in listing
 
     queue_page = editor_client.get(queue + "&status=all").content.decode()

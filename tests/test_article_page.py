@@ -1,6 +1,6 @@
 import html
 
-from newsroom.models import Article
+from articles.models import Article
 from tests import factories
 
 SEED_URL = "/2021/03/10/new-sign-ups-and-registration-in-china-suspended-by-linkedin/"

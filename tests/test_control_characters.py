@@ -21,10 +21,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from articles.models import Article
 from comments import notifications
 from comments.forms import CommentForm
 from comments.models import Comment
-from newsroom.models import Article
 from tests.factories import comment_form, make_article, make_comment, make_user
 from tests.fake_providers import FakeProviders, providers_settings
 from tests.mailserver import deliver_queued_mail
@@ -55,7 +55,7 @@ CLEAN = "Eddie Bcc: spy@example.net"
     ],
 )
 def test_single_line(text, line):
-    from comments.text import single_line
+    from articles.text import single_line
 
     assert single_line(text) == line
 
@@ -201,7 +201,7 @@ def test_an_article_title_from_the_admin_is_one_line_and_new_posts_are_mailed(
     editor.force_login(make_user(is_staff=True, is_superuser=True))
 
     response = editor.post(
-        "/admin/newsroom/article/add/",
+        "/admin/articles/article/add/",
         {
             "title": "Ferry\r\ntimetable\u202e",
             "slug": "ferry-timetable",

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group
 
-from newsroom.models import Article
+from articles.models import Article
 from tests import factories
 
 
@@ -9,10 +9,10 @@ def test_editors_group_can_edit_articles_but_not_users_or_groups(client, db):
     article = Article.objects.get()
     client.force_login(editor)
 
-    form = client.get(f"/admin/newsroom/article/{article.pk}/change/")
+    form = client.get(f"/admin/articles/article/{article.pk}/change/")
     assert form.status_code == 200
     response = client.post(
-        f"/admin/newsroom/article/{article.pk}/change/",
+        f"/admin/articles/article/{article.pk}/change/",
         {
             "title": "Corrected headline",
             "slug": article.slug,
@@ -50,7 +50,7 @@ def test_editor_can_unpublish_an_article_with_the_admin_action(client, db):
     client.force_login(editor)
 
     client.post(
-        "/admin/newsroom/article/",
+        "/admin/articles/article/",
         {"action": "unpublish", "_selected_action": [article.pk]},
     )
 

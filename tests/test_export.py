@@ -21,9 +21,9 @@ import pytest
 from defusedxml import ElementTree
 from django.core.management import CommandError, call_command
 
+from articles.models import Article
 from comments.models import Comment
 from newsroom.interchange.exporting import cdata, with_comments
-from newsroom.models import Article
 from tests.factories import make_article, make_comment
 
 SAMPLE = Path("/work/shared/samples/wordpress-export-1000-comments.wxr.gz")

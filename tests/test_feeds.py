@@ -17,10 +17,10 @@ from defusedxml import ElementTree
 from django.core.cache import cache
 from django.test import Client
 
+from articles.models import Article
+from articles.text import single_line
 from comments.feeds import FEED_ENTRIES, FEED_SECONDS
 from comments.models import Comment
-from comments.text import single_line
-from newsroom.models import Article
 from tests import factories
 from tests.injection_corpus import INJECTIONS
 

@@ -15,8 +15,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles.models import Article
 from comments.models import Comment
-from newsroom.models import Article, Imported, OldAddress
+from newsroom.models import Imported, OldAddress
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from newsroom.interchange import jobs
 from tests import factories
 from tests.wxr import comment, export, item
 
-PAGE = "/admin/newsroom/article/import/"
+PAGE = "/admin/articles/article/import/"
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def upload(client, name: str, data: bytes, **fields):
 
 
 def test_the_articles_list_links_to_the_page_for_those_allowed(importer_client):
-    page = importer_client.get("/admin/newsroom/article/").content.decode()
+    page = importer_client.get("/admin/articles/article/").content.decode()
     assert f'href="{PAGE}">Import from WordPress or Disqus</a>' in page
 
 

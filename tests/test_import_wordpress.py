@@ -15,9 +15,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles.models import Article
 from comments.models import Comment
 from newsroom.interchange.wordpress import WXRError, import_wxr
-from newsroom.models import Article, Imported, OldAddress
+from newsroom.models import Imported, OldAddress
 from tests import factories, mailserver
 from tests.wxr import SITE, comment, export, item
 

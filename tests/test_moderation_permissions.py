@@ -51,8 +51,8 @@ def test_both_groups_clear_the_queue(client, article, group):
 
 def test_moderators_cannot_touch_articles_users_or_groups(moderator_client, article):
     for url in [
-        "/admin/newsroom/article/",
-        f"/admin/newsroom/article/{article.pk}/change/",
+        "/admin/articles/article/",
+        f"/admin/articles/article/{article.pk}/change/",
         "/admin/auth/user/",
         "/admin/auth/group/",
     ]:

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from articles.models import Article
 from comments.models import Comment, OutboundMail, Subscription
-from newsroom.models import Article
 from tests import factories
 from tests.factories import bulk_action, post_comment
 from tests.mailserver import run_worker
@@ -149,7 +149,7 @@ def test_subscribe_confirm_notify_unsubscribe(smtp_server):
     # An editor publishes a new article: "new posts" subscribers hear of it.
     draft = factories.make_article(title="Ferry timetable", status="draft")
     editor_client.post(
-        "/admin/newsroom/article/",
+        "/admin/articles/article/",
         {"action": "publish", "_selected_action": [draft.pk]},
     )
     assert Article.objects.get(pk=draft.pk).status == "published"

@@ -275,8 +275,8 @@ def test_a_post_asks_its_checks_in_one_query_whatever_they_find(
 
 def test_the_article_and_rules_read_together_are_the_orms(article, rules):
     """DiscussionSettings.with_article builds both rows without the ORM's queries."""
+    from articles.models import Article
     from comments.models import DiscussionSettings
-    from newsroom.models import Article
 
     found, read_rules = DiscussionSettings.with_article(article.pk)
 

@@ -17,10 +17,10 @@ from django.db import connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
 from bench.harness import free_port
 from comments.models import Comment
 from newsroom import routers
-from newsroom.models import Article
 from newsroom.routers import RECENT_WRITE_COOKIE, ReplicaRouter, replica_reads_allowed
 from tests import factories
 from tests.factories import post_comment

@@ -1,4 +1,4 @@
-from newsroom.models import Article
+from articles.models import Article
 
 SEED_TITLE = "New Sign-Ups And Registration In China Suspended By LinkedIn"
 

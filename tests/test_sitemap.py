@@ -5,7 +5,7 @@ import datetime
 from defusedxml import ElementTree
 from django.test import Client
 
-from newsroom.models import Article
+from articles.models import Article
 from tests import factories
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

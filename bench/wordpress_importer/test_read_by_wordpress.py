@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from newsroom.models import Article
+from articles.models import Article
 from tests.factories import make_article, make_comment
 from tests.test_export import HOSTILE
 

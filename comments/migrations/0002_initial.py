@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("comments", "0001_trigram_extension"),
-        ("newsroom", "0001_initial"),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         primary_key=True,
                         serialize=False,
-                        to="newsroom.article",
+                        to="articles.article",
                     ),
                 ),
                 ("version", models.BigIntegerField(default=0)),
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="comments",
-                        to="newsroom.article",
+                        to="articles.article",
                     ),
                 ),
                 (
@@ -469,7 +469,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="subscriptions",
-                        to="newsroom.article",
+                        to="articles.article",
                     ),
                 ),
                 (
@@ -505,7 +505,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
-                        to="newsroom.article",
+                        to="articles.article",
                     ),
                 ),
                 (

@@ -54,8 +54,8 @@ def delete_moderators_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0005_create_discussion_settings"),
-        # The Editors group is newsroom's; this adds to it.
-        ("newsroom", "0003_create_editors_group"),
+        # The Editors group is the articles'; this adds to it.
+        ("articles", "0003_create_editors_group"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

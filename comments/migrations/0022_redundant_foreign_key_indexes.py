@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0021_purge_notifications"),
-        ("newsroom", "0005_purge_notifications"),
+        ("articles", "0004_purge_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                         db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="comments",
-                        to="newsroom.article",
+                        to="articles.article",
                     ),
                 ),
                 migrations.AlterField(

@@ -29,7 +29,7 @@ def set_page_comments(value: bool):
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0022_redundant_foreign_key_indexes"),
-        ("newsroom", "0005_purge_notifications"),
+        ("articles", "0004_purge_notifications"),
     ]
 
     operations = [

@@ -20,8 +20,8 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Article
 from comments import identity
-from newsroom.models import Article
 
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
@@ -319,7 +319,7 @@ class Comment(models.Model):
     # No index of their own: comment_article_idx and comment_user_idx begin with
     # them, and every index is one more write on each comment posted.
     article = models.ForeignKey(
-        "newsroom.Article",
+        "articles.Article",
         on_delete=models.CASCADE,
         related_name="comments",
         db_index=False,

@@ -7,7 +7,7 @@ discussions (DiscussionVersion).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 
-from newsroom.models import Article
+from articles.models import Article
 
 
 class DiscussionSettings(models.Model):
@@ -189,7 +189,7 @@ class DiscussionVersion(models.Model):
     """
 
     article = models.OneToOneField(
-        "newsroom.Article", on_delete=models.CASCADE, primary_key=True
+        "articles.Article", on_delete=models.CASCADE, primary_key=True
     )
     version = models.BigIntegerField(default=0)
     # Bumped by every like or unlike of its comments (not by the triggers): a

@@ -68,7 +68,7 @@ class Subscription(models.Model):
     )
     topic = models.CharField(max_length=10, choices=Topic)
     article = models.ForeignKey(
-        "newsroom.Article",
+        "articles.Article",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -136,7 +136,7 @@ class Notice(models.Model):
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     article = models.ForeignKey(
-        "newsroom.Article",
+        "articles.Article",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -21,16 +21,16 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Article
 from comments.models import Comment, CommentQuerySet
-from newsroom.models import Article
 
 UNPUBLISHED = _("an unpublished article")
 
 
 def reads_drafts(request: HttpRequest) -> bool:
     """Whether the user may read unpublished articles: view or change them."""
-    return request.user.has_perm("newsroom.view_article") or request.user.has_perm(
-        "newsroom.change_article"
+    return request.user.has_perm("articles.view_article") or request.user.has_perm(
+        "articles.change_article"
     )
 
 

@@ -37,8 +37,9 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from articles.models import Article
+from articles.text import single_line
 from comments.models import Comment
-from comments.text import single_line
 from newsroom.interchange.importing import (
     CommentRecord,
     Importer,
@@ -46,7 +47,7 @@ from newsroom.interchange.importing import (
     html_to_text,
 )
 from newsroom.interchange.xmlfile import xml_events
-from newsroom.models import Article, OldAddress
+from newsroom.models import OldAddress
 
 DISQUS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"

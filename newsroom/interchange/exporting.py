@@ -40,10 +40,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import to_locale
 
+from articles.models import Article
+from articles.text import single_line
 from comments.identity import SITE_NAME
 from comments.models import Comment, in_reading_order
-from comments.text import single_line
-from newsroom.models import Article
 
 # Articles read at a time, each with all its comments.
 CHUNK_SIZE = 20

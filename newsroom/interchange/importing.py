@@ -54,6 +54,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.models import Article
 from comments.models import Comment, render_body
 from comments.models.comment import (
     BODY_MAX_LENGTH,
@@ -61,7 +62,7 @@ from comments.models.comment import (
     NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
-from newsroom.models import Article, Imported, OldAddress
+from newsroom.models import Imported, OldAddress
 
 BATCH_SIZE = 1000
 OLD_ANCHOR = re.compile(r"comment-\d{1,30}")

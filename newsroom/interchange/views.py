@@ -15,7 +15,7 @@ from newsroom.interchange import jobs
 from newsroom.interchange.forms import ImportForm
 from newsroom.interchange.importing import ImportReport
 
-PERMISSIONS = ["newsroom.add_article", "comments.change_comment"]
+PERMISSIONS = ["articles.add_article", "comments.change_comment"]
 
 
 def may_import(user: Any) -> bool:
@@ -33,7 +33,7 @@ def import_page(request: HttpRequest, site: AdminSite) -> HttpResponse:
             form.file_format,
             with_pingbacks=form.cleaned_data["with_pingbacks"],
         )
-        return redirect("admin:newsroom_article_import_status", job_id=job_id)
+        return redirect("admin:articles_article_import_status", job_id=job_id)
     return render(
         request,
         "admin/newsroom/import.html",

@@ -27,6 +27,7 @@ from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from articles.models import Article
 from comments.models import Comment
 from newsroom.interchange.importing import (
     BATCH_SIZE,
@@ -37,7 +38,6 @@ from newsroom.interchange.importing import (
     html_to_text,
 )
 from newsroom.interchange.xmlfile import xml_events
-from newsroom.models import Article
 
 WP_NAMESPACE = re.compile(r"http://wordpress\.org/export/1\.\d+/")
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"

@@ -42,7 +42,7 @@ def open_import_page(page) -> None:
     page.get_by_label("Username:").fill("importer")
     page.get_by_label("Password:").fill("a-Long-passw0rd")
     page.get_by_role("button", name="Log in").click()
-    page.goto("/admin/newsroom/article/")
+    page.goto("/admin/articles/article/")
     page.get_by_role("link", name="Import from WordPress or Disqus").click()
     expect(
         page.get_by_role("heading", name="Import articles and comments")

@@ -26,8 +26,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from articles.models import Article
 from newsroom.interchange.exporting import write_json
-from newsroom.models import Article
 
 
 class Command(BaseCommand):

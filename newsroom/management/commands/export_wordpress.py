@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.models import Article
 from newsroom.interchange.exporting import open_private, write_wxr
-from newsroom.models import Article
 
 
 class Command(BaseCommand):

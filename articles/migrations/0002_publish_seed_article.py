@@ -24,7 +24,7 @@ PARAGRAPHS = [
 
 
 def publish_seed_article(apps, schema_editor):
-    Article = apps.get_model("newsroom", "Article")
+    Article = apps.get_model("articles", "Article")
     Article.objects.update_or_create(
         slug=SLUG,
         defaults={
@@ -39,10 +39,10 @@ def publish_seed_article(apps, schema_editor):
 
 
 def unpublish_seed_article(apps, schema_editor):
-    apps.get_model("newsroom", "Article").objects.filter(slug=SLUG).delete()
+    apps.get_model("articles", "Article").objects.filter(slug=SLUG).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsroom", "0001_initial")]
+    dependencies = [("articles", "0001_initial")]
 
     operations = [migrations.RunPython(publish_seed_article, unpublish_seed_article)]

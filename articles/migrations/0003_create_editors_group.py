@@ -9,7 +9,7 @@ EDITOR_PERMISSIONS = ["add_article", "change_article", "view_article"]
 def create_editors_group(apps, schema_editor):
     # Permissions are normally created after all migrations ran; make sure this
     # app's exist now, on a fresh database.
-    app_config = apps.get_app_config("newsroom")
+    app_config = apps.get_app_config("articles")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
@@ -19,7 +19,7 @@ def create_editors_group(apps, schema_editor):
     editors, _ = Group.objects.get_or_create(name="Editors")
     editors.permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="newsroom", codename__in=EDITOR_PERMISSIONS
+            content_type__app_label="articles", codename__in=EDITOR_PERMISSIONS
         )
     )
 
@@ -30,7 +30,7 @@ def delete_editors_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0002_publish_seed_article"),
+        ("articles", "0002_publish_seed_article"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -27,7 +27,7 @@ DROP FUNCTION newsroom_announce_article_change();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0004_imports_and_personal_data_requests"),
+        ("articles", "0003_create_editors_group"),
     ]
 
     operations = [migrations.RunSQL(FUNCTION, DROP)]
