@@ -279,10 +279,12 @@ def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMa
     language: send_digest() makes it in the subscriber's.
     """
     topic = subscription.topic
-    digest = {
-        Subscription.Topic.COMMENTS: new_comments_digest,
-        Subscription.Topic.POSTS: new_posts_digest,
-    }.get(topic, held_comments_digest)
+    if topic == Subscription.Topic.COMMENTS:
+        digest = new_comments_digest
+    elif topic == Subscription.Topic.POSTS:
+        digest = new_posts_digest
+    else:
+        digest = held_comments_digest
     subject, template, context = digest(subscription, notices)
     return build_mail(
         kind=f"digest-{topic}",
