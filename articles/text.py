@@ -9,9 +9,10 @@ reversed, and characters drawn as nothing (zero-width spaces and joiners, the
 combining grapheme joiner, Khmer's inherent vowels: Unicode's default-ignorable
 code points) or as a gap that is no space (Braille's blank pattern, the Hangul
 fillers) make two names look alike. `single_line()` is the one cleaning for all
-of them: the comment form, the display of a person's name and the mail worker use
-it here, and the site (newsroom.accounts, newsroom.models) imports it.
-comments.lookalikes compares names through the same two sets.
+of them: an article's title (articles.models), the comment form, the display of
+a person's name, the mail worker and the site's accounts (newsroom.accounts).
+It lives with the article, the lowest of the apps, so that each of them may
+import it; comments.lookalikes compares names through the same two sets.
 
 Unicode's properties come from the regex package (Python's unicodedata has no
 Default_Ignorable_Code_Point), in its Unicode version.

@@ -285,7 +285,7 @@ def run(
         )
         urls = json.loads(
             site.python(
-                "import json; from newsroom.models import Article; print(json.dumps("
+                "import json; from articles.models import Article; print(json.dumps("
                 "[a.get_absolute_url() for a in "
                 f"Article.objects.filter(pk__in={article_ids})]))"
             )
