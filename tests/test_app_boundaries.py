@@ -138,3 +138,58 @@ def test_the_check_catches_a_cycle_through_a_migration(tmp_path):
         "articles -> comments: articles/migrations/0002_picks.py",
         "comments -> articles: comments/migrations/0002_initial.py",
     ]
+
+
+def is_views(module: str) -> bool:
+    """A module of views: views.py, or one named for whose views it holds."""
+    name = module.rsplit(".", 1)[-1]
+    return name == "views" or name.endswith("_views")
+
+
+def views_importing_views(base: Path) -> dict[str, set[str]]:
+    """
+    Modules of views that import another module of views. Views are leaves: what
+    two of them share belongs in a module named for what it is (STYLE.md).
+    """
+    found = {}
+    for folder in apps_in(base).values():
+        for path in sorted(folder.rglob("*.py")):
+            module = ".".join(path.relative_to(base).with_suffix("").parts)
+            if not is_views(module):
+                continue
+            imported = set()
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    imported.update(
+                        f"{node.module}.{alias.name}" for alias in node.names
+                    )
+                    imported.add(node.module)
+                elif isinstance(node, ast.Import):
+                    imported.update(alias.name for alias in node.names)
+            ours = {
+                name
+                for name in imported
+                if name.split(".")[0] in apps_in(base) and is_views(name)
+            }
+            if ours:
+                found[module] = ours
+    return found
+
+
+def test_views_are_leaves():
+    assert views_importing_views(settings.BASE_DIR) == {}
+
+
+def test_the_check_catches_views_importing_views(tmp_path):
+    make_app(
+        tmp_path,
+        "comments",
+        {
+            "views.py": "from comments.judging import Refused\n",
+            "author_views.py": "from comments.views import comment_location\n",
+            "urls.py": "from comments import views\n",
+        },
+    )
+    assert views_importing_views(tmp_path) == {
+        "comments.author_views": {"comments.views"}
+    }
