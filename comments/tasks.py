@@ -17,8 +17,13 @@ it); the worker then:
 4. keeps house: every hour, clears the IP addresses of comments past their
    retention (comments.retention).
 
-`send_email_message` is the generic entry point for other code (the account
-adapter) that wants a message sent by the worker instead of in the request.
+`send_message` is the generic entry point for other code (the account adapter)
+that wants a message sent by the worker instead of in the request.
+
+What a mail said stays only until it is sent: its text names readers and its links
+(a password reset, a confirmation, an unsubscribe) open accounts and subscriptions.
+So a task carries a mail's id, never its words, and a sent mail keeps its
+recipient, subject and dates for the mail log, not its body (`deliver`).
 
 Every task here is safe to run again, even beside a run of itself: notices are
 unique, digests and deliveries lock their row and take only what is still to do.
@@ -394,31 +399,61 @@ def build_mail(
 # --- 3. Delivery ------------------------------------------------------------------
 
 
-@task(takes_context=True)
-def send_email_message(
-    context,
+def send_message(
     subject: str,
     body: str,
     to: list[str],
     html: str = "",
     headers: dict | None = None,
-) -> str:
+    *,
+    kind: str = "message",
+) -> OutboundMail:
     """
     Send any message through the worker, with retries and exactly-once delivery.
-    Arguments are plain JSON values. Enqueue it inside the transaction that decided
-    to send it: `send_email_message.enqueue(subject=…, body=…, to=[…])`.
+    Call it inside the transaction that decided to send it: the mail row and its
+    delivery task (which holds only the row's id) commit with it.
     """
-    mail, _created = OutboundMail.objects.get_or_create(
-        task_id=str(context.task_result.id),
-        defaults={
-            "kind": "message",
-            "to": list(to),
-            "subject": subject,
-            "body": body,
-            "html": html or "",
-            "headers": headers or {},
-        },
+    mail = OutboundMail.objects.create(
+        kind=kind,
+        to=list(to),
+        subject=subject,
+        body=body,
+        html=html or "",
+        headers=headers or {},
     )
+    enqueue(deliver_mail, str(mail.pk))
+    return mail
+
+
+@task(takes_context=True)
+def send_email_message(
+    context,
+    subject: str = "",
+    body: str = "",
+    to: list[str] | None = None,
+    html: str = "",
+    headers: dict | None = None,
+) -> str:
+    """
+    What send_message() was before it: a task whose arguments were the message.
+    Kept for the rows queued that way; once its mail row exists, the task row
+    forgets them (a run again finds the mail by the task's id).
+    """
+    with transaction.atomic():
+        mail, _created = OutboundMail.objects.get_or_create(
+            task_id=str(context.task_result.id),
+            defaults={
+                "kind": "message",
+                "to": list(to or []),
+                "subject": subject,
+                "body": body,
+                "html": html or "",
+                "headers": headers or {},
+            },
+        )
+        DBTaskResult.objects.filter(pk=context.task_result.id).update(
+            args_kwargs={"args": [], "kwargs": {}}
+        )
     return deliver(mail.pk)
 
 
@@ -454,7 +489,11 @@ def deliver(mail_id) -> str:
     mail.status = OutboundMail.Status.SENT
     mail.sent_at = timezone.now()
     mail.last_error = ""
-    mail.save(update_fields=["status", "sent_at", "last_error"])
+    # Delivered: its words are the recipient's now, and not ours to keep.
+    mail.body, mail.html, mail.headers = "", "", {}
+    mail.save(
+        update_fields=["status", "sent_at", "last_error", "body", "html", "headers"]
+    )
     return "sent"
 
 
