@@ -256,6 +256,11 @@ if DEBUG:
     STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Exports uploaded on the admin's import page wait here for the worker, which
+# deletes each once imported. They hold every commenter's email and IP address:
+# never inside MEDIA_ROOT or STATIC_ROOT, which are served (newsroom.E001). The web
+# servers and the worker share it, as they share MEDIA_ROOT.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(BASE_DIR / "imports")))
 # The largest export the admin's import page takes (bytes); larger ones are imported
 # with `manage.py import_wordpress`. A proxy in front may have its own limit.
 IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)

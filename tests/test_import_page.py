@@ -5,9 +5,11 @@ once the worker's task has run.
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
@@ -21,7 +23,9 @@ PAGE = "/admin/newsroom/article/import/"
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORT_ROOT = tmp_path / "imports"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -178,3 +182,23 @@ def test_a_disqus_export_is_imported_and_its_unmatched_threads_listed(
     assert "Disqus threads with no article here" in page
     assert f"https://old.example{elsewhere}: 1 comment" in page
     assert Comment.objects.filter(article=story).count() == 2
+
+
+def test_an_upload_waits_outside_the_public_media_folder(importer_client, media_root):
+    text = export(item(1, comment(1)))
+    response = upload(importer_client, "export.xml", text.encode())
+    job_id = response["Location"].rstrip("/").rpartition("/")[2]
+
+    kept = jobs.upload_path(job_id)
+    assert kept.read_bytes() == text.encode()
+    assert not kept.is_relative_to(media_root)
+    assert not [path for path in Path(media_root).rglob("*") if path.is_file()]
+
+
+def test_an_import_folder_under_a_served_one_is_an_error(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT, tmp_path):
+        settings.IMPORT_ROOT = Path(served) / "imports"
+        errors = [m for m in checks.run_checks() if m.id == "newsroom.E001"]
+        assert len(errors) == (served != tmp_path)
