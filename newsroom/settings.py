@@ -264,6 +264,11 @@ IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(BASE_DIR / "imports")))
 # The largest export the admin's import page takes (bytes); larger ones are imported
 # with `manage.py import_wordpress`. A proxy in front may have its own limit.
 IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
+# Any import (the page's or a command's) stops at an export this large once
+# uncompressed, or at one element (a post, a comment) this large: a small gzip can
+# hold gigabytes, and one element is held in memory whole (interchange.xmlfile).
+IMPORT_MAX_XML_SIZE = env_int("IMPORT_MAX_XML_SIZE", 10 * 1024 * 1024 * 1024)
+IMPORT_MAX_ELEMENT_SIZE = env_int("IMPORT_MAX_ELEMENT_SIZE", 4 * 1024 * 1024)
 
 # Behind a TLS-terminating proxy. The secure defaults switch on with DEBUG off.
 SECURE_PROXY_SSL_HEADER = (

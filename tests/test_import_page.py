@@ -202,3 +202,18 @@ def test_an_import_folder_under_a_served_one_is_an_error(settings, tmp_path):
         settings.IMPORT_ROOT = Path(served) / "imports"
         errors = [m for m in checks.run_checks() if m.id == "newsroom.E001"]
         assert len(errors) == (served != tmp_path)
+
+
+def test_an_export_too_large_once_uncompressed_says_so(importer_client, settings):
+    settings.IMPORT_MAX_XML_SIZE = 1024 * 1024
+    text = export(item(1, *(comment(n, content="x" * 5000) for n in range(1, 400))))
+    response = upload(importer_client, "export.xml.gz", gzip.compress(text.encode()))
+    job_id = response["Location"].rstrip("/").rpartition("/")[2]
+
+    jobs.run_import.call(job_id, "wordpress", False)
+
+    page = importer_client.get(response["Location"]).content.decode()
+    assert "The import stopped" in page
+    assert "larger than 1 MB once uncompressed" in page
+    assert "IMPORT_MAX_XML_SIZE" in page
+    assert not jobs.upload_path(job_id).exists()

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.interchange.importing import root_element
+from newsroom.interchange.xmlfile import megabytes
 
 # What each export's root element says it is.
 FORMATS = {"rss": "wordpress", "disqus": "disqus"}
@@ -59,7 +60,3 @@ class ImportForm(forms.Form):
             )
         self.file_format = FORMATS[root]
         return upload
-
-
-def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
