@@ -92,7 +92,7 @@ def mail_about(comment_ids: list[int]) -> models.QuerySet[OutboundMail]:
     )
 
 
-def tasks_naming(person: Person) -> models.QuerySet[DBTaskResult]:
+def tasks_naming(person: Person) -> models.QuerySet[DBTaskResult[Any, Any]]:
     """
     Task rows, not running, whose arguments or result hold one of the person's
     addresses, in any case. A running one is its worker's to finish.

@@ -35,6 +35,7 @@ import email.policy
 import logging
 import random
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -42,7 +43,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
 from django.db.models import Q
-from django.tasks import Task, TaskResultStatus, task
+from django.tasks import Task, TaskContext, TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -427,34 +428,25 @@ def send_message(
 
 @task(takes_context=True)
 def send_email_message(
-    context,
+    context: TaskContext,
     subject: str = "",
     body: str = "",
-    to: list[str] | None = None,
+    to: Sequence[str] = (),
     html: str = "",
     headers: dict | None = None,
 ) -> str:
     """
-    What send_message() was before it: a task whose arguments were the message.
-    Kept for the rows queued that way; once its mail row exists, the task row
-    forgets them (a run again finds the mail by the task's id).
+    The task whose arguments were the message, before send_message(): kept for
+    rows queued that way. The mail row is made and the arguments forgotten in one
+    transaction, so a run again (its worker killed) finds nothing left to do.
     """
     with transaction.atomic():
-        mail, _created = OutboundMail.objects.get_or_create(
-            task_id=str(context.task_result.id),
-            defaults={
-                "kind": "message",
-                "to": list(to or []),
-                "subject": subject,
-                "body": body,
-                "html": html or "",
-                "headers": headers or {},
-            },
-        )
+        if to:
+            send_message(subject, body, list(to), html, headers)
         DBTaskResult.objects.filter(pk=context.task_result.id).update(
             args_kwargs={"args": [], "kwargs": {}}
         )
-    return deliver(mail.pk)
+    return "queued" if to else "already queued"
 
 
 @task

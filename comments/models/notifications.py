@@ -214,7 +214,7 @@ class OutboundMail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # A task that built this mail (send_email_message) finds it again on a re-run.
+    # Set by the task that built this mail, before tasks carried only a mail's id.
     task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:

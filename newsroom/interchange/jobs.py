@@ -41,7 +41,7 @@ def folder() -> Path:
     return Path(settings.IMPORT_ROOT)
 
 
-def private_folder(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def private_folder(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """IMPORT_ROOT inside a folder the site serves would publish every upload."""
     served = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
     return [
