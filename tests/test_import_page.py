@@ -5,6 +5,7 @@ once the worker's task has run.
 
 import gzip
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,18 @@ def test_an_import_folder_under_a_served_one_is_an_error(settings, tmp_path):
         settings.IMPORT_ROOT = Path(served) / "imports"
         errors = [m for m in checks.run_checks() if m.id == "newsroom.E001"]
         assert len(errors) == (served != tmp_path)
+
+
+def test_uploads_an_earlier_version_left_in_the_media_folder_are_a_warning(
+    settings, media_root
+):
+    def warned() -> bool:
+        return any(m.id == "newsroom.W001" for m in checks.run_checks())
+
+    (media_root / "imports").mkdir(parents=True)
+    assert not warned()
+    (media_root / "imports" / f"{uuid.uuid4()}.upload").write_bytes(b"<rss/>")
+    assert warned()
 
 
 def test_an_export_too_large_once_uncompressed_says_so(importer_client, settings):

@@ -42,9 +42,21 @@ def folder() -> Path:
 
 
 def private_folder(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
-    """IMPORT_ROOT inside a folder the site serves would publish every upload."""
+    """
+    IMPORT_ROOT inside a folder the site serves would publish every upload; so do
+    the uploads an earlier version left in MEDIA_ROOT/imports.
+    """
     served = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
-    return [
+    earlier = Path(settings.MEDIA_ROOT) / "imports"
+    left: list[checks.CheckMessage] = [
+        checks.Warning(
+            f"{earlier} holds uploaded exports of an earlier version, served to "
+            "anyone with MEDIA_ROOT: every commenter's email and IP address.",
+            hint="Delete the folder; imports now wait in IMPORT_ROOT.",
+            id="newsroom.W001",
+        )
+    ]
+    return (left if any(earlier.glob("*.upload")) else []) + [
         checks.Error(
             f"IMPORT_ROOT ({folder()}) is inside {name}, which is served to anyone: "
             "uploaded exports, with every commenter's email and IP address, would "
