@@ -5,17 +5,22 @@ Varnish by a BAN of the article's tag, a CDN through a hook. Caches are played
 here by HTTP servers on loopback that record what they are asked.
 """
 
+import datetime
 import http.server
 import threading
+import time
+from collections import Counter
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.utils import timezone
 
+from comments import retention
 from comments.liking import toggle_like
 from comments.models import Comment
 from newsroom import purge
-from tests.factories import make_article, make_comment
+from tests.factories import article_page, make_article, make_comment, post_comment
 
 CALLS: list[list[str]] = []
 
@@ -84,6 +89,98 @@ def test_moderation_and_article_edits_are_announced_likes_are_not(listening):
     article.title = "A better title"
     article.save()
     assert purge.announced(timeout=2) == {article.pk}
+
+
+def test_a_held_comment_and_its_edits_purge_nothing(listening, client, rules):
+    """
+    A first-time guest's comment waits for a moderator: the page every reader
+    shares is the same, so it is not purged, nor when the guest corrects it.
+    """
+    article = make_article()
+    purge.announced(timeout=0.1)
+
+    post_comment(
+        client, article, body="My first comment.", name="New", email="new@example.com"
+    )
+    held = Comment.objects.get()
+    assert held.status == Comment.Status.PENDING
+    client.post(f"/comments/{held.pk}/edit/", {"body": "My first comment, fixed."})
+
+    assert purge.announced(timeout=1) == set()
+    # Its author still sees it as it now reads, where it will be.
+    assert "My first comment, fixed." in article_page(client, article)
+
+
+def test_changes_no_reader_sees_purge_nothing(listening):
+    article = make_article()
+    old_enough = timezone.now() - datetime.timedelta(days=100)
+    shown = make_comment(article, created_at=old_enough, user_agent="Firefox/140")
+    held = make_comment(article, status=Comment.Status.PENDING)
+    purge.announced(timeout=0.1)
+
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.REMOVED)
+    Comment.objects.filter(pk=held.pk).delete()
+    assert retention.clear_old_addresses() == 1  # the hourly clearing
+    assert purge.announced(timeout=0.5) == set()
+
+    # What readers lose is purged: the comment leaves the page.
+    Comment.objects.filter(pk=shown.pk).update(status=Comment.Status.PENDING)
+    assert purge.announced(timeout=2) == {article.pk}
+
+
+def test_an_edit_purges_each_copy_of_the_articles_pages_once(
+    listening, client, rules, settings
+):
+    nginx = Cache(status=404)
+    settings.HTTP_CACHE_PURGE = [f"nginx+{nginx.url}"]
+    article = make_article()
+    make_comment(article, author_name="Grace Guest", author_email="grace@example.com")
+    post_comment(
+        client, article, body="My take.", name="Grace Guest", email="grace@example.com"
+    )
+    mine = Comment.objects.get(body="My take.")
+    assert mine.status == Comment.Status.APPROVED
+    purge.announced(timeout=0.1)
+
+    client.post(f"/comments/{mine.pk}/edit/", {"body": "My better take."})
+    purge.listen(forever=False)
+
+    asked = Counter(path for _, path, _ in nginx.asked)
+    assert set(asked.values()) == {1}
+    copies = len(purge.addresses(article)) * len(settings.LANGUAGES) * 4
+    assert len(asked) == copies
+    assert purge.announced(timeout=0.5) == set()  # nothing left to purge
+
+
+def test_a_burst_of_changes_is_purged_once(listening, settings):
+    """
+    Comments on two articles approved one after another, a quarter of a second
+    apart: one purge takes both articles, once each, however many changes.
+    """
+    first, second = make_article(), make_article()
+    held = [
+        make_comment(article, status=Comment.Status.PENDING)
+        for article in (first, second, first, second, first)
+    ]
+    purge.announced(timeout=0.1)
+    settings.HTTP_CACHE_PURGE = ["hook:tests.test_purge.hook"]
+    CALLS.clear()
+
+    def approve_one_by_one():
+        for comment in held:
+            Comment.objects.filter(pk=comment.pk).update(status="approved")
+            time.sleep(0.25)
+        connection.close()
+
+    burst = threading.Thread(target=approve_one_by_one)
+    burst.start()
+    purge.listen(forever=False)
+    burst.join()
+
+    assert [sorted(tags) for tags in CALLS] == [
+        sorted([f"article-{first.pk}", f"article-{second.pk}"])
+    ]
+    assert purge.announced(timeout=0.5) == set()
 
 
 def test_nginx_is_asked_for_every_copy_of_the_articles_pages(db, settings):
