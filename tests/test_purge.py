@@ -1,8 +1,9 @@
 """
-When a discussion or an article changes, PostgreSQL announces it as the change
-commits, and newsroom.purge tells each HTTP cache: nginx's purge listener by key,
-Varnish by a BAN of the article's tag, a CDN through a hook. Caches are played
-here by HTTP servers on loopback that record what they are asked.
+When what readers see of a discussion changes, or an article does, PostgreSQL
+announces it as the change commits, and newsroom.purge tells each HTTP cache, the
+changes of a short while together: nginx's purge listener by key, Varnish by a BAN
+of the article's tag, a CDN through a hook. Caches are played here by HTTP servers
+on loopback that record what they are asked.
 """
 
 import datetime
