@@ -20,7 +20,7 @@ run `manage.py clear_old_comment_ips`. Both come here, so the rules are one:
 - idempotent: a run cut short leaves the rest to the next, which starts over.
 
 No reader sees an address or a browser, so clearing them bumps no discussion
-version (comments/migrations/0029) and purges no cached page.
+version (comments/migrations/0026) and purges no cached page.
 """
 
 from datetime import datetime, timedelta

@@ -4,7 +4,7 @@ Purging HTTP caches in front of the site when an article's pages change.
 Anonymous pages say `Cache-Control: public, s-maxage=…` and name their article in
 `Surrogate-Key`/`Cache-Tag` (newsroom.pagecache). When what every reader sees of a
 discussion changes (an approved comment posted, edited or deleted, a comment
-approved or taken down, the rules changed: comments migration 0029) or the article
+approved or taken down, the rules changed: comments migration 0026) or the article
 is edited, PostgreSQL announces the article's id on the "newsroom_purge" channel as
 the change commits (migrations comments 0021, newsroom 0005), whichever app server
 or admin or import made it. A held comment, its edits and its rejection change

@@ -184,7 +184,7 @@ class DiscussionVersion(models.Model):
     """
     A counter per article that PostgreSQL bumps whenever what every reader sees of
     its comments changes (triggers in migration 0004_discussion_version_triggers,
-    narrowed by 0029: an approved comment inserted, changed or deleted, a comment
+    narrowed by 0026: an approved comment inserted, changed or deleted, a comment
     approved or taken down), whatever wrote them: the form, an admin action, a bulk
     update, a script. Cached discussions are keyed by it, so a cached page can't
     outlive a change; a held comment, which only its author and editors see, never

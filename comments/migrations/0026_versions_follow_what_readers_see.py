@@ -58,6 +58,6 @@ BEFORE = BEFORE.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0023_page_comments_by_default")]
+    dependencies = [("comments", "0025_a_stamp_likes_once")]
 
     operations = [migrations.RunSQL(FUNCTION, BEFORE)]
