@@ -83,7 +83,7 @@ def test_moderation_and_article_edits_are_announced_likes_are_not(listening):
     comment = make_comment(article, status=Comment.Status.PENDING)
     purge.announced(timeout=0.2)
 
-    toggle_like(comment, user=AnonymousUser(), browser="b" * 20, ip_address=None)
+    toggle_like(comment, user=AnonymousUser(), browser="b" * 20, network="")
     assert purge.announced(timeout=0.3) == set()
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
     assert purge.announced(timeout=2) == {article.pk}
