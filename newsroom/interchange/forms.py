@@ -39,7 +39,7 @@ class ImportForm(forms.Form):
                 _(
                     "This file is %(size)s; the largest this page takes is "
                     "%(limit)s. Import it with manage.py import_wordpress instead "
-                    "(see the README)."
+                    "(see “Moving from WordPress or Disqus” in the documentation)."
                 )
                 % {"size": megabytes(upload.size or 0), "limit": megabytes(limit)}
             )
