@@ -11,7 +11,7 @@ server that records every message as it arrives.
   scenario sets 5 (`--retry-delay`) through the environment, as an operator would.
 - `worker-kill`: the SMTP server takes its time to answer DATA (`--data-delay`),
   and the worker is killed with SIGKILL while it waits for that answer, the
-  message already in the server's hands; a new worker takes over. The README
+  message already in the server's hands; a new worker takes over. docs/mail.md
   says what should happen: that mail stays "sending" and is not sent again;
   everything else is delivered once.
 - `worker-kills`: the worker is killed again and again at random moments during a

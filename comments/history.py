@@ -69,7 +69,7 @@ def author_of(comment: Comment) -> tuple[str, str | None]:
         else "author_name = %(name)s AND author_email = '' AND user_id IS NULL"
     )
     # Prior approval: the same name AND email as an approved comment, as in
-    # WordPress's check_comment(). Neither is proof (README, Security): the email
+    # WordPress's check_comment(). Neither is proof (docs/security.md): the email
     # alone would let anyone who knows it in under any name, and a name alone is on
     # the page for all to copy. Rejections are counted by the same identity, or
     # anyone who knows a regular's email could get them held.

@@ -2,7 +2,8 @@
 Settings for Newsroom, read from the environment.
 
 One module for every environment: development defaults are safe on a laptop, and
-production differs only by environment variables (see the table in README.md).
+production differs only by environment variables, each described in
+docs/configuration.md (tests/test_configuration_docs.py holds the two together).
 """
 
 import os
@@ -400,19 +401,22 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SOCIALACCOUNT_REQUESTS_TIMEOUT", 5)
 FACEBOOK_GRAPH_API_VERSION = env_str("FACEBOOK_GRAPH_API_VERSION", "v23.0")
 
 
-def provider_apps(client_id_var: str, secret_var: str) -> list[dict]:
-    """The provider's app from the environment; none (provider off) without keys."""
-    client_id, secret = env_str(client_id_var), env_str(secret_var)
+def provider_apps(client_id: str, secret: str) -> list[dict]:
+    """The provider's app from its keys; none (provider off) without both."""
     return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
 
 
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
     "twitter_oauth2": {
-        "APPS": provider_apps("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
+        "APPS": provider_apps(
+            env_str("TWITTER_CLIENT_ID"), env_str("TWITTER_CLIENT_SECRET")
+        ),
         "SCOPE": ["users.read", "tweet.read"],
     },
     "facebook": {
-        "APPS": provider_apps("FACEBOOK_CLIENT_ID", "FACEBOOK_CLIENT_SECRET"),
+        "APPS": provider_apps(
+            env_str("FACEBOOK_CLIENT_ID"), env_str("FACEBOOK_CLIENT_SECRET")
+        ),
         "METHOD": "oauth2",  # the js_sdk method loads Facebook's script
         "SCOPE": ["email", "public_profile"],
         "FIELDS": [

@@ -2,7 +2,7 @@
 What spam robots get through now that the page holds no stamp: each kind of robot
 below posts as it would, against the form's rules (a stamp of this article, the
 time a person needs, the honeypot) and the origin check, and the test says which
-get a comment stored. The README's Security section tells the same table.
+get a comment stored. docs/security.md tells the same table.
 
 Only robots that wait as long as a person takes get through, as before the page
 was shared: to the moderation rules, the flood limit, duplicates and bans.
