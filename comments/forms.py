@@ -6,7 +6,8 @@ form, when it was shown). With it the form refuses forms posted faster than a
 person can write and forms that were tampered with or expired, and gives the view
 the form's token, by which the same form posted twice is recognised. A honeypot
 field, hidden from people, catches robots that fill in every field. Both are
-invisible to readers; their refusals are the form's errors.
+invisible to readers; their refusals are the form's errors. A like waits for no
+time.
 """
 
 import time
@@ -30,16 +31,12 @@ STAMP_SALT = "comments.form-stamp"
 STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
 
 
-def make_stamp(article_id: int, shown_at: float | None = None) -> str:
-    """
-    A stamp with a new token, for a form shown now, or at `shown_at`: a stamp
-    that replaces one used up (a like's) keeps the time the reader had the page.
-    """
+def make_stamp(article_id: int) -> str:
+    """A stamp with a new token, for a form shown now."""
     # The signer's timestamp counts whole seconds; "at" says to the millisecond
     # when the form was shown, for the minimum time to post.
-    at = round(time.time() if shown_at is None else shown_at, 3)
     return signing.TimestampSigner(salt=STAMP_SALT).sign_object(
-        {"article": article_id, "token": str(uuid.uuid4()), "at": at}
+        {"article": article_id, "token": str(uuid.uuid4()), "at": round(time.time(), 3)}
     )
 
 
@@ -249,11 +246,17 @@ class CommentForm(RobotCheckedForm):
 
 
 class LikeForm(RobotCheckedForm):
-    """A guest's like: nothing to type, the robot checks alone."""
+    """
+    A guest's like: nothing to type, the robot checks alone, and no time to wait
+    (the view gives it no min_seconds): a reader who followed a link to a comment
+    likes it at once, and a like is cheap to take back. What holds robots back is
+    what a like costs them: a stamp is good for one like, a network likes a
+    comment once and 100 comments in 10 minutes (comments.liking), and no other
+    site can make a browser send one (comments.crossorigin).
+    """
 
     expired_message = _("This page has expired. Please like the comment again.")
     automated_message = _("Your like looks automated and was not counted.")
-    too_quick_message = _("That was quick! Please read the comment before liking it.")
     unstamped_message = expired_message
 
 

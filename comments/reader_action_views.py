@@ -121,21 +121,20 @@ def like(request, comment_id: int):
     A reader likes a comment, or unlikes it by liking it again: the like page
     (GET, for readers without JavaScript), then the like (POST). Signed-in readers
     once per account; guests once per browser and network, behind the comment
-    form's robot checks (the page's script sends the comment form's stamp, then
-    the one each like's answer brings: a stamp is good for one like). Answers
-    JSON to the script, else goes back to the comment.
+    form's robot checks but its time to wait (forms.LikeForm): the page's script
+    sends the comment form's stamp, then the one each like's answer brings (a
+    stamp is good for one like). Answers JSON to the script, a refusal with a
+    guest's fresh stamp, else goes back to the comment.
     """
     comment = get_object_or_404(
         Comment.objects.public().select_related("article"),
         pk=comment_id,
     )
-    rules = DiscussionSettings.load()
     browser, new_browser = guest_browser(request)
     form = LikeForm(
         request.POST if request.method == "POST" else None,
         initial={"stamp": make_stamp(comment.article_id)},
         article_id=comment.article_id,
-        min_seconds=rules.min_seconds_to_post,
     )
     error = ""
     if request.method == "POST":
@@ -148,10 +147,12 @@ def like(request, comment_id: int):
                 remember_browser(answer, browser)
             return answer
         if wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        # Again, with a stamp not used up, from when the reader had the page.
-        shown_at = getattr(form, "cleaned_data", {}).get("shown_at")
-        form = LikeForm(initial={"stamp": make_stamp(comment.article_id, shown_at)})
+            refused: dict[str, object] = {"error": error}
+            if not request.user.is_authenticated:
+                refused["stamp"] = make_stamp(comment.article_id)
+            return JsonResponse(refused, status=400)
+        # Again, with a stamp not used up.
+        form = LikeForm(initial={"stamp": make_stamp(comment.article_id)})
     liked = (
         Like.objects.filter(comment=comment).by_reader(request.user, browser).exists()
     )
@@ -208,8 +209,7 @@ def give_like(request, comment: Comment, form: LikeForm, browser: str) -> HttpRe
     if wants_json(request):
         answered: dict[str, object] = {"liked": liked, "count": count}
         if guest:
-            next_stamp = make_stamp(comment.article_id, form.cleaned_data["shown_at"])
-            answered["stamp"] = next_stamp
+            answered["stamp"] = make_stamp(comment.article_id)
         answer = JsonResponse(answered)
     else:
         said = (

@@ -241,10 +241,11 @@ if (stampInput && !stampInput.value) {
 // Likes without leaving the page: each Like link becomes a toggle button that
 // sends the like with the comment form's stamp (the robot checks), and its CSRF
 // token on a signed-in reader's page, and shows the answer. A stamp is good for
-// one like: each answer brings a guest the stamp for their next. The comments a
-// guest likes are marked from their cookie: the page itself is the one every
-// reader gets. Without JavaScript, or when the discussion is closed (no form),
-// the link opens the like page.
+// one like: each answer brings a guest the stamp for their next, a refusal too,
+// which is said beside the button (too many likes, a page left open for days).
+// The comments a guest likes are marked from their cookie: the page itself is
+// the one every reader gets. Without JavaScript, when the discussion is closed
+// (no form) or when the site can't be reached, the link opens the like page.
 let likeStamp = null;
 
 function likedHere() {
@@ -256,10 +257,22 @@ function showLike(link, liked, count) {
   link.dataset.liked = liked ? "1" : "0";
   link.textContent = liked ? pgettext("you like this comment", "Liked") : gettext("Like");
   link.setAttribute("aria-pressed", String(liked));
+  link.parentElement.querySelector(".like-refused")?.remove();
   const shown = link.nextElementSibling;
   if (count !== undefined && shown?.classList.contains("like-count")) {
     shown.textContent = count ? String(count) : "";
   }
+}
+
+function sayRefused(link, error) {
+  let said = link.parentElement.querySelector(".like-refused");
+  if (!said) {
+    said = document.createElement("span");
+    said.className = "like-refused";
+    said.setAttribute("role", "alert");
+    link.parentElement.append(said);
+  }
+  said.textContent = error;
 }
 
 function prepareLikes(root) {
@@ -298,10 +311,11 @@ document.addEventListener("click", async (event) => {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
-    if (!response.ok) throw new Error(String(response.status));
-    const { liked, count, stamp } = await response.json();
+    const { liked, count, stamp, error } = await response.json();
     likeStamp = stamp ?? likeStamp;
-    showLike(link, liked, count);
+    if (!response.ok && !error) throw new Error(String(response.status));
+    if (error) sayRefused(link, error);
+    else showLike(link, liked, count);
   } catch {
     location.href = link.href; // the like page says what went wrong
   }
