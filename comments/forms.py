@@ -6,8 +6,9 @@ form, when it was shown). With it the form refuses forms posted faster than a
 person can write and forms that were tampered with or expired, and gives the view
 the form's token, by which the same form posted twice is recognised. A honeypot
 field, hidden from people, catches robots that fill in every field. Both are
-invisible to readers; their refusals are the form's errors. A like waits for no
-time.
+invisible to readers; their refusals are the form's errors. The comment form alone
+may come without a stamp (the shared page without JavaScript): it is taken, and
+moderation knows it came unchecked. A like waits for no time.
 """
 
 import time
@@ -75,6 +76,10 @@ class RobotCheckedForm(forms.Form):
     what to do again.
     """
 
+    # A form whose page always holds a stamp refuses one sent without: it was
+    # changed on its way.
+    stamp_required = True
+
     # Empty on the page every anonymous reader shares: its script fetches one
     # (comments.views.stamp) when the reader comes to the discussion.
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -95,9 +100,6 @@ class RobotCheckedForm(forms.Form):
     too_quick_message = _(
         "That was quick! Please read your comment once more and post it again."
     )
-    # Sent without a stamp: from the shared page without JavaScript. The form
-    # comes back with one, and the time a person needs counts from then.
-    unstamped_message = _("Please check your comment, then post it.")
 
     def __init__(
         self, *args, article_id: int | None = None, min_seconds: float = 0, **kwargs
@@ -128,27 +130,36 @@ class RobotCheckedForm(forms.Form):
         """
         The robot checks, in order: a stamp of this article's form, an empty
         honeypot, and the time a person needs. The stamp's token, and when its
-        form was shown, go with the cleaned data.
+        form was shown, go with the cleaned data (None without a stamp, where the
+        form may go without: no time can be counted then).
         """
         super().clean()
         cleaned = self.cleaned_data
         if self.errors:
             return cleaned  # the reader has fields to fix first
-        if not cleaned.get("stamp"):
-            raise forms.ValidationError(self.unstamped_message, code="unstamped")
-        stamp = read_stamp(cleaned["stamp"], self.article_id)
-        if stamp is None:
+        cleaned["token"] = cleaned["shown_at"] = None
+        if cleaned.get("stamp"):
+            stamp = read_stamp(cleaned["stamp"], self.article_id)
+            if stamp is None:
+                raise forms.ValidationError(self.expired_message, code="stamp")
+            cleaned["token"], cleaned["shown_at"] = stamp
+        elif self.stamp_required:
             raise forms.ValidationError(self.expired_message, code="stamp")
-        cleaned["token"], shown_at = stamp
-        cleaned["shown_at"] = shown_at
         if cleaned.get("homepage"):
             raise forms.ValidationError(self.automated_message, code="honeypot")
-        if time.time() - shown_at < self.min_seconds:
+        shown_at = cleaned["shown_at"]
+        if shown_at is not None and time.time() - shown_at < self.min_seconds:
             raise forms.ValidationError(self.too_quick_message, code="too_quick")
         return cleaned
 
 
 class CommentForm(RobotCheckedForm):
+    # The page every anonymous reader shares holds no stamp, and without
+    # JavaScript nothing fetches one: such a comment is taken, without the time
+    # a person needs, and moderation holds it unless its author is known
+    # (moderation.decide, "held: sent without the page's check").
+    stamp_required = False
+
     body = forms.CharField(
         label=_("Comment"),
         max_length=BODY_MAX_LENGTH,
@@ -257,7 +268,6 @@ class LikeForm(RobotCheckedForm):
 
     expired_message = _("This page has expired. Please like the comment again.")
     automated_message = _("Your like looks automated and was not counted.")
-    unstamped_message = expired_message
 
 
 class ReportForm(RobotCheckedForm):

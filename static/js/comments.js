@@ -199,7 +199,7 @@ for (const entry of editable ? editable[1].split("-") : []) {
 // cache may keep it), so it is fetched once, when the reader comes to the
 // discussion or starts on the form, and the time a person needs counts from then.
 // A comment sent before it arrives waits for it; sent without one (the fetch
-// failed), the form comes back with one, to post again.
+// failed), it is taken as without JavaScript: held unless its author is known.
 const commentForm = document.getElementById("commentform");
 const stampInput = commentForm?.querySelector("input[name=stamp]");
 let stamping = null;
