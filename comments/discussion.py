@@ -62,6 +62,7 @@ from comments.models import (
     in_reading_order,
     page_count,
     page_of,
+    thread_count,
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
@@ -221,6 +222,21 @@ def opens_on_last_page(rules: DiscussionSettings, sort: str) -> bool:
     default); newest first starts with them anyway.
     """
     return rules.newest_page_first and sort == "oldest"
+
+
+def page_holding(
+    comment: Comment, thread: list[Comment], rules: DiscussionSettings, sort: str
+) -> int:
+    """
+    The page of `thread` (a thread() list in `sort`) that holds `comment`. Pages
+    are counted from the end the discussion opens on, so that the page readers
+    land on is full and the short one is at the other end. Opening on the last
+    page, they count from the newest thread: each new thread moves one thread of
+    every page to the page before, and the discussion's version, which names
+    every page's rendering, changes with it.
+    """
+    from_end_of = thread_count(thread) if opens_on_last_page(rules, sort) else 0
+    return page_of(comment, rules.comments_per_page, from_end_of=from_end_of)
 
 
 def opens_where_new_threads_land(rules: DiscussionSettings, sort: str) -> bool:
@@ -392,6 +408,7 @@ class Discussion:
             order=self.sort,
             per_page=rules.comments_per_page if rules.page_comments else 0,
             page=listing["page"],
+            from_end=listing["pages"] > 1 and opens_on_last_page(rules, self.sort),
         )
         return (
             None if comment_list is None else listing | {"comment_list": comment_list}
@@ -455,7 +472,9 @@ class Discussion:
             if page is None:
                 page = pages if opens_on_last_page(rules, self.sort) else 1
             listing |= {"pages": pages, "page": page if 1 <= page <= pages else None}
-            comments = [c for c in thread if page_of(c, per_page) == page]
+            comments = [
+                c for c in thread if page_holding(c, thread, rules, self.sort) == page
+            ]
         elif page is not None:
             listing["page"] = None
         listing |= self.page_links(listing["page"], listing["pages"])

@@ -47,6 +47,7 @@ from comments.cookies import (
 from comments.crossorigin import cross_origin_protected
 from comments.discussion import (
     opens_where_new_threads_land,
+    page_holding,
     sort_of,
     sorted_thread,
 )
@@ -59,7 +60,7 @@ from comments.identity import (
     reader_identity,
 )
 from comments.judging import judge, one_at_a_time_from
-from comments.models import Comment, DiscussionSettings, page_of
+from comments.models import Comment, DiscussionSettings
 from comments.rendering import clock
 from newsroom.models import Article
 
@@ -220,7 +221,8 @@ def comment_location(request, comment: Comment, rules, *, posted: bool = False) 
         )
         shown = next((c for c in thread if c.pk == comment.pk), None)
         if shown is not None:
-            url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
+            page = page_holding(shown, thread, rules, sort_of(request))
+            url += f"comment-page-{page}/"
     return f"{url}#c-{comment.pk}"
 
 

@@ -293,14 +293,26 @@ def joins_parent_thread(depth: int, thread_depth: int) -> bool:
     return depth + 1 >= thread_depth
 
 
+def thread_count(comments: list["Comment"]) -> int:
+    """How many threads (top-level comments) a thread() list holds."""
+    return comments[-1].thread_number + 1 if comments else 0
+
+
 def page_count(comments: list["Comment"], per_page: int) -> int:
     """How many pages a thread() list fills, at per_page top-level comments each."""
-    threads = comments[-1].thread_number + 1 if comments else 0
-    return max(1, -(-threads // per_page))
+    return max(1, -(-thread_count(comments) // per_page))
 
 
-def page_of(comment: "Comment", per_page: int) -> int:
-    return comment.thread_number // per_page + 1
+def page_of(comment: "Comment", per_page: int, *, from_end_of: int = 0) -> int:
+    """
+    The page that holds the comment's thread, at per_page threads a page: counted
+    from the first thread, so the last page holds what is left; or, given how
+    many threads there are (`from_end_of`), from the last, so the last page is
+    full and the first holds what is left. The page a discussion opens on is the
+    full one: readers who land on it never meet a page of one comment.
+    """
+    empty_places = -from_end_of % per_page  # before the first thread, on page 1
+    return (comment.thread_number + empty_places) // per_page + 1
 
 
 class Comment(models.Model):
