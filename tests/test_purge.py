@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from comments import retention
@@ -245,3 +246,26 @@ def test_comment_pages_are_purged_when_comments_are_paged(db, rules):
     assert f"{base}comment-page-2/" in found
     assert f"{base}comment-page-3/" in found  # the next one a comment may open
     assert f"{base}comment-page-2/?sort=newest" in found
+
+
+def test_a_new_thread_purges_every_page_it_moved(db, rules):
+    """
+    Pages are counted from the newest thread (oldest first, newest page first):
+    a new one moves a thread on every page, and every page is purged.
+    """
+    rules.comments_per_page = 2
+    rules.save()
+    article = make_article()
+    for n in range(5):
+        make_comment(article, body=f"Comment {n}")
+    client = Client()
+    before = [article_page(client, article, comment_page=n) for n in (1, 2, 3)]
+    make_comment(article, body="Comment 5")
+
+    found = purge.addresses(article)
+
+    base = article.get_absolute_url()
+    for n, page in enumerate(before, start=1):
+        assert article_page(client, article, comment_page=n) != page
+        assert f"{base}comment-page-{n}/" in found
+    assert base in found
