@@ -239,14 +239,19 @@ def page_holding(
     return page_of(comment, rules.comments_per_page, from_end_of=from_end_of)
 
 
+def new_threads_land_last(sort: str) -> bool:
+    """
+    Whether a comment that starts a thread lands on the last page rather than the
+    first. It is the newest thread: first when the newest come first, else last
+    (most liked too: it has no likes yet, and comes after older threads with as
+    few).
+    """
+    return sort != "newest"
+
+
 def opens_where_new_threads_land(rules: DiscussionSettings, sort: str) -> bool:
-    """
-    Whether paged comments open on the page a comment that starts a thread lands
-    on. It is the newest thread: first when the newest come first, else last (most
-    liked too: it has no likes yet, and comes after older threads with as few).
-    """
-    lands_on_last_page = sort != "newest"
-    return lands_on_last_page == opens_on_last_page(rules, sort)
+    """Whether paged comments open on the page where new threads land."""
+    return new_threads_land_last(sort) == opens_on_last_page(rules, sort)
 
 
 def shares_page(request: HttpRequest) -> bool:
@@ -477,6 +482,10 @@ class Discussion:
             ]
         elif page is not None:
             listing["page"] = None
+        # Where the page's script shows a new thread in place (comments.js).
+        listing["new_threads_here"] = listing["page"] == (
+            listing["pages"] if new_threads_land_last(self.sort) else 1
+        )
         listing |= self.page_links(listing["page"], listing["pages"])
         listing["picks"] = render_picks(thread)
         listing["comment_list"], listing["places"] = render_comments(

@@ -21,8 +21,9 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import (
     Http404,
     HttpResponseRedirect,
@@ -168,37 +169,60 @@ def find_anchor(request, article_id: int):
     )
 
 
-# How long the count of approved comments that open pages poll for is reused, by
-# the server (its cache) and by any HTTP cache on the way (max-age).
+# How long what open pages poll for is reused, by the server (its cache) and by
+# any HTTP cache on the way (max-age).
 LIVE_SECONDS = 5
+# How many of the comments approved last it names: more than come in between
+# two polls of a page.
+LIVE_LATEST = 20
 
 
 @require_GET
 def live(request, article_id: int):
     """
-    How many approved comments the article has: what an open page polls to tell
-    its reader "3 new comments". However many pages are open, the database is asked
-    at most once per LIVE_SECONDS per article and cache; readers and HTTP caches
-    may reuse an answer as long.
+    What an open page polls to tell its reader "3 new comments — show", or that
+    one is on another page: how many comments are approved, and the LIVE_LATEST
+    approved last, newest first, each with its parent. The page takes as many as
+    the count grew by, and knows by their parents (or, for a new thread, where
+    such threads land) which belong on it. However many pages are open, the
+    database is asked at most once per LIVE_SECONDS per article and cache;
+    readers and HTTP caches may reuse an answer as long.
     """
-    key = f"live:{article_id}"
-    approved = cached(key)
-    if approved is None:
-        approved = (
-            Article.objects.published()
-            .filter(pk=article_id)
-            .annotate(n=Count("comments", filter=Q(comments__status="approved")))
-            .values_list("n", flat=True)
-            .first()
-        )
-        if approved is None:
-            approved = -1  # no such published article: kept too, so asking is cheap
-        cache_for_a_while(key, approved, LIVE_SECONDS)
-    if approved < 0:
+    key = f"live-news:{article_id}"
+    news = cached(key)
+    if news is None:
+        # {}: no such published article, kept too, so asking is cheap.
+        news = live_news(article_id) or {}
+        cache_for_a_while(key, news, LIVE_SECONDS)
+    if not news:
         raise Http404("No article with comments here.")
-    response = JsonResponse({"approved": approved})
+    response = JsonResponse(news)
     response["Cache-Control"] = f"public, max-age={LIVE_SECONDS}"
     return response
+
+
+def live_news(article_id: int) -> dict | None:
+    """live()'s answer, in one query; None when no published article has the id."""
+    latest = Comment.objects.filter(article=OuterRef("pk")).approved_last()
+    latest = latest[:LIVE_LATEST]
+    found = (
+        Article.objects.published()
+        .filter(pk=article_id)
+        .annotate(
+            approved=Count("comments", filter=Q(comments__status="approved")),
+            ids=ArraySubquery(latest.values("pk")),
+            parents=ArraySubquery(latest.values("parent_id")),
+        )
+        .values_list("approved", "ids", "parents")
+        .first()
+    )
+    if found is None:
+        return None
+    approved, ids, parents = found
+    return {
+        "approved": approved,
+        "latest": [list(p) for p in zip(ids, parents, strict=True)],
+    }
 
 
 def comment_location(request, comment: Comment, rules, *, posted: bool = False) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Coalesce, Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Now, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -132,6 +132,10 @@ class CommentQuerySet(models.QuerySet):
     def keeping_addresses(self) -> "CommentQuerySet":
         """Comments that still hold an IP address or a browser (user agent)."""
         return self.filter(KEEPS_ADDRESS)
+
+    def approved_last(self) -> "CommentQuerySet":
+        """Approved comments, the last to become approved first (status_since)."""
+        return self.approved().order_by("-status_since", "-pk")
 
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
         """
@@ -388,6 +392,11 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
+    # Since when the status is what it is: when the row was made, then each change
+    # of status, whatever wrote it (a trigger, migration 0033). An open page's new
+    # comments are the ones approved last (comments.views.live), written then or
+    # long before and held.
+    status_since = models.DateTimeField(db_default=Now(), editable=False)
     # Its author changed the text (shown as "edited"), or deleted it: where it had
     # replies it stays as "This comment was deleted by its author."
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
