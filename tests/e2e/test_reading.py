@@ -3,7 +3,6 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import DiscussionSettings
 from tests import factories
 from tests.e2e.conftest import screenshot
 
@@ -149,18 +148,10 @@ def test_the_structured_data_block_is_allowed_by_the_policy_and_parses(page, sto
 @pytest.fixture
 def seven_threads(story):
     """Seven threads at three a page, the fifth imported from WordPress."""
-    rules = DiscussionSettings.load()
-    rules.comments_per_page = 3
-    rules.save()
-    return [
-        factories.make_comment(
-            story,
-            author_name=f"Reader {n}",
-            body=f"Thread {n}.",
-            old_anchor="comment-45" if n == 5 else "",
-        )
-        for n in range(7)
-    ]
+    threads = factories.make_threads(story, 7, per_page=3)
+    threads[5].old_anchor = "comment-45"
+    threads[5].save()
+    return threads
 
 
 @pytest.mark.parametrize("width", [1280, 390])
