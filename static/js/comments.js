@@ -82,9 +82,17 @@ if (discussion) {
   let here = []; // the new comments' ids that belong on this page
   let elsewhere = []; // those on other pages, the newest first
 
-  // What the reader was typing when they followed a new comment to its page.
-  const draft = sessionStorage.getItem(draftKey);
-  sessionStorage.removeItem(draftKey);
+  // What the reader was typing when they followed a new comment to its page (in
+  // this tab only; a browser that keeps no storage keeps nothing).
+  const stored = (change) => {
+    try {
+      return change(sessionStorage);
+    } catch {
+      return null;
+    }
+  };
+  const draft = stored((storage) => storage.getItem(draftKey));
+  stored((storage) => storage.removeItem(draftKey));
   if (draft && body && !body.value) body.value = draft;
 
   const onThisPage = (id) => document.getElementById(`c-${id}`) !== null;
@@ -117,7 +125,7 @@ if (discussion) {
       true,
     );
     link.addEventListener("click", () => {
-      if (body?.value) sessionStorage.setItem(draftKey, body.value);
+      if (body?.value) stored((storage) => storage.setItem(draftKey, body.value));
     });
     return link;
   };
