@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
@@ -220,3 +221,27 @@ def test_sites_made_before_get_pages_and_may_go_back(article):
         executor.migrate([target])
         assert DiscussionSettings.objects.get(pk=1).page_comments is paged
         assert DiscussionVersion.objects.get(article=article).version == version
+
+
+def test_a_held_thread_moves_its_authors_pages_only(client, article, paged, threads):
+    """
+    The page every reader shares is cached; a first-time guest's held thread is
+    the newest on their own pages, which move back one thread for them alone.
+    """
+    tops, reply = threads
+    assert ids_on(article_page(client, article)) == ids(tops[3], tops[4])  # cached
+    post_comment(client, article, body="held, mine")
+    held = Comment.objects.get(body="held, mine")
+    assert held.status == "pending"
+
+    assert ids_on(article_page(client, article)) == ids(tops[4], held)
+    assert ids_on(article_page(client, article, comment_page=2)) == ids(*tops[2:4])
+    # The shared page 1 has room, but their thread isn't the oldest.
+    assert ids_on(article_page(Client(), article, comment_page=1)) == ids(
+        tops[0], reply
+    )
+    assert ids_on(article_page(client, article, comment_page=1)) == ids(
+        tops[0], reply, tops[1]
+    )
+    others = article_page(Client(), article)
+    assert ids_on(others) == ids(tops[3], tops[4])
