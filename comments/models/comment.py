@@ -393,7 +393,7 @@ class Comment(models.Model):
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
     # Since when the status is what it is: when the row was made, then each change
-    # of status, whatever wrote it (a trigger, migration 0033). An open page's new
+    # of status, whatever wrote it (a trigger, migration 0027). An open page's new
     # comments are the ones approved last (comments.views.live), written then or
     # long before and held.
     status_since = models.DateTimeField(db_default=Now(), editable=False)

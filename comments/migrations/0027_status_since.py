@@ -33,7 +33,7 @@ DROP FUNCTION comments_status_changed();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0025_a_stamp_likes_once"),
+        ("comments", "0026_versions_follow_what_readers_see"),
     ]
 
     operations = [
