@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from comments.models.comment import Comment
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """
+    The actions a record may name. A callable, so migrations name it rather than
+    list the actions: adding one makes no migration (five once did nothing else).
+    """
+    return ModerationAction.Action.choices
+
+
 class ModerationAction(models.Model):
     """
     One thing an editor did to a comment: who, when, from which status to which,
@@ -46,7 +54,7 @@ class ModerationAction(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="moderation_actions"
     )
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=20, choices=action_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
