@@ -13,8 +13,9 @@ is a subquery of one SELECT, so a post waits for the database once for them all.
 The SELECT is written in SQL because it runs for every post: PostgreSQL answers
 it in about 0.05 ms of CPU, while building and compiling it through the ORM took
 3.6 ms, half of all the CPU a post cost (bench/README.md). Its conditions on
-comments are written here only; the bans' are BanQuerySet.on()'s, in SQL beside
-it (bans.active_on_sql), and the staff's are identity.staff_sql().
+comments are written here only; the bans' and the staff's are the SQL of their
+rules' QuerySets, BanQuerySet.on() and identity.staff_members(), compiled once
+(comments.statements).
 """
 
 import datetime
@@ -30,9 +31,14 @@ from django.db import connection
 from django.utils import timezone
 
 from comments import moderation
-from comments.identity import SITE_SIGNATURES, staff_name, staff_sql
+from comments.identity import (
+    NAME_FIELDS,
+    SITE_SIGNATURES,
+    staff_name,
+    staff_statement,
+)
 from comments.models import Comment
-from comments.models.bans import active_on_sql, measures
+from comments.models.bans import active_on, measures
 
 COMMENTS = Comment._meta.db_table
 
@@ -98,6 +104,7 @@ def gather(
     comments per flood interval, as for posts.
     """
     identity, known_author = author_of(comment)
+    bans, staff = active_on(), staff_statement()
     now = timezone.now()
     params = {
         "user_id": comment.user_id,
@@ -109,7 +116,7 @@ def gather(
         "pk": comment.pk,
         "now": now,
         "ban_user_id": comment.user_id,
-        "ban_email": comment.author_email.lower(),
+        "ban_email": comment.author_email.lower() or None,
         "ban_ip_address": comment.ip_address or None,
         "approved": Comment.Status.APPROVED,
         "removed": Comment.Status.REMOVED,
@@ -122,6 +129,7 @@ def gather(
             minutes=rules.edit_window_minutes, seconds=rules.flood_interval
         ),
     }
+    params |= bans.constants | staff.constants
     # Each question a subquery, in SQL of our own: {comments}, {identity} and the
     # like are filled in below, every value is a parameter.
     questions = {
@@ -136,7 +144,9 @@ def gather(
         else """ARRAY(SELECT status FROM {comments} WHERE {known_author}
             AND deleted_at IS NULL ORDER BY created_at DESC LIMIT %(window)s)""",
         # Staff themselves are approved before names are compared.
-        "staff": "ARRAY[]::varchar[]" if comment.author_is_staff else "ARRAY({staff})",
+        "staff": "ARRAY[]::varchar[]"
+        if comment.author_is_staff
+        else "ARRAY(SELECT ARRAY[{name_fields}] FROM ({staff}) AS s)",
     }
     if form_token is not None:
         questions |= {
@@ -164,8 +174,9 @@ def gather(
         comments=COMMENTS,
         identity=identity,
         known_author=known_author,
-        bans=active_on_sql(),
-        staff=staff_sql(),
+        bans=bans.sql,
+        staff=staff.sql,
+        name_fields=", ".join(NAME_FIELDS),
     )
     with connection.cursor() as cursor:
         execute_prepared(cursor, query, params)
