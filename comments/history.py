@@ -19,15 +19,12 @@ rules' QuerySets, BanQuerySet.on() and identity.staff_members(), compiled once
 """
 
 import datetime
-import functools
-import hashlib
-import re
 import uuid
-import weakref
 from dataclasses import dataclass
+from typing import Any
 
-from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils import timezone
 
 from comments import moderation
@@ -178,9 +175,9 @@ def gather(
         staff=staff.sql,
         name_fields=", ".join(NAME_FIELDS),
     )
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, query, params)
-        answers = dict(zip(questions, cursor.fetchone(), strict=True))
+    row = ask(query, params)
+    assert row is not None  # a SELECT without FROM answers one row
+    answers = dict(zip(questions, row, strict=True))
     rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
     ban_reason, premoderation_reason = measures(answers["bans"])
     return Known(
@@ -201,52 +198,33 @@ def gather(
     )
 
 
-# The statements each database connection has prepared (PREPARE), by name; None
-# after a failure, when which of them exist is not known.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-PARAMETER = re.compile(r"%\((\w+)\)s")
-
-
-def execute_prepared(cursor, query: str, params: dict) -> None:
+def ask(query: str, params: dict) -> tuple | None:
     """
-    Run `query` (with %(name)s parameters) as a statement prepared once per
-    database connection: PostgreSQL plans gather()'s statement in about four
-    times the time it takes to run it, and a prepared statement keeps its plan
-    for the connection. Each variant of the statement (the rules and the author
-    decide which questions it asks) is prepared under a name of its own, from a
-    hash of its text, in the same round trip as its first execution; its
-    parameters' types are PostgreSQL's inference from the columns they are
-    compared with. Prepared statements outlive a rolled-back transaction, so
-    after a failure the connection's are all dropped and prepared again. With
-    settings.DATABASE_PREPARED_STATEMENTS off (a pooler in transaction mode),
-    the statement is sent whole each time.
+    The row `query` (with %(name)s parameters) answers, its statement prepared
+    by psycopg once per database connection (OPTIONS["prepare_threshold"] of
+    DATABASES, 0: at its first run): PostgreSQL plans gather()'s statement in
+    about four times the time it takes to run it, and a prepared statement keeps
+    its plan for the connection. Each variant (the rules and the author decide
+    which questions it asks; which parameters are NULL, and how large its
+    numbers, decide their types) is a statement of its own; after a rollback
+    psycopg drops them all and prepares them again.
+
+    psycopg prepares only statements whose parameters are bound on the server,
+    never those of Django's cursors, which bind them in the client (as the rest
+    of the site keeps doing), so this one goes through Django's server-binding
+    cursor. With prepare_threshold None (DATABASE_PREPARED_STATEMENTS=0, behind
+    a pooler in transaction mode) it is sent whole each time.
     """
-    if not settings.DATABASE_PREPARED_STATEMENTS:
+    connection.ensure_connection()
+    # django-stubs know neither that psycopg 3's cursors take the connection nor
+    # that the wrappers below take them.
+    raw: Any = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+    # Wrapped as connection.cursor() wraps its own: counted and logged.
+    cursor = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with cursor:
         cursor.execute(query, params)
-        return
-    raw = connection.connection
-    statement, execute, prepare = prepared_form(query)
-    prepared = _prepared.get(raw)
-    if prepared is not None and statement in prepared:
-        cursor.execute(execute, params)
-        return
-    forget = "DEALLOCATE ALL; " if raw in _prepared and prepared is None else ""
-    _prepared[raw] = None
-    cursor.execute(f"{forget}{prepare}; {execute}", params)
-    while cursor.description is None:  # past DEALLOCATE and PREPARE, to the rows
-        cursor.nextset()
-    _prepared[raw] = (prepared or set()) | {statement}
-
-
-@functools.lru_cache(maxsize=64)
-def prepared_form(query: str) -> tuple[str, str, str]:
-    """
-    `query`'s statement name, its EXECUTE (with the same %(name)s parameters)
-    and its PREPARE (with $1, $2, … in their place): worked out once per variant,
-    not on every post.
-    """
-    names = list(dict.fromkeys(PARAMETER.findall(query)))
-    statement = "comments_" + hashlib.sha256(query.encode()).hexdigest()[:16]
-    execute = f"EXECUTE {statement}({', '.join(f'%({n})s' for n in names)})"
-    numbered = PARAMETER.sub(lambda m: f"${names.index(m[1]) + 1}", query)
-    return statement, execute, f"PREPARE {statement} AS {numbered}"
+        return cursor.fetchone()

@@ -29,6 +29,7 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
@@ -228,7 +229,7 @@ def published_statement() -> Statement:
     ArticleQuerySet.published() for one slug, with the discussion's version and
     likes counter, as SQL compiled once; its parameters are %(now)s and %(slug)s.
     """
-    marks = {
+    marks: dict[str, Any] = {
         "now": datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
         "slug": "published-statement-slug-mark",
     }

@@ -185,10 +185,15 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = db.replica_settings(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
-# Posting's checks are one statement PREPAREd once per connection (comments.history);
-# off behind a pooler in transaction mode (PgBouncer), which would run EXECUTE on a
-# server connection that never saw the PREPARE.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# Posting's checks are one statement that psycopg prepares at its first run on a
+# connection (prepare_threshold 0; comments.history.ask). Only statements bound on
+# the server are prepared: Django's own bind in the client and are sent whole.
+# Off (None) behind a pooler in transaction mode (PgBouncer before 1.21), which
+# would run a statement on a server connection that never prepared it.
+for database in DATABASES.values():
+    database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+        0 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 
 # --- HTTP caches in front (nginx, Varnish, a CDN) ---------------------------------

@@ -33,9 +33,8 @@ def holds_in_order(text: str, parts: list[str]) -> bool:
     return re.search(pattern, text, re.DOTALL) is not None
 
 
-def posting_sql(client, article, settings) -> str:
-    """Everything a post sends to PostgreSQL, with the checks sent whole."""
-    settings.DATABASE_PREPARED_STATEMENTS = False
+def posting_sql(client, article) -> str:
+    """Everything a post sends to PostgreSQL."""
     with CaptureQueriesContext(connection) as queries:
         factories.post_comment(client, article, email="a@example.com", body="Hi.")
     return "\n".join(query["sql"] for query in queries)
@@ -59,18 +58,14 @@ def test_an_article_the_home_page_lists_is_on_its_shared_page(client):
     assert client.get(later.get_absolute_url()).status_code == 404
 
 
-def test_posting_asks_for_bans_in_the_sql_of_ban_queryset_on(
-    client, article, rules, settings
-):
-    sent = posting_sql(client, article, settings)
+def test_posting_asks_for_bans_in_the_sql_of_ban_queryset_on(client, article, rules):
+    sent = posting_sql(client, article)
     on = Ban.objects.on(user_id=1, email="a@example.com", ip_address="192.0.2.1")
     assert holds_in_order(sent, pieces(on.values_list("effect", "reason")))
 
 
-def test_posting_asks_for_the_staff_in_the_sql_of_staff_members(
-    client, article, rules, settings
-):
-    sent = posting_sql(client, article, settings)
+def test_posting_asks_for_the_staff_in_the_sql_of_staff_members(client, article, rules):
+    sent = posting_sql(client, article)
     assert holds_in_order(sent, pieces(staff_members().values_list(*NAME_FIELDS)))
 
 

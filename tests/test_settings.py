@@ -68,3 +68,14 @@ def test_non_postgresql_database_url_is_refused():
     result = manage("check", env=PRODUCTION | {"DATABASE_URL": "sqlite:///db.sqlite3"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+def test_prepared_statements_are_switched_off_for_a_pooler():
+    """DATABASE_PREPARED_STATEMENTS=0 tells psycopg to prepare nothing (None)."""
+    show = "from django.conf import settings; print(settings.DATABASES['default'])"
+    on = manage("shell", "-c", show, env=PRODUCTION)
+    off = manage(
+        "shell", "-c", show, env=PRODUCTION | {"DATABASE_PREPARED_STATEMENTS": "0"}
+    )
+    assert "'prepare_threshold': 0" in on.stdout
+    assert "'prepare_threshold': None" in off.stdout

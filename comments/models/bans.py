@@ -3,6 +3,7 @@
 import datetime
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -79,7 +80,7 @@ def active_on() -> Statement:
 
 
 # Where active_on()'s parameters go: values no ban's constant is.
-MARKS = {
+MARKS: dict[str, Any] = {
     "now": datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
     "ban_user_id": -7301989,
     "ban_email": "ban-email@mark.invalid",

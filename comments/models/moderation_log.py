@@ -1,5 +1,7 @@
 """Moderation records: the history of editors' actions on comments."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from comments.models.comment import Comment
 
 
-def action_choices() -> list[tuple[str, str]]:
+def action_choices() -> list[tuple[str, Any]]:
     """
     The actions a record may name. A callable, so migrations name it rather than
     list the actions: adding one makes no migration (five once did nothing else).
