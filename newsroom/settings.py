@@ -135,6 +135,12 @@ INSTALLED_APPS = [
     "newsroom",
     "comments",
     "django_tasks_db",
+    # Reader accounts: django-allauth with site accounts, X and Facebook (below).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +160,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -356,14 +363,6 @@ LOGGING = {
 # Providers are configured only from the environment, never from database rows.
 # Adapters live in newsroom/accounts.py; the comment form's sign-in buttons in
 # comments/views.py, how a signed-in reader appears in comments/identity.py.
-INSTALLED_APPS += [
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.twitter_oauth2",
-    "allauth.socialaccount.providers.facebook",
-]
-MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

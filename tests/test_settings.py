@@ -79,3 +79,19 @@ def test_prepared_statements_are_switched_off_for_a_pooler():
     )
     assert "'prepare_threshold': 0" in on.stdout
     assert "'prepare_threshold': None" in off.stdout
+
+
+def test_apps_and_middleware_are_each_one_list():
+    """Settings read top to bottom: nothing is added to these lists further down."""
+    import ast
+
+    tree = ast.parse((BASE_DIR / "newsroom" / "settings.py").read_text())
+    assigned = [
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    ]
+    for name in ("INSTALLED_APPS", "MIDDLEWARE"):
+        assert assigned.count(name) == 1, name
