@@ -32,7 +32,9 @@ class Statement:
         return self.constants | values
 
 
-def compiled(queryset: models.QuerySet, prefix: str, **marks: Any) -> Statement:
+def compiled(
+    queryset: models.QuerySet[Any, Any], prefix: str, **marks: Any
+) -> Statement:
     """
     `queryset`'s SQL as a Statement. The QuerySet was built with the values in
     `marks` (name=value) where each call gives its own: they become %(name)s.
