@@ -9,8 +9,8 @@ docs/configuration.md (tests/test_configuration_docs.py holds the two together).
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -51,53 +51,58 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# EMAIL_URL's schemes, as the README gives them, in django-environ's words: its
+# smtps:// is STARTTLS, which ours asks for with ?tls=1; ours is TLS from the start.
+MAIL_SCHEMES = {
+    "smtp": "smtp",
+    "smtps": "smtp+ssl",
+    "console": "consolemail",
+    "dummy": "dummymail",
+    "locmem": "memorymail",
+}
+EMAIL_URL_FORMS = (
+    "EMAIL_URL must look like smtp://user:password@host:587?tls=1, "
+    "smtps://user:password@host:465 or console://; tls must be 1 or 0, "
+    "timeout and port numbers."
+)
+FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def mailer_from_url(url: str) -> dict:
     """
-    A MAILERS entry from a URL: smtp://user:pass@host:587?tls=1 (STARTTLS),
+    A MAILERS entry from a URL, read by django-environ as DATABASE_URL is by
+    dj-database-url: smtp://user:pass@host:587?tls=1 (STARTTLS),
     smtps://user:pass@host:465 (TLS from the first byte), console:// or dummy://.
     Percent-encode @ : / in the user name and password. `timeout` (seconds, default
     10) bounds every wait on the server, so a hung server can't hold a worker.
     """
     if not url:
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    parts = urlsplit(url)
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    if parts.scheme in {"console", "dummy", "locmem"}:
-        return {"BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            "EMAIL_URL must look like smtp://user:password@host:587?tls=1, "
-            "smtps://user:password@host:465 or console://"
-        )
-    flag = {
-        "1": True,
-        "true": True,
-        "yes": True,
-        "0": False,
-        "false": False,
-        "no": False,
-    }
+    scheme, _, rest = url.partition("://")
     try:
-        use_tls = flag[query.get("tls", "0").lower()]
+        config = environ.Env.email_url_config(f"{MAIL_SCHEMES[scheme]}://{rest}")
+        query = {k.lower(): str(v) for k, v in config.get("OPTIONS", {}).items()}
+        use_tls = FLAGS[query.get("tls", "0").lower()]
         timeout = float(query.get("timeout", "10"))
-        port = parts.port
     except (KeyError, ValueError):
-        raise ImproperlyConfigured(
-            "EMAIL_URL: tls must be 1 or 0, timeout and port must be numbers."
-        ) from None
-    use_ssl = parts.scheme == "smtps"
+        raise ImproperlyConfigured(EMAIL_URL_FORMS) from None
+    if not config["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+        return {"BACKEND": config["EMAIL_BACKEND"]}
+    if not config["EMAIL_HOST"]:
+        raise ImproperlyConfigured(EMAIL_URL_FORMS)
+    use_ssl = config.get("EMAIL_USE_SSL", False)
     if use_ssl and use_tls:
         raise ImproperlyConfigured("EMAIL_URL: smtps:// already uses TLS; drop tls=1.")
     options = {
-        "host": parts.hostname,
-        "port": port or (465 if use_ssl else 587 if use_tls else 25),
+        "host": config["EMAIL_HOST"],
+        "port": config["EMAIL_PORT"] or (465 if use_ssl else 587 if use_tls else 25),
         "use_tls": use_tls,
         "use_ssl": use_ssl,
         "timeout": timeout,
     }
-    if parts.username:
-        options["username"] = unquote(parts.username)
-        options["password"] = unquote(parts.password or "")
+    if config["EMAIL_HOST_USER"]:
+        options["username"] = config["EMAIL_HOST_USER"]
+        options["password"] = config["EMAIL_HOST_PASSWORD"] or ""
     return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": options,
