@@ -11,6 +11,7 @@ marked values where each call's values go. So a rule has one definition, and the
 statement changes when it does.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.db import models
 
 # Django's placeholder; an escaped percent sign (%%) passes through unchanged.
 PLACEHOLDER = "%s"
+# A moment no rule's constant is: the mark where a call's "now" goes.
+MARKED_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from comments.caching import cache_for_a_while, cached
 from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
-from comments.statements import Statement, compiled
+from comments.statements import MARKED_TIME, Statement, compiled
 from newsroom.models import Article
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
@@ -230,7 +230,7 @@ def published_statement() -> Statement:
     likes counter, as SQL compiled once; its parameters are %(now)s and %(slug)s.
     """
     marks: dict[str, Any] = {
-        "now": datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
+        "now": MARKED_TIME,
         "slug": "published-statement-slug-mark",
     }
     articles = (

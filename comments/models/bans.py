@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import EMAIL_MAX_LENGTH
-from comments.statements import Statement, compiled
+from comments.statements import MARKED_TIME, Statement, compiled
 
 
 class BanQuerySet(models.QuerySet):
@@ -81,7 +81,7 @@ def active_on() -> Statement:
 
 # Where active_on()'s parameters go: values no ban's constant is.
 MARKS: dict[str, Any] = {
-    "now": datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
+    "now": MARKED_TIME,
     "ban_user_id": -7301989,
     "ban_email": "ban-email@mark.invalid",
     "ban_ip_address": "192.0.2.254",
