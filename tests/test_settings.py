@@ -97,12 +97,12 @@ def test_apps_and_middleware_are_each_one_list():
         assert assigned.count(name) == 1, name
 
 
-def test_every_email_url_the_readme_gives_works():
+def test_every_email_url_the_documentation_gives_works():
     from django.core.exceptions import ImproperlyConfigured
 
     from newsroom.settings import mailer_from_url
 
-    readme = (BASE_DIR / "README.md").read_text()
+    readme = (BASE_DIR / "docs" / "configuration.md").read_text()
     forms = {
         "smtp://user:password@host:587?tls=1": (587, True, False),
         "smtps://user:password@host:465": (465, False, True),
