@@ -10,7 +10,7 @@ import comments.models.moderation_log
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0025_a_stamp_likes_once"),
+        ("comments", "0027_status_since"),
     ]
 
     operations = [
