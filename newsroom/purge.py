@@ -30,17 +30,17 @@ Should the listener be down, caches serve pages at most SHARED_CACHE_SECONDS old
 
 import http.client
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.utils.module_loading import import_string
 
 from comments.discussion import SORTS
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, page_count
 from newsroom.models import Article
 from newsroom.pagecache import purge_tag
 
@@ -66,8 +66,10 @@ def addresses(article: Article) -> list[str]:
     rules = DiscussionSettings.load()
     pages = [base]
     if rules.page_comments:
-        top_level = Comment.objects.public().filter(article=article, parent=None)
-        count = math.ceil(top_level.count() / rules.comments_per_page)
+        # Threads as readers' pages count them (a removed comment kept for its
+        # replies starts one too), from the list everyone is shown.
+        everyone = Comment.objects.thread(article, AnonymousUser())
+        count = page_count(everyone, rules.comments_per_page)
         # One more: the page a new comment may just have opened.
         pages += [f"{base}comment-page-{n}/" for n in range(1, count + 2)]
     ordered = [f"{page}?sort={sort}" for page in pages for sort in SORTS]

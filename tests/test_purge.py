@@ -269,3 +269,25 @@ def test_a_new_thread_purges_every_page_it_moved(db, rules):
         assert article_page(client, article, comment_page=n) != page
         assert f"{base}comment-page-{n}/" in found
     assert base in found
+
+
+def test_a_thread_kept_for_its_replies_counts_toward_the_pages_purged(db, rules):
+    """
+    A removed comment whose replies are still shown starts a thread on readers'
+    pages; the pages purged are counted as readers' are, so the last one is named.
+    """
+    rules.comments_per_page = 2
+    rules.save()
+    article = make_article()
+    for n in range(4):
+        top = make_comment(article, body=f"Thread {n}")
+        make_comment(article, parent=top, body=f"Reply to {n}")
+        top.status = Comment.Status.REMOVED
+        top.save()
+    client = Client()
+    assert "Reply to 0" in article_page(client, article, comment_page=1)
+
+    found = purge.addresses(article)
+
+    base = article.get_absolute_url()
+    assert f"{base}comment-page-2/" in found
