@@ -27,7 +27,7 @@ messages: $(MO)
 # (new strings untranslated, for a translator; tests/test_translations.py fails
 # until Chinese has them all).
 MAKEMESSAGES := DEBUG=1 $(BIN)/python manage.py makemessages --locale=zh_Hans --locale=ar \
-	--no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench
+	--no-location --no-wrap --ignore=staticfiles --ignore=tests --ignore=bench --ignore=docs
 translations: install
 	$(MAKEMESSAGES)
 	$(MAKEMESSAGES) --domain=djangojs
@@ -85,6 +85,14 @@ types: install
 # Loading the settings starts the embedded PostgreSQL when DATABASE_URL is unset.
 migrations-check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The documentation site, from the Markdown in docs/ (docs/conf.py), into
+# docs/_build/html. Warnings are errors: a link to a page or a heading that isn't
+# there fails it, as in CI.
+.PHONY: docs
+docs: install
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "The documentation: docs/_build/html/index.html"
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -152,7 +160,7 @@ check-wordpress-importer: install
 
 # Bring in another system's comments: `make import FILE=export.xml[.gz]` reads a
 # WordPress export (WXR) or a Disqus export, whichever the file is, into the site
-# `make run` serves (see the README, "Moving from WordPress").
+# `make run` serves (see docs/importing.md).
 import: migrate
 	@test -n "$(FILE)" || { echo "Say which file: make import FILE=export.xml"; exit 2; }
 	DEBUG=1 $(BIN)/python manage.py import_comments "$(FILE)"
@@ -186,4 +194,4 @@ editor: migrate
 	DEBUG=1 $(BIN)/python manage.py createeditor
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache tests/a11y/node_modules bench/lighthouse/node_modules
+	rm -rf $(VENV) docs/_build staticfiles .pytest_cache .ruff_cache .mypy_cache tests/a11y/node_modules bench/lighthouse/node_modules

@@ -14,10 +14,13 @@ from articles.text import single_line
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self) -> "ArticleQuerySet":
-        """Articles a reader may see: published, and not scheduled for later."""
+    def published(self, now: datetime.datetime | None = None) -> "ArticleQuerySet":
+        """
+        Articles a reader may see `now` (this moment when not given): published,
+        and not scheduled for later.
+        """
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
     def at_address(self, slug: str, path: str) -> "Article | None":
@@ -65,8 +68,8 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    # Not a column: the discussion's version, which newsroom.pagecache reads in the
-    # same query as the article (published_state).
+    # Not columns: the discussion's version and likes counter, which
+    # newsroom.pagecache reads in the same query as the article (published_state).
     version: int
     likes: int
 

@@ -11,7 +11,7 @@ server that records every message as it arrives.
   scenario sets 5 (`--retry-delay`) through the environment, as an operator would.
 - `worker-kill`: the SMTP server takes its time to answer DATA (`--data-delay`),
   and the worker is killed with SIGKILL while it waits for that answer, the
-  message already in the server's hands; a new worker takes over. The README
+  message already in the server's hands; a new worker takes over. docs/mail.md
   says what should happen: that mail stays "sending" and is not sent again;
   everything else is delivered once.
 - `worker-kills`: the worker is killed again and again at random moments during a
@@ -44,6 +44,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.harness import BASE_DIR, PYTHON, Site
@@ -154,34 +155,69 @@ def post_comments(site: Site, urls: list[str], numbers: range, clients: int) -> 
     )
 
 
-def queue_state(site: Site, ignore_worker: str = "") -> dict:
-    """Mail rows by status, and tasks still to run (but a killed worker's)."""
-    mails = dict(
-        site.database.sql(
-            "SELECT status, count(*) FROM comments_outboundmail GROUP BY status"
-        )
+def standing_rounds(site: Site) -> list[str]:
+    """
+    The tasks the worker keeps queued for their next round (comments.tasks'
+    PERIODIC_TASKS: the hourly clearing of old comments' addresses). Each run
+    queues the next an hour on, so one always waits: the queue is never empty.
+    """
+    out = site.python(
+        "import json\n"
+        "from comments import tasks\n"
+        "print(json.dumps([t.module_path for t in tasks.PERIODIC_TASKS]))"
     )
-    [(ready, running)] = site.database.sql(
-        "SELECT count(*) FILTER (WHERE status = 'READY'),"
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def sql_text(value: str) -> str:
+    """A string as an SQL literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def queue_state(
+    sql: Callable[[str], list[tuple]], rounds: list[str], ignore_worker: str = ""
+) -> dict:
+    """
+    Mail rows by status, and tasks still to run (but a killed worker's): the
+    standing rounds waiting for their time are not work left, they are the
+    schedule. `sql` gives a query's rows (the site's database.sql).
+    """
+    mails = dict(
+        sql("SELECT status, count(*) FROM comments_outboundmail GROUP BY status")
+    )
+    # A round waiting for its time. django-tasks-db writes "no run_after" (due at
+    # once) as 9999-01-01 (django_tasks_db.models.get_date_max).
+    scheduled = (
+        f"task_path = ANY(ARRAY[{', '.join(map(sql_text, rounds))}]::text[])"
+        " AND run_after > now() AND run_after < '9999-01-01'"
+    )
+    [(ready, running)] = sql(
+        f"SELECT count(*) FILTER (WHERE status = 'READY' AND NOT ({scheduled})),"
         " count(*) FILTER (WHERE status = 'RUNNING'"
-        f" AND NOT worker_ids ? '{ignore_worker}')"
+        f" AND NOT worker_ids ? {sql_text(ignore_worker)})"
         " FROM django_tasks_database_dbtaskresult"
     )
     return {"mails": mails, "ready_tasks": ready, "running_tasks": running}
 
 
-def wait_until_drained(site: Site, timeout: float, ignore_worker: str = "") -> bool:
+def is_idle(state: dict) -> bool:
+    """No mail queued, no task to run or running."""
+    return (
+        state["mails"].get("queued", 0) == 0
+        and state["ready_tasks"] == 0
+        and state["running_tasks"] == 0
+    )
+
+
+def wait_until_drained(
+    site: Site, rounds: list[str], timeout: float, ignore_worker: str = ""
+) -> bool:
     """Nothing queued and no task left to run, twice in a row half a second apart."""
     deadline = time.monotonic() + timeout
     calm = 0
     while time.monotonic() < deadline:
-        state = queue_state(site, ignore_worker)
-        idle = (
-            state["mails"].get("queued", 0) == 0
-            and state["ready_tasks"] == 0
-            and state["running_tasks"] == 0
-        )
-        calm = calm + 1 if idle else 0
+        state = queue_state(site.database.sql, rounds, ignore_worker)
+        calm = calm + 1 if is_idle(state) else 0
         if calm >= 2:
             return True
         time.sleep(0.5)
@@ -264,6 +300,7 @@ def smtp_outage(args) -> dict:
     env["EMAIL_URL"] = f"smtp://127.0.0.1:{server.port}?timeout=10"
     with Site(workers=4, env={"LOG_LEVEL": "CRITICAL"}) as site:
         urls = seed(site, args.articles, args.subscribers)
+        rounds = standing_rounds(site)
         server.start()
         workers = Workers(site, env)
         try:
@@ -282,12 +319,12 @@ def smtp_outage(args) -> dict:
                 site, urls, range(first, args.comments), args.clients
             )
             posted_by = time.monotonic() - down
-            mails_waiting = queue_state(site)["mails"]
+            mails_waiting = queue_state(site.database.sql, rounds)["mails"]
             time.sleep(max(0.0, down + args.outage - time.monotonic()))
             during = len(server.received) - before
             server.start()
             up = time.monotonic()
-            drained = wait_until_drained(site, timeout=args.drain_timeout)
+            drained = wait_until_drained(site, rounds, timeout=args.drain_timeout)
             drained_at = time.monotonic()
             time.sleep(2)  # time for a duplicate to arrive
         finally:
@@ -342,6 +379,7 @@ def worker_kill(args) -> dict:
     )
     with Site(workers=4, env={"LOG_LEVEL": "CRITICAL"}) as site:
         urls = seed(site, args.articles, args.subscribers)
+        rounds = standing_rounds(site)
         server.start()
         workers = Workers(site, env)
         killed = "bench-mail-killed"
@@ -358,11 +396,11 @@ def worker_kill(args) -> dict:
             in_hand = len(server.received)
             workers.kill(killed)
             killed_at = time.monotonic()
-            killed_state = queue_state(site)
+            killed_state = queue_state(site.database.sql, rounds)
             time.sleep(1)  # as systemd's Restart= would, a moment later
             workers.start("bench-mail-new")
             drained = wait_until_drained(
-                site, timeout=args.drain_timeout, ignore_worker=killed
+                site, rounds, timeout=args.drain_timeout, ignore_worker=killed
             )
             drained_at = time.monotonic()
             time.sleep(2 + args.data_delay)  # time for a duplicate to arrive
@@ -428,6 +466,7 @@ def worker_kills(args) -> dict:
     moments = random.Random(args.seed)
     with Site(workers=2, env={"LOG_LEVEL": "CRITICAL"}) as site:
         urls = seed(site, args.articles, args.subscribers)
+        rounds = standing_rounds(site)
         server.start()
         workers = Workers(site, env)
         results: list = []
@@ -445,7 +484,7 @@ def worker_kills(args) -> dict:
                 workers.kill(f"bench-mail-killed-{n}")
             posting.join()
             workers.start("bench-mail-last")
-            drained = wait_until_drained(site, timeout=args.drain_timeout)
+            drained = wait_until_drained(site, rounds, timeout=args.drain_timeout)
             drained_at = time.monotonic()
             time.sleep(2)  # time for a duplicate to arrive
         finally:

@@ -9,7 +9,7 @@ and all guests together are one reader to like or report a comment. A TLS proxy 
 usual setup, and SECURE_PROXY_SSL_HEADER says there is one, so the pair is worth a
 warning. The opposite mistake, a count set while the app's port can be reached
 without the proxy (spoofed X-Forwarded-For believed), can't be seen from settings:
-the README's deploy recipe binds the app to 127.0.0.1, and /healthz shows the
+the deploy recipe (docs/deploying.md) binds the app to 127.0.0.1, and /healthz shows the
 address the site derives, for operators to try.
 """
 

@@ -63,6 +63,7 @@ from comments.models import (
     in_reading_order,
     page_count,
     page_of,
+    thread_count,
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
@@ -223,14 +224,34 @@ def opens_on_last_page(rules: DiscussionSettings, sort: str) -> bool:
     return rules.newest_page_first and sort == "oldest"
 
 
+def page_holding(
+    comment: Comment, thread: list[Comment], rules: DiscussionSettings, sort: str
+) -> int:
+    """
+    The page of `thread` (a thread() list in `sort`) that holds `comment`. Pages
+    are counted from the end the discussion opens on, so that the page readers
+    land on is full and the short one is at the other end. Opening on the last
+    page, they count from the newest thread: each new thread moves one thread of
+    every page to the page before, and the discussion's version, which names
+    every page's rendering, changes with it.
+    """
+    from_end_of = thread_count(thread) if opens_on_last_page(rules, sort) else 0
+    return page_of(comment, rules.comments_per_page, from_end_of=from_end_of)
+
+
+def new_threads_land_last(sort: str) -> bool:
+    """
+    Whether a comment that starts a thread lands on the last page rather than the
+    first. It is the newest thread: first when the newest come first, else last
+    (most liked too: it has no likes yet, and comes after older threads with as
+    few).
+    """
+    return sort != "newest"
+
+
 def opens_where_new_threads_land(rules: DiscussionSettings, sort: str) -> bool:
-    """
-    Whether paged comments open on the page a comment that starts a thread lands
-    on. It is the newest thread: first when the newest come first, else last (most
-    liked too: it has no likes yet, and comes after older threads with as few).
-    """
-    lands_on_last_page = sort != "newest"
-    return lands_on_last_page == opens_on_last_page(rules, sort)
+    """Whether paged comments open on the page where new threads land."""
+    return new_threads_land_last(sort) == opens_on_last_page(rules, sort)
 
 
 def shares_page(request: HttpRequest) -> bool:
@@ -392,6 +413,7 @@ class Discussion:
             order=self.sort,
             per_page=rules.comments_per_page if rules.page_comments else 0,
             page=listing["page"],
+            from_end=listing["pages"] > 1 and opens_on_last_page(rules, self.sort),
         )
         return (
             None if comment_list is None else listing | {"comment_list": comment_list}
@@ -455,9 +477,15 @@ class Discussion:
             if page is None:
                 page = pages if opens_on_last_page(rules, self.sort) else 1
             listing |= {"pages": pages, "page": page if 1 <= page <= pages else None}
-            comments = [c for c in thread if page_of(c, per_page) == page]
+            comments = [
+                c for c in thread if page_holding(c, thread, rules, self.sort) == page
+            ]
         elif page is not None:
             listing["page"] = None
+        # Where the page's script shows a new thread in place (comments.js).
+        listing["new_threads_here"] = listing["page"] == (
+            listing["pages"] if new_threads_land_last(self.sort) else 1
+        )
         listing |= self.page_links(listing["page"], listing["pages"])
         listing["picks"] = render_picks(thread)
         listing["comment_list"], listing["places"] = render_comments(
@@ -548,5 +576,6 @@ def comment_location(
         )
         shown = next((c for c in thread if c.pk == comment.pk), None)
         if shown is not None:
-            url += f"comment-page-{page_of(shown, rules.comments_per_page)}/"
+            page = page_holding(shown, thread, rules, sort_of(request))
+            url += f"comment-page-{page}/"
     return f"{url}#c-{comment.pk}"

@@ -6,7 +6,9 @@ form, when it was shown). With it the form refuses forms posted faster than a
 person can write and forms that were tampered with or expired, and gives the view
 the form's token, by which the same form posted twice is recognised. A honeypot
 field, hidden from people, catches robots that fill in every field. Both are
-invisible to readers; their refusals are the form's errors.
+invisible to readers; their refusals are the form's errors. The comment form alone
+may come without a stamp (the shared page without JavaScript): it is taken, and
+moderation knows it came unchecked. A like waits for no time.
 """
 
 import time
@@ -30,16 +32,12 @@ STAMP_SALT = "comments.form-stamp"
 STAMP_MAX_AGE = 60 * 60 * 24 * 2  # a tab left open over a weekend still works
 
 
-def make_stamp(article_id: int, shown_at: float | None = None) -> str:
-    """
-    A stamp with a new token, for a form shown now, or at `shown_at`: a stamp
-    that replaces one used up (a like's) keeps the time the reader had the page.
-    """
+def make_stamp(article_id: int) -> str:
+    """A stamp with a new token, for a form shown now."""
     # The signer's timestamp counts whole seconds; "at" says to the millisecond
     # when the form was shown, for the minimum time to post.
-    at = round(time.time() if shown_at is None else shown_at, 3)
     return signing.TimestampSigner(salt=STAMP_SALT).sign_object(
-        {"article": article_id, "token": str(uuid.uuid4()), "at": at}
+        {"article": article_id, "token": str(uuid.uuid4()), "at": round(time.time(), 3)}
     )
 
 
@@ -78,6 +76,10 @@ class RobotCheckedForm(forms.Form):
     what to do again.
     """
 
+    # A form whose page always holds a stamp refuses one sent without: it was
+    # changed on its way.
+    stamp_required = True
+
     # Empty on the page every anonymous reader shares: its script fetches one
     # (comments.views.stamp) when the reader comes to the discussion.
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -98,9 +100,6 @@ class RobotCheckedForm(forms.Form):
     too_quick_message = _(
         "That was quick! Please read your comment once more and post it again."
     )
-    # Sent without a stamp: from the shared page without JavaScript. The form
-    # comes back with one, and the time a person needs counts from then.
-    unstamped_message = _("Please check your comment, then post it.")
 
     def __init__(
         self, *args, article_id: int | None = None, min_seconds: float = 0, **kwargs
@@ -131,27 +130,36 @@ class RobotCheckedForm(forms.Form):
         """
         The robot checks, in order: a stamp of this article's form, an empty
         honeypot, and the time a person needs. The stamp's token, and when its
-        form was shown, go with the cleaned data.
+        form was shown, go with the cleaned data (None without a stamp, where the
+        form may go without: no time can be counted then).
         """
         super().clean()
         cleaned = self.cleaned_data
         if self.errors:
             return cleaned  # the reader has fields to fix first
-        if not cleaned.get("stamp"):
-            raise forms.ValidationError(self.unstamped_message, code="unstamped")
-        stamp = read_stamp(cleaned["stamp"], self.article_id)
-        if stamp is None:
+        cleaned["token"] = cleaned["shown_at"] = None
+        if cleaned.get("stamp"):
+            stamp = read_stamp(cleaned["stamp"], self.article_id)
+            if stamp is None:
+                raise forms.ValidationError(self.expired_message, code="stamp")
+            cleaned["token"], cleaned["shown_at"] = stamp
+        elif self.stamp_required:
             raise forms.ValidationError(self.expired_message, code="stamp")
-        cleaned["token"], shown_at = stamp
-        cleaned["shown_at"] = shown_at
         if cleaned.get("homepage"):
             raise forms.ValidationError(self.automated_message, code="honeypot")
-        if time.time() - shown_at < self.min_seconds:
+        shown_at = cleaned["shown_at"]
+        if shown_at is not None and time.time() - shown_at < self.min_seconds:
             raise forms.ValidationError(self.too_quick_message, code="too_quick")
         return cleaned
 
 
 class CommentForm(RobotCheckedForm):
+    # The page every anonymous reader shares holds no stamp, and without
+    # JavaScript nothing fetches one: such a comment is taken, without the time
+    # a person needs, and moderation holds it unless its author is known
+    # (moderation.decide, "held: sent without the page's check").
+    stamp_required = False
+
     body = forms.CharField(
         label=_("Comment"),
         max_length=BODY_MAX_LENGTH,
@@ -249,12 +257,17 @@ class CommentForm(RobotCheckedForm):
 
 
 class LikeForm(RobotCheckedForm):
-    """A guest's like: nothing to type, the robot checks alone."""
+    """
+    A guest's like: nothing to type, the robot checks alone, and no time to wait
+    (the view gives it no min_seconds): a reader who followed a link to a comment
+    likes it at once, and a like is cheap to take back. What holds robots back is
+    what a like costs them: a stamp is good for one like, a network likes a
+    comment once and 100 comments in 10 minutes (comments.liking), and no other
+    site can make a browser send one (comments.crossorigin).
+    """
 
     expired_message = _("This page has expired. Please like the comment again.")
     automated_message = _("Your like looks automated and was not counted.")
-    too_quick_message = _("That was quick! Please read the comment before liking it.")
-    unstamped_message = expired_message
 
 
 class ReportForm(RobotCheckedForm):

@@ -13,26 +13,29 @@ is a subquery of one SELECT, so a post waits for the database once for them all.
 The SELECT is written in SQL because it runs for every post: PostgreSQL answers
 it in about 0.05 ms of CPU, while building and compiling it through the ORM took
 3.6 ms, half of all the CPU a post cost (bench/README.md). Its conditions on
-comments are written here only; the bans' are BanQuerySet.on()'s, in SQL beside
-it (bans.active_on_sql), and the staff's are identity.staff_sql().
+comments are written here only; the bans' and the staff's are the SQL of their
+rules' QuerySets, BanQuerySet.on() and identity.staff_members(), compiled once
+(comments.statements).
 """
 
 import datetime
-import functools
-import hashlib
-import re
 import uuid
-import weakref
 from dataclasses import dataclass
+from typing import Any
 
-from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils import timezone
 
 from comments import moderation
-from comments.identity import SITE_SIGNATURES, staff_name, staff_sql
+from comments.identity import (
+    NAME_FIELDS,
+    SITE_SIGNATURES,
+    staff_name,
+    staff_statement,
+)
 from comments.models import Comment
-from comments.models.bans import active_on_sql, measures
+from comments.models.bans import active_on, measures
 
 COMMENTS = Comment._meta.db_table
 
@@ -69,7 +72,7 @@ def author_of(comment: Comment) -> tuple[str, str | None]:
         else "author_name = %(name)s AND author_email = '' AND user_id IS NULL"
     )
     # Prior approval: the same name AND email as an approved comment, as in
-    # WordPress's check_comment(). Neither is proof (README, Security): the email
+    # WordPress's check_comment(). Neither is proof (docs/security.md): the email
     # alone would let anyone who knows it in under any name, and a name alone is on
     # the page for all to copy. Rejections are counted by the same identity, or
     # anyone who knows a regular's email could get them held.
@@ -98,7 +101,9 @@ def gather(
     comments per flood interval, as for posts.
     """
     identity, known_author = author_of(comment)
+    bans, staff = active_on(), staff_statement()
     params = parameters(comment, rules, form_token)
+    params |= bans.constants | staff.constants
     questions = questions_for(
         comment, rules, known_author, form_token=form_token, editing=editing
     )
@@ -107,12 +112,13 @@ def gather(
         comments=COMMENTS,
         identity=identity,
         known_author=known_author,
-        bans=active_on_sql(),
-        staff=staff_sql(),
+        bans=bans.sql,
+        staff=staff.sql,
+        name_fields=", ".join(NAME_FIELDS),
     )
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, query, params)
-        answers = dict(zip(questions, cursor.fetchone(), strict=True))
+    row = ask(query, params)
+    assert row is not None  # a SELECT without FROM answers one row
+    answers = dict(zip(questions, row, strict=True))
     rejected = (Comment.Status.SPAM, Comment.Status.REMOVED)
     ban_reason, premoderation_reason = measures(answers["bans"])
     return Known(
@@ -136,7 +142,7 @@ def gather(
 def parameters(comment: Comment, rules, form_token: uuid.UUID | None) -> dict:
     """The values gather()'s questions are asked with, every one a parameter."""
     now = timezone.now()
-    params = {
+    return {
         "user_id": comment.user_id,
         "name": comment.author_name,
         "email": comment.author_email,
@@ -146,7 +152,7 @@ def parameters(comment: Comment, rules, form_token: uuid.UUID | None) -> dict:
         "pk": comment.pk,
         "now": now,
         "ban_user_id": comment.user_id,
-        "ban_email": comment.author_email.lower(),
+        "ban_email": comment.author_email.lower() or None,
         "ban_ip_address": comment.ip_address or None,
         "approved": Comment.Status.APPROVED,
         "removed": Comment.Status.REMOVED,
@@ -159,7 +165,6 @@ def parameters(comment: Comment, rules, form_token: uuid.UUID | None) -> dict:
             minutes=rules.edit_window_minutes, seconds=rules.flood_interval
         ),
     }
-    return params
 
 
 def questions_for(
@@ -186,7 +191,9 @@ def questions_for(
         else """ARRAY(SELECT status FROM {comments} WHERE {known_author}
             AND deleted_at IS NULL ORDER BY created_at DESC LIMIT %(window)s)""",
         # Staff themselves are approved before names are compared.
-        "staff": "ARRAY[]::varchar[]" if comment.author_is_staff else "ARRAY({staff})",
+        "staff": "ARRAY[]::varchar[]"
+        if comment.author_is_staff
+        else "ARRAY(SELECT ARRAY[{name_fields}] FROM ({staff}) AS s)",
     }
     if form_token is not None:
         questions |= {
@@ -212,52 +219,33 @@ def questions_for(
     return questions
 
 
-# The statements each database connection has prepared (PREPARE), by name; None
-# after a failure, when which of them exist is not known.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-PARAMETER = re.compile(r"%\((\w+)\)s")
-
-
-def execute_prepared(cursor, query: str, params: dict) -> None:
+def ask(query: str, params: dict) -> tuple | None:
     """
-    Run `query` (with %(name)s parameters) as a statement prepared once per
-    database connection: PostgreSQL plans gather()'s statement in about four
-    times the time it takes to run it, and a prepared statement keeps its plan
-    for the connection. Each variant of the statement (the rules and the author
-    decide which questions it asks) is prepared under a name of its own, from a
-    hash of its text, in the same round trip as its first execution; its
-    parameters' types are PostgreSQL's inference from the columns they are
-    compared with. Prepared statements outlive a rolled-back transaction, so
-    after a failure the connection's are all dropped and prepared again. With
-    settings.DATABASE_PREPARED_STATEMENTS off (a pooler in transaction mode),
-    the statement is sent whole each time.
+    The row `query` (with %(name)s parameters) answers, its statement prepared
+    by psycopg once per database connection (OPTIONS["prepare_threshold"] of
+    DATABASES, 0: at its first run): PostgreSQL plans gather()'s statement in
+    about four times the time it takes to run it, and a prepared statement keeps
+    its plan for the connection. Each variant (the rules and the author decide
+    which questions it asks; which parameters are NULL, and how large its
+    numbers, decide their types) is a statement of its own; after a rollback
+    psycopg drops them all and prepares them again.
+
+    psycopg prepares only statements whose parameters are bound on the server,
+    never those of Django's cursors, which bind them in the client (as the rest
+    of the site keeps doing), so this one goes through Django's server-binding
+    cursor. With prepare_threshold None (DATABASE_PREPARED_STATEMENTS=0, behind
+    a pooler in transaction mode) it is sent whole each time.
     """
-    if not settings.DATABASE_PREPARED_STATEMENTS:
+    connection.ensure_connection()
+    # django-stubs know neither that psycopg 3's cursors take the connection nor
+    # that the wrappers below take them.
+    raw: Any = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+    # Wrapped as connection.cursor() wraps its own: counted and logged.
+    cursor = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with cursor:
         cursor.execute(query, params)
-        return
-    raw = connection.connection
-    statement, execute, prepare = prepared_form(query)
-    prepared = _prepared.get(raw)
-    if prepared is not None and statement in prepared:
-        cursor.execute(execute, params)
-        return
-    forget = "DEALLOCATE ALL; " if raw in _prepared and prepared is None else ""
-    _prepared[raw] = None
-    cursor.execute(f"{forget}{prepare}; {execute}", params)
-    while cursor.description is None:  # past DEALLOCATE and PREPARE, to the rows
-        cursor.nextset()
-    _prepared[raw] = (prepared or set()) | {statement}
-
-
-@functools.lru_cache(maxsize=64)
-def prepared_form(query: str) -> tuple[str, str, str]:
-    """
-    `query`'s statement name, its EXECUTE (with the same %(name)s parameters)
-    and its PREPARE (with $1, $2, … in their place): worked out once per variant,
-    not on every post.
-    """
-    names = list(dict.fromkeys(PARAMETER.findall(query)))
-    statement = "comments_" + hashlib.sha256(query.encode()).hexdigest()[:16]
-    execute = f"EXECUTE {statement}({', '.join(f'%({n})s' for n in names)})"
-    numbered = PARAMETER.sub(lambda m: f"${names.index(m[1]) + 1}", query)
-    return statement, execute, f"PREPARE {statement} AS {numbered}"
+        return cursor.fetchone()

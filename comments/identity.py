@@ -13,6 +13,7 @@ name ("full name or username"), the initials and the colour of the placeholder
 picture.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +22,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from articles.text import single_line
 from comments import tokens
+from comments.statements import Statement, compiled
 
 IDENTITY_SESSION_KEY = "reader_identity"
 
@@ -112,17 +115,22 @@ def display_name(user: AbstractUser) -> str:
 NAME_FIELDS = ("first_name", "last_name", "username")
 
 
-def staff_sql() -> str:
+def staff_members() -> QuerySet[AbstractUser]:
     """
-    The active staff members, each as an array of NAME_FIELDS, in SQL: asked in
-    the one query posting makes (comments.history), since a commenter whose name
-    looks like one of theirs is held (moderation.decide).
+    The staff members whose names no reader may sign with (moderation.decide):
+    the active ones.
     """
-    users = get_user_model()._meta.db_table
-    return (
-        f"SELECT ARRAY[{', '.join(NAME_FIELDS)}] FROM {users} "  # noqa: S608
-        "WHERE is_staff AND is_active"
-    )
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
+@functools.cache
+def staff_statement() -> Statement:
+    """
+    staff_members() and their NAME_FIELDS as SQL, compiled once: asked in the one
+    query posting makes (comments.history), since a commenter whose name looks
+    like one of theirs is held (moderation.decide).
+    """
+    return compiled(staff_members().values_list(*NAME_FIELDS), "staff")
 
 
 def staff_name(values: list[str]) -> str:

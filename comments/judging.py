@@ -33,12 +33,14 @@ def judge(
     known: history.Known | None = None,
     *,
     standing: moderation.Verdict | None = None,
+    stamped: bool = True,
 ) -> moderation.Verdict:
     """
     The moderation decision on a new comment, or on an edited one that had
     `standing` (moderation.decide_edit): its author's history (bans and marks,
     prior approval, recent rejections) and the staff's names, gathered in one
-    query unless the caller has them, then the rules.
+    query unless the caller has them, then the rules. A new comment's form may
+    have come without its stamp (not `stamped`).
     """
     known = known or history.gather(comment, rules)
     submission = moderation.Submission(
@@ -48,6 +50,7 @@ def judge(
         url=comment.author_url,
         ip_address=comment.ip_address or "",
         user_agent=comment.user_agent,
+        stamped=stamped,
     )
     if standing is not None:
         return moderation.decide_edit(

@@ -10,8 +10,8 @@ here reads or writes the database or looks at a request; views gather the values
 The rules run in WordPress's order, so editors' expectations carry over:
 disallowed words send a comment to spam; then a name that looks like a staff
 member's, "manually approve everything", the link limit and moderation words hold
-it; then a first-time author is held until an editor has approved one of their
-comments.
+it; then a comment sent without the page's stamp (no JavaScript), and a
+first-time author's, are held until an editor has approved one of their comments.
 
 What editors' actions do to comments is the moderators' desk's (desk.decisions).
 """
@@ -36,6 +36,9 @@ class Submission:
     url: str = ""
     ip_address: str = ""
     user_agent: str = ""
+    # The form carried the page's stamp, which its script fetches: without
+    # JavaScript nothing proved a person had the page (comments.forms).
+    stamped: bool = True
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,11 @@ def decide(
     word, field = _find_word(comment, rules.moderation_words)
     if word:
         return Verdict("pending", f"held: moderation word “{word}” in {field}")
+
+    # A known author without JavaScript is published; anyone else who sends
+    # the bare form, a robot's cheapest way, waits for a moderator.
+    if not comment.stamped and not history.has_approved_comment:
+        return Verdict("pending", "held: sent without the page's check")
 
     if rules.require_prior_approval and not history.has_approved_comment:
         return Verdict("pending", "held: first comment from this author")

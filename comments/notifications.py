@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from comments import tasks, tokens
+from comments import digests, tasks, tokens
 from comments.models import Comment, OutboundMail, Subscription
 
 # One confirmation mail per address at most this often, so the form can't be used
@@ -207,8 +207,8 @@ def send_confirmation(email: str, subscriptions: list[Subscription]) -> bool:
     if recently >= CONFIRMATIONS_PER_DAY:
         return False
     ids = [s.pk for s in subscriptions]
-    with tasks.in_language_of(subscriptions[0]):
-        mail = tasks.build_mail(
+    with digests.in_language_of(subscriptions[0]):
+        mail = digests.build_mail(
             kind="confirm",
             to=email,
             subject=_("Please confirm your subscription to Newsroom"),

@@ -9,8 +9,12 @@ editors did to their comments.
 
 Erasing keeps the comments (as "Anonymous", or hidden with their text gone, see
 `Comment.objects.erase()`) because other readers' replies hang from them. Bans on
-an address or an IP stay: an erasure must not lift a ban. What other subscribers'
-mail once said about a comment is theirs and is not touched.
+an address or an IP stay: an erasure must not lift a ban. Mail that told others of
+their comments (the moderators' "waiting for moderation", a subscriber's "Grace
+commented on…") is ours too until sent: a sent one already forgot its words
+(comments.tasks.deliver) and forgets its subject, one not sent yet is written again
+without them. Task rows carry ids, except those queued with a message as their
+arguments (tasks.send_email_message): those naming them go.
 """
 
 from collections.abc import Iterable
@@ -24,8 +28,11 @@ from django.db import models, transaction
 from django.db.models import CharField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from comments import tokens
+from comments import tasks, tokens
 from comments.models import (
     Ban,
     Comment,
@@ -36,6 +43,7 @@ from comments.models import (
     Report,
     Subscription,
 )
+from comments.models.comment import ERASED_TEXT
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,55 @@ def mail_to(person: Person) -> models.QuerySet[OutboundMail]:
         output_field=models.BooleanField(),
     )
     return OutboundMail.objects.filter(addressed)
+
+
+def mail_about(comment_ids: list[int]) -> models.QuerySet[OutboundMail]:
+    """Mail that told someone of one of these comments (a digest's notices)."""
+    return OutboundMail.objects.filter(
+        pk__in=Notice.objects.filter(comment__in=comment_ids).values("mail")
+    )
+
+
+def tasks_naming(person: Person) -> models.QuerySet[DBTaskResult[Any, Any]]:
+    """
+    Task rows, not running, whose arguments or result hold one of the person's
+    addresses, in any case. A running one is its worker's to finish.
+    """
+    if not person.emails:
+        return DBTaskResult.objects.none()
+    named = RawSQL(
+        "EXISTS (SELECT 1 FROM unnest(%s::text[]) AS address WHERE strpos(lower("
+        "args_kwargs::text || coalesce(return_value::text, '')), address) > 0)",
+        [sorted(person.emails)],
+        output_field=models.BooleanField(),
+    )
+    return DBTaskResult.objects.filter(named).exclude(status=TaskResultStatus.RUNNING)
+
+
+def forget_in_mail_about(comment_ids: list[int]) -> dict[str, int]:
+    """
+    Sent mail about the comments keeps its subject no more (it may name them: "Grace
+    commented on…"); mail not sent yet is deleted and its subscribers' digests
+    queued again, which tell of the comments as they now are (as "Anonymous", or
+    not at all once removed), and of the other comments it held.
+    """
+    about = mail_about(comment_ids)
+    sent = about.filter(status=OutboundMail.Status.SENT)
+    redacted = sent.update(subject=ERASED_TEXT, body="", html="", headers={})
+    unsent = about.exclude(status=OutboundMail.Status.SENT)
+    owed = list(
+        Subscription.objects.filter(notices__mail__in=unsent)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    deleted, _ = unsent.delete()  # their notices wait again (SET_NULL)
+    Subscription.objects.filter(pk__in=owed).update(digest_due_at=timezone.now())
+    for pk in owed:
+        tasks.enqueue(tasks.send_digest, pk)
+    return {
+        "mails about them redacted": redacted,
+        "mails about them rewritten": deleted,
+    }
 
 
 def bans_on(person: Person) -> models.QuerySet[Ban]:
@@ -281,6 +338,8 @@ def erase(person: Person, mode: str) -> dict[str, int]:
     done["subscriptions deleted"] = subscriptions.count()
     subscriptions.delete()
     done["mails deleted"], _ = mail_to(person).delete()
+    done |= forget_in_mail_about(ids)
+    done["task rows deleted"], _ = tasks_naming(person).delete()
     # Likes go (their counts follow: comments/migrations/0016); reports stay for
     # the moderators, without who made them.
     done["likes deleted"], _ = likes_by(person).delete()

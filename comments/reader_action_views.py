@@ -10,6 +10,7 @@ comments.reporting and comments.liking to say.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -49,7 +50,7 @@ def report(request, comment_id: int):
         request, Comment.objects.approved().filter(article__in=published), comment_id
     )
     comment = action.comment
-    form = action.form(ReportForm)
+    form = action.form(ReportForm, min_seconds=action.rules.min_seconds_to_post)
     existing = action.report_there()
     status = 200
     if request.method == "POST" and existing is None:
@@ -105,9 +106,10 @@ def like(request, comment_id: int):
     A reader likes a comment, or unlikes it by liking it again: the like page
     (GET, for readers without JavaScript), then the like (POST). Signed-in readers
     once per account; guests once per browser and network, behind the comment
-    form's robot checks (the page's script sends the comment form's stamp, then
-    the one each like's answer brings: a stamp is good for one like). Answers
-    JSON to the script, else goes back to the comment.
+    form's robot checks but its time to wait (forms.LikeForm): the page's script
+    sends the comment form's stamp, then the one each like's answer brings (a
+    stamp is good for one like). Answers JSON to the script, a refusal with a
+    guest's fresh stamp, else goes back to the comment.
     """
     action = ReaderAction.start(request, Comment.objects.public(), comment_id)
     comment = action.comment
@@ -119,10 +121,12 @@ def like(request, comment_id: int):
         except LikeRefused as refusal:
             error = str(refusal)
         if wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        # Again, with a stamp not used up, from when the reader had the page.
-        shown_at = getattr(form, "cleaned_data", {}).get("shown_at")
-        form = LikeForm(initial={"stamp": make_stamp(comment.article_id, shown_at)})
+            refused: dict[str, object] = {"error": error}
+            if not request.user.is_authenticated:
+                refused["stamp"] = make_stamp(comment.article_id)
+            return JsonResponse(refused, status=400)
+        # Again, with a stamp not used up.
+        form = LikeForm(initial={"stamp": make_stamp(comment.article_id)})
     liked = (
         Like.objects.filter(comment=comment)
         .by_reader(request.user, action.browser)
@@ -138,14 +142,14 @@ def like(request, comment_id: int):
 @dataclass
 class ReaderAction:
     """
-    What a report and a like start from: the comment (one the reader may act on),
-    the rules, and who acts: an account, or a guest's browser (given one here
-    when it has none, kept on the answer) and network.
+    What a report and a like start from: the comment (one the reader may act on)
+    and who acts: an account, or a guest's browser (given one here when it has
+    none, kept on the answer) and network; the rules when asked (a like needs
+    none: one query fewer).
     """
 
     request: HttpRequest
     comment: Comment
-    rules: DiscussionSettings
     browser: str
     new_browser: bool
     network: str
@@ -158,20 +162,26 @@ class ReaderAction:
             comment=get_object_or_404(
                 comments.select_related("article"), pk=comment_id
             ),
-            rules=DiscussionSettings.load(),
             browser=browser,
             new_browser=new_browser,
             network=network_key(client_ip(request)),
         )
 
-    def form(self, form_class: type[RobotCheckedForm]) -> Any:
-        """The action's form behind the comment form's robot checks, as posted."""
+    @cached_property
+    def rules(self) -> DiscussionSettings:
+        return DiscussionSettings.load()
+
+    def form(self, form_class: type[RobotCheckedForm], **options: Any) -> Any:
+        """
+        The action's form behind the comment form's robot checks, as posted;
+        `options` (min_seconds) as the form takes them.
+        """
         article_id = self.comment.article_id
         return form_class(
             self.request.POST if self.request.method == "POST" else None,
             initial={"stamp": make_stamp(article_id)},
             article_id=article_id,
-            min_seconds=self.rules.min_seconds_to_post,
+            **options,
         )
 
     def report_there(self) -> Any:
@@ -240,8 +250,7 @@ def give_like(request, action: ReaderAction, form: LikeForm) -> HttpResponse:
     if wants_json(request):
         answered: dict[str, object] = {"liked": liked, "count": count}
         if guest:
-            next_stamp = make_stamp(comment.article_id, form.cleaned_data["shown_at"])
-            answered["stamp"] = next_stamp
+            answered["stamp"] = make_stamp(comment.article_id)
         answer = JsonResponse(answered)
     else:
         said = (

@@ -172,6 +172,7 @@ def with_held(
     order: str,
     per_page: int = 0,
     page: int | None = 1,
+    from_end: bool = False,
 ) -> SafeString | None:
     """
     A rendered list (`html`, with its `places`) with a reader's held comments
@@ -184,7 +185,9 @@ def with_held(
     `page` is None: the shared list has no such page, only their comments make
     it. A thread of theirs moves nobody where it joins a page with room (the
     last: the others are full), after its first thread if pages come before it: a
-    new comment's place on the page a discussion opens on, oldest first.
+    new comment's place on the page a discussion opens on, oldest first. Where
+    the pages are counted from the newest thread (`from_end`, more than one
+    page), a thread of theirs moves one on every page.
 
     `held` come from CommentQuerySet.for_the_list(), like the list's comments.
     """
@@ -208,7 +211,7 @@ def with_held(
             if per_page and place.display_depth == 0:
                 room -= 1
                 before_the_page = not items and page > 1
-                if place.parent_id or room < 0 or before_the_page:
+                if place.parent_id or room < 0 or before_the_page or from_end:
                     return None
             item = comment_item(place.comment, depth, is_open, False, report_url)
             items.append((depth, item))

@@ -19,8 +19,8 @@ run `manage.py clear_old_comment_ips`. Both come here, so the rules are one:
   workers, the worker and cron) returns at once;
 - idempotent: a run cut short leaves the rest to the next, which starts over.
 
-Each batch bumps the discussion version of the articles it touches (the triggers of
-comments/migrations/0004): their cached pages are rendered again once, harmless.
+No reader sees an address or a browser, so clearing them bumps no discussion
+version (comments/migrations/0026) and purges no cached page.
 """
 
 from datetime import datetime, timedelta

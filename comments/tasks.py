@@ -17,8 +17,13 @@ it); the worker then:
 4. keeps house: every hour, clears the IP addresses of comments past their
    retention (comments.retention).
 
-`send_email_message` is the generic entry point for other code (the account
-adapter) that wants a message sent by the worker instead of in the request.
+`send_message` is the generic entry point for other code (the account adapter)
+that wants a message sent by the worker instead of in the request.
+
+What a mail said stays only until it is sent: its text names readers and its links
+(a password reset, a confirmation, an unsubscribe) open accounts and subscriptions.
+So a task carries a mail's id, never its words, and a sent mail keeps its
+recipient, subject and dates for the mail log, not its body (`deliver`).
 
 Every task here is safe to run again, even beside a run of itself: notices are
 unique, digests and deliveries lock their row and take only what is still to do.
@@ -30,6 +35,7 @@ import email.policy
 import logging
 import random
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,18 +43,15 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
 from django.db.models import Q
-from django.tasks import Task, TaskResultStatus, task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.tasks import Task, TaskContext, TaskResultStatus, task
+from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from articles.text import single_line
-from comments import retention, tokens
+from comments import retention
+from comments.digests import digest_mail, in_language_of
 from comments.models import Comment, Notice, OutboundMail, Subscription
 
 logger = logging.getLogger(__name__)
@@ -267,176 +270,56 @@ def is_still_true(subscription: Subscription, notice: Notice) -> bool:
     return notice.comment.status == wanted
 
 
-def in_language_of(subscription: Subscription) -> translation.override:
-    """The subscriber's language (or the site's), for writing their mail in it."""
-    return translation.override(subscription.language or settings.LANGUAGE_CODE)
-
-
-def digest_mail(subscription: Subscription, notices: list[Notice]) -> OutboundMail:
-    """
-    The digest of `notices`, which is_still_true() kept: each names a comment, or
-    an article for a subscription to new posts. Its words are in the active
-    language: send_digest() makes it in the subscriber's.
-    """
-    topic = subscription.topic
-    if topic == Subscription.Topic.COMMENTS:
-        digest = new_comments_digest
-    elif topic == Subscription.Topic.POSTS:
-        digest = new_posts_digest
-    else:
-        digest = held_comments_digest
-    subject, template, context = digest(subscription, notices)
-    return build_mail(
-        kind=f"digest-{topic}",
-        to=subscription.email,
-        subject=subject,
-        template=template,
-        context={"subscription": subscription, "notices": notices} | context,
-        unsubscribe=[subscription.pk],
-    )
-
-
-# A digest's subject, template and what its template needs besides the notices.
-Digest = tuple[str, str, dict]
-
-
-def new_comments_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
-    """New comments (and replies) on the article the subscriber follows."""
-    assert subscription.article is not None  # comments are on an article
-    title = subscription.article.title
-    first = notices[0].comment
-    assert first is not None
-    if len(notices) > 1:
-        subject = ngettext(
-            "%(count)s new comment on “%(title)s”",
-            "%(count)s new comments on “%(title)s”",
-            len(notices),
-        ) % {"count": len(notices), "title": title}
-    elif notices[0].is_reply:
-        subject = _("%(name)s replied to your comment on “%(title)s”") % {
-            "name": first.display_name,
-            "title": title,
-        }
-    else:
-        subject = _("%(name)s commented on “%(title)s”") % {
-            "name": first.display_name,
-            "title": title,
-        }
-    context = {
-        "article": subscription.article,
-        "article_url": tokens.absolute(subscription.article.get_absolute_url()),
-        "replies": sum(n.is_reply for n in notices),
-    }
-    for notice in notices:
-        assert notice.comment is not None
-        notice.url = tokens.absolute(notice.comment.get_absolute_url())
-    return subject, "comments/email/new_comments", context
-
-
-def new_posts_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
-    """New articles, for a subscription to new posts."""
-    if len(notices) > 1:
-        subject = ngettext(
-            "%(count)s new article on Newsroom",
-            "%(count)s new articles on Newsroom",
-            len(notices),
-        ) % {"count": len(notices)}
-    else:
-        assert notices[0].article is not None
-        subject = _("New on Newsroom: %(title)s") % {"title": notices[0].article.title}
-    for notice in notices:
-        assert notice.article is not None
-        notice.url = tokens.absolute(notice.article.get_absolute_url())
-    return subject, "comments/email/new_posts", {}
-
-
-def held_comments_digest(subscription: Subscription, notices: list[Notice]) -> Digest:
-    """Comments waiting for moderation, for the moderators."""
-    if len(notices) > 1:
-        subject = _("%(count)s comments are waiting for moderation") % {
-            "count": len(notices)
-        }
-    else:
-        assert notices[0].comment is not None
-        subject = _("A comment on “%(title)s” is waiting for moderation") % {
-            "title": notices[0].comment.article.title
-        }
-    for notice in notices:
-        assert notice.comment is not None
-        notice.url = tokens.absolute(
-            reverse("admin:comments_comment_change", args=[notice.comment.pk])
-        )
-    queue_url = tokens.absolute(
-        reverse("admin:comments_comment_changelist") + "?status__exact=pending"
-    )
-    return subject, "comments/email/held_comments", {"queue_url": queue_url}
-
-
-def build_mail(
-    *,
-    kind: str,
-    to: str,
-    subject: str,
-    template: str,
-    context: dict,
-    unsubscribe: list[int],
-) -> OutboundMail:
-    """
-    A saved, queued message from a pair of templates (NAME.txt and NAME.html). Every
-    one carries an unsubscribe link, and the List-Unsubscribe and
-    List-Unsubscribe-Post headers of RFC 8058, so mail programs can offer a one-click
-    button that POSTs to the same address.
-    """
-    unsubscribe_url = tokens.unsubscribe_url(unsubscribe)
-    context = context | {
-        "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url,
-        "subscriptions_url": tokens.absolute(reverse("comments:subscriptions")),
-        "subject": subject,
-    }
-    return OutboundMail.objects.create(
-        kind=kind,
-        to=[to],
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        html=render_to_string(f"{template}.html", context),
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-
-
 # --- 3. Delivery ------------------------------------------------------------------
 
 
-@task(takes_context=True)
-def send_email_message(
-    context,
+def send_message(
     subject: str,
     body: str,
     to: list[str],
     html: str = "",
     headers: dict | None = None,
-) -> str:
+    *,
+    kind: str = "message",
+) -> OutboundMail:
     """
     Send any message through the worker, with retries and exactly-once delivery.
-    Arguments are plain JSON values. Enqueue it inside the transaction that decided
-    to send it: `send_email_message.enqueue(subject=…, body=…, to=[…])`.
+    Call it inside the transaction that decided to send it: the mail row and its
+    delivery task (which holds only the row's id) commit with it.
     """
-    mail, _created = OutboundMail.objects.get_or_create(
-        task_id=str(context.task_result.id),
-        defaults={
-            "kind": "message",
-            "to": list(to),
-            "subject": subject,
-            "body": body,
-            "html": html or "",
-            "headers": headers or {},
-        },
+    mail = OutboundMail.objects.create(
+        kind=kind,
+        to=list(to),
+        subject=subject,
+        body=body,
+        html=html or "",
+        headers=headers or {},
     )
-    return deliver(mail.pk)
+    enqueue(deliver_mail, str(mail.pk))
+    return mail
+
+
+@task(takes_context=True)
+def send_email_message(
+    context: TaskContext,
+    subject: str = "",
+    body: str = "",
+    to: Sequence[str] = (),
+    html: str = "",
+    headers: dict | None = None,
+) -> str:
+    """
+    The task whose arguments were the message, before send_message(): kept for
+    rows queued that way. The mail row is made and the arguments forgotten in one
+    transaction, so a run again (its worker killed) finds nothing left to do.
+    """
+    with transaction.atomic():
+        if to:
+            send_message(subject, body, list(to), html, headers)
+        DBTaskResult.objects.filter(pk=context.task_result.id).update(
+            args_kwargs={"args": [], "kwargs": {}}
+        )
+    return "queued" if to else "already queued"
 
 
 @task
@@ -471,7 +354,11 @@ def deliver(mail_id) -> str:
     mail.status = OutboundMail.Status.SENT
     mail.sent_at = timezone.now()
     mail.last_error = ""
-    mail.save(update_fields=["status", "sent_at", "last_error"])
+    # Delivered: its words are the recipient's now, and not ours to keep.
+    mail.body, mail.html, mail.headers = "", "", {}
+    mail.save(
+        update_fields=["status", "sent_at", "last_error", "body", "html", "headers"]
+    )
     return "sent"
 
 

@@ -11,7 +11,9 @@ disallowed word) is treated exactly alike on the author's side: they are not tol
 """
 
 import datetime
+import json
 import re
+import uuid
 from typing import cast
 from urllib.parse import urlencode
 
@@ -19,8 +21,9 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import (
     Http404,
     HttpResponseRedirect,
@@ -157,37 +160,60 @@ def find_anchor(request, article_id: int):
     )
 
 
-# How long the count of approved comments that open pages poll for is reused, by
-# the server (its cache) and by any HTTP cache on the way (max-age).
+# How long what open pages poll for is reused, by the server (its cache) and by
+# any HTTP cache on the way (max-age).
 LIVE_SECONDS = 5
+# How many of the comments approved last it names: more than come in between
+# two polls of a page.
+LIVE_LATEST = 20
 
 
 @require_GET
 def live(request, article_id: int):
     """
-    How many approved comments the article has: what an open page polls to tell
-    its reader "3 new comments". However many pages are open, the database is asked
-    at most once per LIVE_SECONDS per article and cache; readers and HTTP caches
-    may reuse an answer as long.
+    What an open page polls to tell its reader "3 new comments — show", or that
+    one is on another page: how many comments are approved, and the LIVE_LATEST
+    approved last, newest first, each with its parent. The page takes as many as
+    the count grew by, and knows by their parents (or, for a new thread, where
+    such threads land) which belong on it. However many pages are open, the
+    database is asked at most once per LIVE_SECONDS per article and cache;
+    readers and HTTP caches may reuse an answer as long.
     """
-    key = f"live:{article_id}"
-    approved = cached(key)
-    if approved is None:
-        approved = (
-            Article.objects.published()
-            .filter(pk=article_id)
-            .annotate(n=Count("comments", filter=Q(comments__status="approved")))
-            .values_list("n", flat=True)
-            .first()
-        )
-        if approved is None:
-            approved = -1  # no such published article: kept too, so asking is cheap
-        cache_for_a_while(key, approved, LIVE_SECONDS)
-    if approved < 0:
+    key = f"live-news:{article_id}"
+    news = cached(key)
+    if news is None:
+        # {}: no such published article, kept too, so asking is cheap.
+        news = live_news(article_id) or {}
+        cache_for_a_while(key, news, LIVE_SECONDS)
+    if not news:
         raise Http404("No article with comments here.")
-    response = JsonResponse({"approved": approved})
+    response = JsonResponse(news)
     response["Cache-Control"] = f"public, max-age={LIVE_SECONDS}"
     return response
+
+
+def live_news(article_id: int) -> dict | None:
+    """live()'s answer, in one query; None when no published article has the id."""
+    latest = Comment.objects.filter(article=OuterRef("pk")).approved_last()
+    latest = latest[:LIVE_LATEST]
+    found = (
+        Article.objects.published()
+        .filter(pk=article_id)
+        .annotate(
+            approved=Count("comments", filter=Q(comments__status="approved")),
+            ids=ArraySubquery(latest.values("pk")),
+            parents=ArraySubquery(latest.values("parent_id")),
+        )
+        .values_list("approved", "ids", "parents")
+        .first()
+    )
+    if found is None:
+        return None
+    approved, ids, parents = found
+    return {
+        "approved": approved,
+        "latest": [list(p) for p in zip(ids, parents, strict=True)],
+    }
 
 
 def save_comment(
@@ -199,8 +225,8 @@ def save_comment(
     (subscriptions and mail, as task rows). Returns the comment, and what its
     "Notify me…" boxes did (None: none was ticked, or the comment was there).
     """
-    token = data["token"]
-    comment = new_comment(request, article, rules, data)
+    token = data["token"] or unstamped_token(request, article, data)
+    comment = new_comment(request, article, rules, data, token)
     with transaction.atomic():
         one_at_a_time_from(comment.ip_address)
         # Every check's and rule's question, in one query.
@@ -222,7 +248,7 @@ def save_comment(
                     "said that!"
                 )
             )
-        verdict = judge(comment, rules, known)
+        verdict = judge(comment, rules, known, stamped=data["token"] is not None)
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()
@@ -235,12 +261,14 @@ def save_comment(
     return comment, subscribed
 
 
-def new_comment(request, article: Article, rules, data: dict) -> Comment:
+def new_comment(
+    request, article: Article, rules, data: dict, token: uuid.UUID
+) -> Comment:
     """The comment a valid form asks for, unsaved: its text, who wrote it, where."""
     comment = Comment(
         article=article,
         body=data["body"],
-        form_token=data["token"],
+        form_token=token,
         ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:500],
     )
@@ -261,6 +289,22 @@ def new_comment(request, article: Article, rules, data: dict) -> Comment:
     if data.get("parent"):
         comment.parent = reply_target(request, article, data["parent"], rules)
     return comment
+
+
+# The namespace of the tokens made for forms sent without a stamp.
+UNSTAMPED_FORMS = uuid.UUID("5d1f3c1e-7a43-4c1b-9a0e-2f6b8e4d9c70")
+
+
+def unstamped_token(request, article: Article, data: dict) -> uuid.UUID:
+    """
+    The token of a form sent without a stamp (the shared page without
+    JavaScript), which brings none: made from who sent what, where, so that the
+    same form sent twice (a double click) is known, as a stamped one is by its
+    stamp's, and makes one comment.
+    """
+    sent = [article.pk, request.user.pk, client_ip(request), data.get("parent")]
+    sent += [data.get("name", ""), data.get("email", ""), data["body"]]
+    return uuid.uuid5(UNSTAMPED_FORMS, json.dumps(sent))
 
 
 def replied_to(request, article: Article, parent_id: int) -> Comment | None:

@@ -362,7 +362,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         The one way out for account mail: through the task worker, like every
         other mail, so a slow or absent mail server never breaks signing up. The
-        task row commits with whatever asked for the mail.
+        mail row and its task commit with whatever asked for the mail; the task
+        holds only the row's id, and the row forgets the text, with its reset or
+        confirmation link, once sent (comments.tasks.deliver).
         """
         html = next(
             (
@@ -372,13 +374,13 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             "",
         )
-        tasks.enqueue(
-            tasks.send_email_message,
+        tasks.send_message(
             message.subject,
             message.body,
             list(message.to),
             html,
             dict(message.extra_headers),
+            kind="account",
         )
 
     def confirm_email(self, request, email_address) -> bool:

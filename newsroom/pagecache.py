@@ -29,9 +29,11 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -40,7 +42,7 @@ from articles.models import Article
 from comments.caching import cache_for_a_while, cached
 from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
-from comments.models import DiscussionVersion
+from comments.statements import MARKED_TIME, Statement, compiled
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
 # network round trip to Redis and no unpickling of half a megabyte.
@@ -201,22 +203,15 @@ def revalidated(response: HttpResponse, etag: str) -> HttpResponse:
 def published_state(slug: str) -> Article | None:
     """
     The published article with this slug, with only what the cache key needs: its
-    id, dates and discussion version. Written in SQL because it runs for every
-    reader: through the ORM it costs ~0.5 ms of CPU, a third of a cached page.
-    Routed as the ORM's reads are: to the replica, when the request allows it.
+    id, dates and discussion version. Sent as SQL, since it runs for every
+    reader: built through the ORM it cost ~0.5 ms of CPU, a third of a cached
+    page; the SQL is published()'s own (published_statement). Routed as the ORM's
+    reads are: to the replica, when the request allows it.
     """
-    articles = Article._meta.db_table
-    versions = DiscussionVersion._meta.db_table
+    statement = published_statement()
+    params = statement.params(now=timezone.now(), slug=slug)
     with connections[router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT a.id, a.published_at, a.updated_at, coalesce(v.version, 0),
-                coalesce(v.likes, 0)
-            FROM {articles} a LEFT JOIN {versions} v ON v.article_id = a.id
-            WHERE a.slug = %s AND a.status = %s AND a.published_at <= now()
-            """,  # noqa: S608 - table names from the models, values as parameters
-            [slug, Article.Status.PUBLISHED],
-        )
+        cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -227,3 +222,28 @@ def published_state(slug: str) -> Article | None:
     article.version = version
     article.likes = likes
     return article
+
+
+@functools.cache
+def published_statement() -> Statement:
+    """
+    ArticleQuerySet.published() for one slug, with the discussion's version and
+    likes counter, as SQL compiled once; its parameters are %(now)s and %(slug)s.
+    """
+    marks: dict[str, Any] = {
+        "now": MARKED_TIME,
+        "slug": "published-statement-slug-mark",
+    }
+    articles = (
+        Article.objects.published(marks["now"])
+        .filter(slug=marks["slug"])
+        .order_by()
+        .values_list(
+            "id",
+            "published_at",
+            "updated_at",
+            Coalesce("discussionversion__version", 0),
+            Coalesce("discussionversion__likes", 0),
+        )
+    )
+    return compiled(articles, "article", **marks)

@@ -2,18 +2,23 @@
 Purging HTTP caches in front of the site when an article's pages change.
 
 Anonymous pages say `Cache-Control: public, s-maxage=…` and name their article in
-`Surrogate-Key`/`Cache-Tag` (newsroom.pagecache). When a discussion changes (a
-comment posted, approved, edited, deleted; the rules changed) or the article is
-edited, PostgreSQL announces the article's id on the "newsroom_purge" channel as
+`Surrogate-Key`/`Cache-Tag` (newsroom.pagecache). When what every reader sees of a
+discussion changes (an approved comment posted, edited or deleted, a comment
+approved or taken down, the rules changed: comments migration 0026) or the article
+is edited, PostgreSQL announces the article's id on the "newsroom_purge" channel as
 the change commits (migrations comments 0021, newsroom 0005), whichever app server
-or admin or import made it. `manage.py purge_http_cache` listens and tells each
-cache in HTTP_CACHE_PURGE:
+or admin or import made it. A held comment, its edits and its rejection change
+nothing there and announce nothing. `manage.py purge_http_cache` listens, gathers
+what is announced within COALESCE_SECONDS of the first into one purge, each
+article once, and tells each cache in HTTP_CACHE_PURGE:
 
 - "nginx+http://127.0.0.1:8081": deploy/nginx.conf's purge listener
   (ngx_cache_purge, Debian's libnginx-mod-http-cache-purge). nginx keys its copies
   by address, language and chosen order, so each is purged by name: every
   address of the article (its page, pages of comments, orders, feed) in every
-  language and order.
+  language and order. Debian's module (2.3) purges exact keys only, no prefix: an
+  article with one page of comments is 13 addresses × 3 languages × 4 orders, 156
+  requests a purge, most of them answered 404 (nothing kept).
 - "varnish+http://127.0.0.1:6081": a `BAN` request naming the article in
   `X-Purge-Tags`; deploy/varnish.vcl bans every object whose Surrogate-Key holds it.
 - "hook:package.module.function": called with the tags, for a CDN's API (Fastly:
@@ -25,26 +30,29 @@ Should the listener be down, caches serve pages at most SHARED_CACHE_SECONDS old
 
 import http.client
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.utils.module_loading import import_string
 
 from articles.models import Article
 from comments.discussion import SORTS
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, page_count
 from newsroom.pagecache import purge_tag
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "newsroom_purge"
-# Changes within this many seconds of each other are purged together: a bulk
-# moderation of 500 comments is one purge per article, not 500.
-GATHER_SECONDS = 0.2
+# Changes announced within this many seconds of the first are purged together,
+# each article once: a bulk moderation of 500 comments, or a busy discussion's
+# comments and edits, is one purge of the article, not one each. A window from the
+# first, not from the last, so a steady stream of changes can't put purging off:
+# an article is purged at most about once per window, at most a window late.
+COALESCE_SECONDS = 2.0
 # How long a purge waits for the replica to have the change (replica_caught_up).
 REPLICA_WAIT_SECONDS = 5.0
 # What nginx keys a copy by when the reader has no order cookie
@@ -58,8 +66,10 @@ def addresses(article: Article) -> list[str]:
     rules = DiscussionSettings.load()
     pages = [base]
     if rules.page_comments:
-        top_level = Comment.objects.public().filter(article=article, parent=None)
-        count = math.ceil(top_level.count() / rules.comments_per_page)
+        # Threads as readers' pages count them (a removed comment kept for its
+        # replies starts one too), from the list everyone is shown.
+        everyone = Comment.objects.thread(article, AnonymousUser())
+        count = page_count(everyone, rules.comments_per_page)
         # One more: the page a new comment may just have opened.
         pages += [f"{base}comment-page-{n}/" for n in range(1, count + 2)]
     ordered = [f"{page}?sort={sort}" for page in pages for sort in SORTS]
@@ -151,18 +161,17 @@ def purge(article_ids: Iterable[int], caches=None) -> None:
 def announced(timeout: float | None = None) -> set[int]:
     """
     The ids of the articles announced on CHANNEL, waiting up to `timeout` seconds
-    for a first one and gathering those that follow within GATHER_SECONDS.
+    for a first one and gathering those announced within COALESCE_SECONDS of it.
     """
     connection.ensure_connection()
     raw = connection.connection
     ids = {
         int(notice.payload) for notice in raw.notifies(timeout=timeout, stop_after=1)
     }
-    while ids:
-        more = {int(notice.payload) for notice in raw.notifies(timeout=GATHER_SECONDS)}
-        if not more - ids:
-            break
-        ids |= more
+    if ids:
+        ids |= {
+            int(notice.payload) for notice in raw.notifies(timeout=COALESCE_SECONDS)
+        }
     return ids
 
 

@@ -2,14 +2,15 @@
 Settings for Newsroom, read from the environment.
 
 One module for every environment: development defaults are safe on a laptop, and
-production differs only by environment variables (see the table in README.md).
+production differs only by environment variables, each described in
+docs/configuration.md (tests/test_configuration_docs.py holds the two together).
 """
 
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -50,53 +51,58 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# EMAIL_URL's schemes, as the README gives them, in django-environ's words: its
+# smtps:// is STARTTLS, which ours asks for with ?tls=1; ours is TLS from the start.
+MAIL_SCHEMES = {
+    "smtp": "smtp",
+    "smtps": "smtp+ssl",
+    "console": "consolemail",
+    "dummy": "dummymail",
+    "locmem": "memorymail",
+}
+EMAIL_URL_FORMS = (
+    "EMAIL_URL must look like smtp://user:password@host:587?tls=1, "
+    "smtps://user:password@host:465 or console://; tls must be 1 or 0, "
+    "timeout and port numbers."
+)
+FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def mailer_from_url(url: str) -> dict:
     """
-    A MAILERS entry from a URL: smtp://user:pass@host:587?tls=1 (STARTTLS),
+    A MAILERS entry from a URL, read by django-environ as DATABASE_URL is by
+    dj-database-url: smtp://user:pass@host:587?tls=1 (STARTTLS),
     smtps://user:pass@host:465 (TLS from the first byte), console:// or dummy://.
     Percent-encode @ : / in the user name and password. `timeout` (seconds, default
     10) bounds every wait on the server, so a hung server can't hold a worker.
     """
     if not url:
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    parts = urlsplit(url)
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    if parts.scheme in {"console", "dummy", "locmem"}:
-        return {"BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            "EMAIL_URL must look like smtp://user:password@host:587?tls=1, "
-            "smtps://user:password@host:465 or console://"
-        )
-    flag = {
-        "1": True,
-        "true": True,
-        "yes": True,
-        "0": False,
-        "false": False,
-        "no": False,
-    }
+    scheme, _, rest = url.partition("://")
     try:
-        use_tls = flag[query.get("tls", "0").lower()]
+        config = environ.Env.email_url_config(f"{MAIL_SCHEMES[scheme]}://{rest}")
+        query = {k.lower(): str(v) for k, v in config.get("OPTIONS", {}).items()}
+        use_tls = FLAGS[query.get("tls", "0").lower()]
         timeout = float(query.get("timeout", "10"))
-        port = parts.port
     except (KeyError, ValueError):
-        raise ImproperlyConfigured(
-            "EMAIL_URL: tls must be 1 or 0, timeout and port must be numbers."
-        ) from None
-    use_ssl = parts.scheme == "smtps"
+        raise ImproperlyConfigured(EMAIL_URL_FORMS) from None
+    if not config["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+        return {"BACKEND": config["EMAIL_BACKEND"]}
+    if not config["EMAIL_HOST"]:
+        raise ImproperlyConfigured(EMAIL_URL_FORMS)
+    use_ssl = config.get("EMAIL_USE_SSL", False)
     if use_ssl and use_tls:
         raise ImproperlyConfigured("EMAIL_URL: smtps:// already uses TLS; drop tls=1.")
     options = {
-        "host": parts.hostname,
-        "port": port or (465 if use_ssl else 587 if use_tls else 25),
+        "host": config["EMAIL_HOST"],
+        "port": config["EMAIL_PORT"] or (465 if use_ssl else 587 if use_tls else 25),
         "use_tls": use_tls,
         "use_ssl": use_ssl,
         "timeout": timeout,
     }
-    if parts.username:
-        options["username"] = unquote(parts.username)
-        options["password"] = unquote(parts.password or "")
+    if config["EMAIL_HOST_USER"]:
+        options["username"] = config["EMAIL_HOST_USER"]
+        options["password"] = config["EMAIL_HOST_PASSWORD"] or ""
     return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": options,
@@ -136,6 +142,12 @@ INSTALLED_APPS = [
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
     "django_tasks_db",
+    # Reader accounts: django-allauth with site accounts, X and Facebook (below).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +167,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -186,10 +199,15 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = db.replica_settings(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
-# Posting's checks are one statement PREPAREd once per connection (comments.history);
-# off behind a pooler in transaction mode (PgBouncer), which would run EXECUTE on a
-# server connection that never saw the PREPARE.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# Posting's checks are one statement that psycopg prepares at its first run on a
+# connection (prepare_threshold 0; comments.history.ask). Only statements bound on
+# the server are prepared: Django's own bind in the client and are sent whole.
+# Off (None) behind a pooler in transaction mode (PgBouncer before 1.21), which
+# would run a statement on a server connection that never prepared it.
+for database in DATABASES.values():
+    database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+        0 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 
 # --- HTTP caches in front (nginx, Varnish, a CDN) ---------------------------------
@@ -258,9 +276,19 @@ if DEBUG:
     STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Exports uploaded on the admin's import page wait here for the worker, which
+# deletes each once imported. They hold every commenter's email and IP address:
+# never inside MEDIA_ROOT or STATIC_ROOT, which are served (newsroom.E001). The web
+# servers and the worker share it, as they share MEDIA_ROOT.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(BASE_DIR / "imports")))
 # The largest export the admin's import page takes (bytes); larger ones are imported
 # with `manage.py import_wordpress`. A proxy in front may have its own limit.
 IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
+# Any import (the page's or a command's) stops at an export this large once
+# uncompressed, or at one element (a post, a comment) this large: a small gzip can
+# hold gigabytes, and one element is held in memory whole (interchange.xmlfile).
+IMPORT_MAX_XML_SIZE = env_int("IMPORT_MAX_XML_SIZE", 10 * 1024 * 1024 * 1024)
+IMPORT_MAX_ELEMENT_SIZE = env_int("IMPORT_MAX_ELEMENT_SIZE", 4 * 1024 * 1024)
 
 # Behind a TLS-terminating proxy. The secure defaults switch on with DEBUG off.
 SECURE_PROXY_SSL_HEADER = (
@@ -342,14 +370,6 @@ LOGGING = {
 # Providers are configured only from the environment, never from database rows.
 # Adapters live in newsroom/accounts.py; the comment form's sign-in buttons in
 # comments/views.py, how a signed-in reader appears in comments/identity.py.
-INSTALLED_APPS += [
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.twitter_oauth2",
-    "allauth.socialaccount.providers.facebook",
-]
-MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -392,19 +412,22 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SOCIALACCOUNT_REQUESTS_TIMEOUT", 5)
 FACEBOOK_GRAPH_API_VERSION = env_str("FACEBOOK_GRAPH_API_VERSION", "v23.0")
 
 
-def provider_apps(client_id_var: str, secret_var: str) -> list[dict]:
-    """The provider's app from the environment; none (provider off) without keys."""
-    client_id, secret = env_str(client_id_var), env_str(secret_var)
+def provider_apps(client_id: str, secret: str) -> list[dict]:
+    """The provider's app from its keys; none (provider off) without both."""
     return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
 
 
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
     "twitter_oauth2": {
-        "APPS": provider_apps("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
+        "APPS": provider_apps(
+            env_str("TWITTER_CLIENT_ID"), env_str("TWITTER_CLIENT_SECRET")
+        ),
         "SCOPE": ["users.read", "tweet.read"],
     },
     "facebook": {
-        "APPS": provider_apps("FACEBOOK_CLIENT_ID", "FACEBOOK_CLIENT_SECRET"),
+        "APPS": provider_apps(
+            env_str("FACEBOOK_CLIENT_ID"), env_str("FACEBOOK_CLIENT_SECRET")
+        ),
         "METHOD": "oauth2",  # the js_sdk method loads Facebook's script
         "SCOPE": ["email", "public_profile"],
         "FIELDS": [

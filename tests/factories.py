@@ -67,6 +67,22 @@ def make_comment(article, *, parent=None, status="approved", **fields):
     )
 
 
+def make_threads(article, count: int, *, per_page: int, **fields) -> list:
+    """
+    `count` top-level comments ("Thread 0." …, by "Reader 0" …), in pages of
+    `per_page` (pages are on by default); `fields` apply to each.
+    """
+    from comments.models import DiscussionSettings
+
+    rules = DiscussionSettings.load()
+    rules.comments_per_page = per_page
+    rules.save()
+    return [
+        make_comment(article, author_name=f"Reader {n}", body=f"Thread {n}.", **fields)
+        for n in range(count)
+    ]
+
+
 def article_page(client, article, *, comment_page: int | None = None, **query) -> str:
     """
     The article's page as `client` sees it, decoded: page `comment_page` of its

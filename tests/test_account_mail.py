@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from comments.models import OutboundMail
 from tests.factories import make_user, make_verified_user
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +26,12 @@ def from_another_host(client, settings):
 
 def queued_mail() -> list[tuple[str, str, list[str]]]:
     """Account mail waiting for the worker: subject, body and recipients."""
-    rows = DBTaskResult.objects.filter(
-        task_path="comments.tasks.send_email_message"
-    ).order_by("enqueued_at")
-    return [tuple(row.args_kwargs["args"][:3]) for row in rows]
+    rows = OutboundMail.objects.filter(kind="account", status="queued")
+    queued = DBTaskResult.objects.filter(task_path="comments.tasks.deliver_mail")
+    assert sorted(task.args_kwargs["args"] for task in queued) == sorted(
+        [str(row.pk)] for row in rows
+    )
+    return [(row.subject, row.body, row.to) for row in rows.order_by("created_at")]
 
 
 def assert_from_newsroom(body: str) -> None:

@@ -129,7 +129,7 @@ def test_an_address_the_proxies_did_not_write_is_not_believed(moderator, setting
 
 
 def test_an_editor_whose_account_is_blocked_signs_in_on_the_sites_page(moderator):
-    """The way back in that the README gives: the site's page counts its own."""
+    """The way back in that docs/security.md gives: the site's page counts its own."""
     moderator.emailaddress_set.create(
         email=moderator.email, verified=True, primary=True
     )

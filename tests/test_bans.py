@@ -79,8 +79,9 @@ def test_ban_lookup_is_one_query(client, article, rules, django_assert_num_queri
 
 def test_posting_finds_the_bans_the_admin_finds(article, rules):
     """
-    Posting asks for bans in SQL (bans.active_on_sql, in comments.history's one
-    query), the admin through BanQuerySet.on(): both give the same answers.
+    Posting asks for bans in SQL (bans.active_on(), in comments.history's one
+    query) compiled from BanQuerySet.on(), which the admin asks through the ORM:
+    both give the same answers, whatever identities a comment has.
     """
     from comments.history import gather
 
@@ -91,12 +92,15 @@ def test_posting_finds_the_bans_the_admin_finds(article, rules):
     Ban.objects.create(kind="ip", ip_address="192.0.2.9", reason="new", expires_at=soon)
     # The newest, but expired.
     Ban.objects.create(kind="ip", ip_address="192.0.2.9", reason="old", expires_at=ago)
+    Ban.objects.create(kind="ip", ip_address="2001:db8::7", effect="hold", reason="v6")
     identities = [
         {"user_id": user.pk},
         {"email": "Troll@Example.com"},
         {"ip_address": "192.0.2.9"},
         {"user_id": user.pk, "email": "troll@example.com", "ip_address": "192.0.2.9"},
         {"email": "nice@example.com", "ip_address": "192.0.2.10"},
+        {"ip_address": "2001:DB8:0:0::7"},
+        {"email": "troll@example.com", "ip_address": "2001:db8::7"},
         {},
     ]
     found = []
@@ -113,6 +117,7 @@ def test_posting_finds_the_bans_the_admin_finds(article, rules):
         assert answer == Ban.objects.measures_for(**identity)
         found.append(answer)
     assert found[1:4] == [("no reason given", ""), ("new", ""), ("new", "watch")]
+    assert found[5:7] == [("", "v6"), ("no reason given", "v6")]
 
 
 def test_moderator_bans_from_the_comment_page(moderator_client, client, article, rules):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
@@ -40,26 +41,49 @@ def ids_on(page: str) -> list[str]:
     return re.findall(r'<li id="c-(\d+)"', page)
 
 
+def ids(*comments) -> list[str]:
+    return [str(comment.pk) for comment in comments]
+
+
 def test_each_page_holds_its_threads_with_their_replies(
     client, article, paged, threads
 ):
+    """
+    Counted from the newest end, as the article opens there: the pages it opens
+    on are full, and the short one is the oldest.
+    """
     tops, reply = threads
-    assert ids_on(article_page(client, article, comment_page=1)) == [
-        str(tops[0].pk),
-        str(reply.pk),
-        str(tops[1].pk),
-    ]
-    assert ids_on(article_page(client, article, comment_page=3)) == [str(tops[4].pk)]
+    assert ids_on(article_page(client, article, comment_page=1)) == ids(tops[0], reply)
+    assert ids_on(article_page(client, article, comment_page=2)) == ids(*tops[1:3])
+    assert ids_on(article_page(client, article, comment_page=3)) == ids(*tops[3:])
 
 
 def test_the_newest_page_is_shown_first_by_default(client, article, paged, threads):
     tops, _ = threads
     page = article_page(client, article)
-    assert f'id="c-{tops[4].pk}"' in page
-    assert f'id="c-{tops[0].pk}"' not in page
+    assert ids_on(page) == ids(tops[3], tops[4])  # full, never one comment alone
     assert "Page 3 of 3" in page
     assert f'href="{article.get_absolute_url()}comment-page-2/#comments"' in page
     assert "6 thoughts on" in page  # the heading counts every page
+
+
+def test_a_new_thread_moves_a_thread_back_on_every_page(
+    client, article, paged, threads
+):
+    """
+    Each page's threads follow the newest end: a sixth thread fills the oldest
+    page and the page it opens on stays full. Every page changed, and the
+    discussion's new version names every page's rendering anew.
+    """
+    tops, reply = threads
+    assert ids_on(article_page(client, article, comment_page=2)) == ids(*tops[1:3])
+    sixth = make_comment(article, body="top 5")
+
+    assert ids_on(article_page(client, article, comment_page=1)) == ids(
+        tops[0], reply, tops[1]
+    )
+    assert ids_on(article_page(client, article, comment_page=2)) == ids(*tops[2:4])
+    assert ids_on(article_page(client, article)) == ids(tops[4], sixth)
 
 
 def test_oldest_page_first_when_chosen(client, article, paged, threads):
@@ -101,7 +125,7 @@ def test_a_new_reply_redirects_to_its_page(client, article, paged, threads):
     response = post_comment(client, article, body="late reply", parent=tops[1].pk)
     comment = Comment.objects.get(body="late reply")
     assert response["Location"] == (
-        f"{article.get_absolute_url()}comment-page-1/#c-{comment.pk}"
+        f"{article.get_absolute_url()}comment-page-2/#c-{comment.pk}"
     )
     assert "late reply" in client.get(response["Location"]).content.decode()
 
@@ -159,13 +183,13 @@ def test_an_anchor_on_another_page_finds_its_page(client, article, paged, thread
     tops, reply = threads
     reply.old_anchor = "comment-45"  # imported from WordPress
     reply.save()
-    page_1 = f"{article.get_absolute_url()}comment-page-1/"
+    pages = f"{article.get_absolute_url()}comment-page-"
 
     assert find_anchor(client, article, "comment-45")["Location"] == (
-        f"{page_1}#c-{reply.pk}"
+        f"{pages}1/#c-{reply.pk}"
     )
     assert find_anchor(client, article, f"c-{tops[1].pk}")["Location"] == (
-        f"{page_1}#c-{tops[1].pk}"
+        f"{pages}2/#c-{tops[1].pk}"
     )
 
 
@@ -197,3 +221,27 @@ def test_sites_made_before_get_pages_and_may_go_back(article):
         executor.migrate([target])
         assert DiscussionSettings.objects.get(pk=1).page_comments is paged
         assert DiscussionVersion.objects.get(article=article).version == version
+
+
+def test_a_held_thread_moves_its_authors_pages_only(client, article, paged, threads):
+    """
+    The page every reader shares is cached; a first-time guest's held thread is
+    the newest on their own pages, which move back one thread for them alone.
+    """
+    tops, reply = threads
+    assert ids_on(article_page(client, article)) == ids(tops[3], tops[4])  # cached
+    post_comment(client, article, body="held, mine")
+    held = Comment.objects.get(body="held, mine")
+    assert held.status == "pending"
+
+    assert ids_on(article_page(client, article)) == ids(tops[4], held)
+    assert ids_on(article_page(client, article, comment_page=2)) == ids(*tops[2:4])
+    # The shared page 1 has room, but their thread isn't the oldest.
+    assert ids_on(article_page(Client(), article, comment_page=1)) == ids(
+        tops[0], reply
+    )
+    assert ids_on(article_page(client, article, comment_page=1)) == ids(
+        tops[0], reply, tops[1]
+    )
+    others = article_page(Client(), article)
+    assert ids_on(others) == ids(tops[3], tops[4])

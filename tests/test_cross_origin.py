@@ -56,8 +56,8 @@ def test_a_post_from_another_site_is_refused_and_nothing_saved(article, rules, h
         pytest.param({"Sec-Fetch-Site": "same-origin"}, id="sec-fetch-site"),
         pytest.param({"Sec-Fetch-Site": "none"}, id="typed-in"),
         pytest.param({"Origin": "http://testserver"}, id="origin-only"),
-        # Neither header: not a browser that could be made to send it (see the
-        # README, "Posting without a token").
+        # Neither header: not a browser that could be made to send it (see
+        # docs/security.md, "Posting without a token").
         pytest.param({}, id="no-headers"),
     ],
 )

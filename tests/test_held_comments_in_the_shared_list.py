@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.models import Comment, LikeCount, page_count, page_of
+from comments.models import Comment, LikeCount, page_count, page_of, thread_count
 from comments.rendering import render_comments, with_held
 from tests.factories import (
     article_page,
@@ -112,9 +112,14 @@ def test_a_comment_under_a_held_one_is_left_to_a_rendering_of_its_own(article):
     assert tree(article_page(author, article)) == [(held.pk, [(answer.pk, [])])]
 
 
-def render_page(thread, page, per_page):
-    """Page `page` of a thread() list, as Discussion.render() renders it."""
-    shown = [comment for comment in thread if page_of(comment, per_page) == page]
+def render_page(thread, page, per_page, *, from_end=False):
+    """
+    Page `page` of a thread() list, as Discussion.render() renders it; its pages
+    counted from the newest thread when `from_end` (oldest first, newest page
+    first: comments.discussion.page_holding).
+    """
+    from_end_of = thread_count(thread) if from_end else 0
+    shown = [c for c in thread if page_of(c, per_page, from_end_of=from_end_of) == page]
     return render_comments(shown, THREAD_DEPTH, is_open=True)
 
 
@@ -145,6 +150,42 @@ def test_on_paged_comments_held_ones_land_where_rendering_them_all_puts_them(
     # newest first only when that is the first page too.
     last_page_has_room = len({c.thread_number for c in shared}) % per_page != 0
     assert spliced_threads == (last_page_has_room and (order != "newest" or pages == 1))
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 10])
+def test_on_pages_counted_from_the_newest_end_a_held_thread_moves_every_page(
+    article, discussion, per_page
+):
+    """
+    Oldest first, newest page first: pages are counted from the newest thread, so
+    a held thread moves one thread of every page (unless there is only one), and
+    is left to a rendering of the reader's own; held replies are put in.
+    """
+    shared = Comment.objects.thread(article, AnonymousUser(), (), order="oldest")
+    pages = page_count(shared, per_page)
+    spliced_threads = spliced_replies = 0
+    for held_ids in [*([pk] for pk in discussion), discussion]:
+        mine = Comment.objects.thread(article, AnonymousUser(), held_ids)
+        held = list(Comment.objects.filter(pk__in=held_ids).for_the_list())
+        for page in range(1, pages + 1):
+            html, places = render_page(shared, page, per_page, from_end=True)
+            spliced = put_in(
+                html,
+                places,
+                held,
+                "oldest",
+                per_page=per_page,
+                page=page,
+                from_end=pages > 1,
+            )
+            if spliced is None:
+                continue
+            assert spliced == render_page(mine, page, per_page, from_end=True)[0]
+            spliced_threads += held_ids == discussion[:1]
+            spliced_replies += held_ids == discussion[1:2]
+    threads = thread_count(shared)
+    assert spliced_threads == (pages == 1 and threads < per_page)
+    assert spliced_replies == 1  # on the page of its thread
 
 
 def test_on_paged_comments_a_held_thread_needs_room_on_the_last_page(article):

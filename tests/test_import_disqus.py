@@ -353,6 +353,16 @@ def test_broken_or_foreign_files_are_refused_with_a_reason(tmp_path, story):
         import_disqus(disqus_file(tmp_path))
 
 
+def test_a_post_over_the_size_limit_is_refused(tmp_path, story, settings):
+    settings.IMPORT_MAX_ELEMENT_SIZE = 1024 * 1024
+    huge = post("11", "1", message="Spam! " * 200_000)
+    path = disqus_file(tmp_path, thread("1", STORY_LINK), huge, name="x.xml.gz")
+
+    with pytest.raises(CommandError, match="an element larger than 1 MB"):
+        import_disqus(path)
+    assert Comment.objects.count() == 0
+
+
 def test_many_comments_are_written_in_batches_with_flat_queries(
     tmp_path, story, django_assert_max_num_queries
 ):

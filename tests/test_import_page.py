@@ -5,9 +5,12 @@ once the worker's task has run.
 
 import gzip
 import re
+import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
@@ -21,7 +24,9 @@ PAGE = "/admin/articles/article/import/"
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORT_ROOT = tmp_path / "imports"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -178,3 +183,50 @@ def test_a_disqus_export_is_imported_and_its_unmatched_threads_listed(
     assert "Disqus threads with no article here" in page
     assert f"https://old.example{elsewhere}: 1 comment" in page
     assert Comment.objects.filter(article=story).count() == 2
+
+
+def test_an_upload_waits_outside_the_public_media_folder(importer_client, media_root):
+    text = export(item(1, comment(1)))
+    response = upload(importer_client, "export.xml", text.encode())
+    job_id = response["Location"].rstrip("/").rpartition("/")[2]
+
+    kept = jobs.upload_path(job_id)
+    assert kept.read_bytes() == text.encode()
+    assert not kept.is_relative_to(media_root)
+    assert not [path for path in Path(media_root).rglob("*") if path.is_file()]
+
+
+def test_an_import_folder_under_a_served_one_is_an_error(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT, tmp_path):
+        settings.IMPORT_ROOT = Path(served) / "imports"
+        errors = [m for m in checks.run_checks() if m.id == "newsroom.E001"]
+        assert len(errors) == (served != tmp_path)
+
+
+def test_uploads_an_earlier_version_left_in_the_media_folder_are_a_warning(
+    settings, media_root
+):
+    def warned() -> bool:
+        return any(m.id == "newsroom.W001" for m in checks.run_checks())
+
+    (media_root / "imports").mkdir(parents=True)
+    assert not warned()
+    (media_root / "imports" / f"{uuid.uuid4()}.upload").write_bytes(b"<rss/>")
+    assert warned()
+
+
+def test_an_export_too_large_once_uncompressed_says_so(importer_client, settings):
+    settings.IMPORT_MAX_XML_SIZE = 1024 * 1024
+    text = export(item(1, *(comment(n, content="x" * 5000) for n in range(1, 400))))
+    response = upload(importer_client, "export.xml.gz", gzip.compress(text.encode()))
+    job_id = response["Location"].rstrip("/").rpartition("/")[2]
+
+    jobs.run_import.call(job_id, "wordpress", False)
+
+    page = importer_client.get(response["Location"]).content.decode()
+    assert "The import stopped" in page
+    assert "larger than 1 MB once uncompressed" in page
+    assert "IMPORT_MAX_XML_SIZE" in page
+    assert not jobs.upload_path(job_id).exists()

@@ -8,6 +8,7 @@ import gzip
 import io
 import re
 import threading
+import tracemalloc
 from pathlib import Path
 
 import psycopg
@@ -414,6 +415,63 @@ def test_hostile_xml_is_refused_and_nothing_is_written(tmp_path, db, head):
         run(tmp_path, text)
     assert Article.objects.count() == articles
     assert not Imported.objects.exists() and not imported_comments().exists()
+
+
+def test_an_element_over_the_limit_is_refused_with_the_line(db, settings):
+    """A comment of 100 MB in a gzip of 100 KB took the worker from 80 to 246 MB."""
+    settings.IMPORT_MAX_ELEMENT_SIZE = 1024 * 1024
+    huge = comment(2, content="Spam! " * 200_000)
+    text = export(item(1, comment(1), huge, comment(3)))
+    with pytest.raises(WXRError, match=r"an element larger than 1 MB .* at line \d+"):
+        import_wxr(io.BytesIO(gzip.compress(text.encode())), batch_size=1)
+    assert list(imported_comments().values_list("old_anchor", flat=True)) == [
+        "comment-1"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "what"),
+    [
+        ("<title>", "Spam!<b/>" * 200_000),  # text split by elements, all kept
+        ("<channel>", "Spam! " * 200_000),  # text between a container's parts
+        ('<?xml version="1.0" encoding="UTF-8" ?>', "<!-- " + "x" * 2**21 + " -->"),
+    ],
+    ids=["split-text", "container-text", "xml-comment"],
+)
+def test_text_of_one_piece_counts_whole(db, settings, where, what):
+    settings.IMPORT_MAX_ELEMENT_SIZE = 1024 * 1024
+    text = export(item(1, comment(1))).replace(where, where + what, 1)
+    with pytest.raises(WXRError, match="an element larger than 1 MB"):
+        import_wxr(io.BytesIO(text.encode()))
+
+
+def test_a_post_of_many_comments_or_parts_is_read_in_flat_memory(db, settings):
+    """Its comments are imported as read; parts of it no article needs, dropped."""
+    settings.IMPORT_MAX_ELEMENT_SIZE = 64 * 1024
+    parts = "<category>Spam!</category>" * 100_000
+    text = export(item(1, *(comment(n) for n in range(1, 60)), parts))
+    import_wxr(io.BytesIO(text.encode()))  # warm: modules, queries, caches
+    Comment.objects.exclude(old_anchor="").delete()
+    Imported.objects.all().delete()
+
+    file = io.BytesIO(text.encode())
+    tracemalloc.start()
+    try:
+        import_wxr(file)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert imported_comments().count() == 59
+    assert peak < len(text) / 4  # kept, the <category>s took 4.8 times their size
+
+
+def test_a_file_over_the_limit_once_uncompressed_is_refused(db, settings):
+    settings.IMPORT_MAX_XML_SIZE = 1024 * 1024
+    text = export(item(1, *(comment(n, content="x" * 5000) for n in range(1, 400))))
+    compressed = gzip.compress(text.encode())
+    assert len(compressed) < 64 * 1024
+    with pytest.raises(WXRError, match="larger than 1 MB once uncompressed"):
+        import_wxr(io.BytesIO(compressed))
 
 
 def test_something_else_than_a_wordpress_export_is_refused(tmp_path, db):

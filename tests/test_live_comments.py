@@ -1,4 +1,7 @@
-"""The count open pages poll for new comments: small, cached, cheap."""
+"""
+What open pages poll for new comments: the count and which comments are new,
+small, cached, cheap.
+"""
 
 import re
 
@@ -6,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from comments.models import Comment
 from tests.factories import make_article, make_comment
 
 
@@ -27,7 +31,7 @@ def test_it_counts_approved_comments_only(client, article):
     response = client.get(live_url(article))
 
     assert response.status_code == 200
-    assert response.json() == {"approved": 2}
+    assert response.json()["approved"] == 2
     assert response["Cache-Control"] == "public, max-age=5"
 
 
@@ -39,7 +43,7 @@ def test_open_pages_cost_one_query_per_article_while_it_is_cached(
         Client().get(live_url(article))
     for _ in range(20):
         with django_assert_num_queries(0):
-            assert Client().get(live_url(article)).json() == {"approved": 1}
+            assert Client().get(live_url(article)).json()["approved"] == 1
 
 
 def test_it_tells_nothing_of_drafts_or_missing_articles(
@@ -68,3 +72,50 @@ def test_the_page_says_where_and_how_often_to_ask(client, article, settings):
     page = Client().get(article.get_absolute_url()).content.decode()
     assert "data-live" not in page
     assert 'class="live-news"' not in page
+
+
+def test_it_names_the_comments_approved_last_first_with_their_parents(client, article):
+    """
+    The newest approved are the last to become approved, whenever they were
+    written: the page's script takes as many as the count grew by, and knows
+    from their parents whether they belong on the page it shows.
+    """
+    first = make_comment(article)
+    held = make_comment(article, status="pending")
+    reply = make_comment(article, parent=first)
+    Comment.objects.filter(pk=held.pk).update(status="approved")  # a script
+    cache.clear()
+
+    latest = client.get(live_url(article)).json()["latest"]
+
+    assert latest == [[held.pk, None], [reply.pk, first.pk], [first.pk, None]]
+    for status in ("pending", "approved"):  # unapproved, then approved again
+        Comment.objects.filter(pk=first.pk).update(status=status)
+    cache.clear()
+    assert client.get(live_url(article)).json()["latest"][0] == [first.pk, None]
+
+
+def test_it_names_twenty_comments_at_most(client, article):
+    comments = [make_comment(article) for _ in range(25)]
+    latest = client.get(live_url(article)).json()["latest"]
+    assert [pk for pk, _ in latest] == [c.pk for c in reversed(comments)][:20]
+
+
+def section_of(page: str) -> str:
+    return re.search(r'<section id="comments"[^>]*>', page)[0]
+
+
+def test_the_page_says_whether_new_threads_land_on_it(client, article, rules):
+    """Oldest first, newest page first: on the last page; newest first: the first."""
+    rules.comments_per_page = 2
+    rules.save()
+    for _ in range(3):
+        make_comment(article)
+    url = article.get_absolute_url()
+    lands = "data-new-threads-here"
+
+    assert lands in section_of(client.get(url).content.decode())
+    assert lands in section_of(client.get(f"{url}comment-page-2/").content.decode())
+    assert lands not in section_of(client.get(f"{url}comment-page-1/").content.decode())
+    newest = client.get(f"{url}comment-page-1/?sort=newest").content.decode()
+    assert lands in section_of(newest)

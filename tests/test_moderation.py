@@ -43,6 +43,24 @@ def test_first_time_author_is_approved_when_the_rule_is_off():
     assert verdict.status == "approved"
 
 
+def test_a_comment_sent_without_the_pages_check_is_held_unless_known():
+    unchecked = Submission(body="Good piece.", stamped=False)
+    lifted = rules(require_prior_approval=False)
+
+    assert decide(unchecked, lifted, NEW) == Verdict(
+        "pending", "held: sent without the page's check"
+    )
+    assert decide(unchecked, rules(), NEW).reason == (
+        "held: sent without the page's check"
+    )
+    assert decide(unchecked, lifted, KNOWN).status == "approved"
+    assert decide(unchecked, lifted, History(is_trusted=True)).status == "approved"
+    # The rules before it still say theirs.
+    assert decide(unchecked, rules(manual_approval=True), KNOWN).reason == (
+        "held: every comment is approved by hand"
+    )
+
+
 def test_manual_approval_holds_everyone():
     verdict = decide(Submission(body="Hi"), rules(manual_approval=True), KNOWN)
     assert (verdict.status, verdict.reason) == (

@@ -201,22 +201,51 @@ def test_the_admin_shows_the_message_id_the_mail_server_received(
 
 
 def test_other_code_can_enqueue_any_message(smtp_server):
-    result = tasks.send_email_message.enqueue(
+    tasks.send_message(
         subject="Confirm your email address",
         body="Open this link.",
         html="<p>Open this link.</p>",
         to=["new.reader@example.com"],
         headers={"X-Newsroom": "account"},
     )
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"] == [str(OutboundMail.objects.get().pk)]
 
-    run_worker(EMAIL_URL=smtp_server.url)
     run_worker(EMAIL_URL=smtp_server.url)
 
     [message] = smtp_server.messages()
     assert message["Subject"] == "Confirm your email address"
     assert message["X-Newsroom"] == "account"
     assert message["To"] == "new.reader@example.com"
-    assert OutboundMail.objects.get().task_id == str(result.id)
+    assert message.get_body(preferencelist=("plain",)).get_content().strip() == (
+        "Open this link."
+    )
+    sent = OutboundMail.objects.get()
+    assert (sent.status, sent.subject, sent.body, sent.html) == (
+        "sent",
+        "Confirm your email address",
+        "",
+        "",
+    )
+
+
+def test_a_message_queued_as_its_words_is_sent_and_the_task_forgets_them(
+    smtp_server,
+):
+    """The task whose arguments were the message, as rows queued before hold it."""
+    result = tasks.send_email_message.enqueue(
+        subject="Choose a new password",
+        body="Open http://testserver/accounts/password/reset/key/1-secret/",
+        to=["new.reader@example.com"],
+    )
+
+    run_worker(EMAIL_URL=smtp_server.url)
+
+    [message] = smtp_server.messages()
+    assert "1-secret" in message.get_body(preferencelist=("plain",)).get_content()
+    assert OutboundMail.objects.get().status == "sent"
+    task = DBTaskResult.objects.get(pk=result.id)
+    assert (task.status, task.args_kwargs) == ("SUCCESSFUL", {"args": [], "kwargs": {}})
 
 
 def test_a_digest_lost_with_a_killed_worker_does_not_silence_the_subscriber(

@@ -68,3 +68,90 @@ def test_non_postgresql_database_url_is_refused():
     result = manage("check", env=PRODUCTION | {"DATABASE_URL": "sqlite:///db.sqlite3"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+def test_prepared_statements_are_switched_off_for_a_pooler():
+    """DATABASE_PREPARED_STATEMENTS=0 tells psycopg to prepare nothing (None)."""
+    show = "from django.conf import settings; print(settings.DATABASES['default'])"
+    on = manage("shell", "-c", show, env=PRODUCTION)
+    off = manage(
+        "shell", "-c", show, env=PRODUCTION | {"DATABASE_PREPARED_STATEMENTS": "0"}
+    )
+    assert "'prepare_threshold': 0" in on.stdout
+    assert "'prepare_threshold': None" in off.stdout
+
+
+def test_apps_and_middleware_are_each_one_list():
+    """Settings read top to bottom: nothing is added to these lists further down."""
+    import ast
+
+    tree = ast.parse((BASE_DIR / "newsroom" / "settings.py").read_text())
+    assigned = [
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    ]
+    for name in ("INSTALLED_APPS", "MIDDLEWARE"):
+        assert assigned.count(name) == 1, name
+
+
+def test_every_email_url_the_documentation_gives_works():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom.settings import mailer_from_url
+
+    readme = (BASE_DIR / "docs" / "configuration.md").read_text()
+    forms = {
+        "smtp://user:password@host:587?tls=1": (587, True, False),
+        "smtps://user:password@host:465": (465, False, True),
+        "smtp://host:25": (25, False, False),
+    }
+    for url, (port, use_tls, use_ssl) in forms.items():
+        assert f"`{url}`" in readme
+        options = mailer_from_url(url + ("&" if "?" in url else "?") + "timeout=2.5")
+        assert options["OPTIONS"]["host"] == "host"
+        assert (options["OPTIONS"]["port"], options["OPTIONS"]["timeout"]) == (
+            port,
+            2.5,
+        )
+        assert (options["OPTIONS"]["use_tls"], options["OPTIONS"]["use_ssl"]) == (
+            use_tls,
+            use_ssl,
+        )
+    assert mailer_from_url("smtp://host")["OPTIONS"]["timeout"] == 10
+    for scheme in ("console", "dummy", "locmem"):
+        assert mailer_from_url(f"{scheme}://")["BACKEND"].endswith(
+            f".{scheme}.EmailBackend"
+        )
+    for bad in ("smtp://host:port", "smtp://host?timeout=soon", "smtp://", "ftp://h"):
+        with pytest.raises(ImproperlyConfigured, match="EMAIL_URL must look like"):
+            mailer_from_url(bad)
+
+
+def test_every_dependency_is_locked():
+    """pyproject.toml's dependencies are in both lock files, with their hashes."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+    wanted = {
+        "requirements.lock": project["dependencies"],
+        "requirements-dev.lock": project["dependencies"]
+        + project["optional-dependencies"]["dev"],
+    }
+    for lock, requirements in wanted.items():
+        text = (BASE_DIR / lock).read_text().lower()
+        for requirement in requirements:
+            name = re.split(r"[\[<>=~ ]", requirement, maxsplit=1)[0].lower()
+            name = re.sub(r"[-_.]+", "-", name)
+            # A pin may carry an environment marker (`; python_full_version < …`).
+            pinned = rf"^{re.escape(name)}==\S+( ;[^\n]*)? \\$"
+            assert re.search(pinned, text, re.M), (lock, name)
+
+
+def test_an_email_url_it_cannot_read_stops_the_start_saying_why():
+    result = manage("check", env=PRODUCTION | {"EMAIL_URL": "smtp://mail:submission"})
+    assert result.returncode != 0
+    assert "EMAIL_URL must look like smtp://" in result.stderr

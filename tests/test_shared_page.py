@@ -99,23 +99,54 @@ def test_a_comment_posted_from_the_shared_page_is_accepted(discussed, rules):
     assert Comment.objects.filter(body="Posted from the cached page.").exists()
 
 
-def test_without_javascript_the_form_comes_back_stamped_to_post_again(discussed, rules):
-    """No script, no stamp: the reader checks the comment and posts it again."""
-    reader = Client()
-    typed = {"body": "No script here.", "name": "Ned", "email": "ned@example.com"}
+def test_without_javascript_a_comment_is_taken_in_one_step(discussed, rules):
+    """
+    No script, no stamp: the comment is taken all the same, no error shown. A
+    newcomer's is held, saying why to moderators; a known author's is published.
+    """
+    newcomer = {"body": "No script here.", "name": "Ned", "email": "ned@example.com"}
+    known = {"name": "Kim", "email": "kim@example.com"}
+    make_comment(discussed, author_name="Kim", author_email="kim@example.com")
 
-    first = post_comment(reader, discussed, {"stamp": ""} | typed)
-
-    assert first.status_code == 400
-    html = first.content.decode()
-    assert "Please check your comment, then post it." in html
-    assert "No script here." in html
-    assert not Comment.objects.filter(body="No script here.").exists()
-    again = post_comment(
-        reader, discussed, {"stamp": stamp_of(reader, discussed, html)} | typed
+    held = post_comment(Client(), discussed, {"stamp": ""} | newcomer)
+    published = post_comment(
+        Client(), discussed, {"stamp": "", "body": "Kim again."} | known
     )
-    assert again.status_code == 302
-    assert Comment.objects.filter(body="No script here.").count() == 1
+
+    assert held.status_code == published.status_code == 302
+    comment = Comment.objects.get(body="No script here.")
+    assert (comment.status, comment.moderation_reason) == (
+        "pending",
+        "held: sent without the page's check",
+    )
+    assert Comment.objects.get(body="Kim again.").status == "approved"
+
+
+def test_without_javascript_a_double_click_posts_once(discussed, rules):
+    """The same form sent twice without a stamp: one comment, and no error."""
+    reader = Client()
+    typed = {"stamp": "", "body": "Clicked twice.", "name": "Ned"}
+
+    first = post_comment(reader, discussed, typed | {"email": "ned@example.com"})
+    second = post_comment(reader, discussed, typed | {"email": "ned@example.com"})
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Comment.objects.filter(body="Clicked twice.").count() == 1
+    # Another form (another author) saying the same is another comment.
+    post_comment(Client(), discussed, typed | {"email": "ann@example.com"})
+    assert Comment.objects.filter(body="Clicked twice.").count() == 2
+
+
+def test_without_javascript_the_honeypot_still_catches_robots(discussed, rules):
+    typed = {"body": "Spam.", "name": "Bot", "email": "bot@example.com"}
+
+    answer = post_comment(
+        Client(), discussed, {"stamp": "", "homepage": "http://spam.example"} | typed
+    )
+
+    assert answer.status_code == 400
+    assert not Comment.objects.filter(body="Spam.").exists()
 
 
 def test_the_time_a_person_needs_counts_from_the_fetched_stamp(discussed, rules):

@@ -423,11 +423,10 @@ def test_the_draft_survives_the_page_of_a_provider_without_keys(
 @pytest.mark.parametrize(
     "provider, part", [("twitter_oauth2", "X (Twitter)"), ("facebook", "Facebook")]
 )
-def test_the_help_page_names_a_section_the_readme_has(
+def test_the_help_page_names_a_page_the_documentation_has(
     client, article, settings, provider, part
 ):
     settings.DEBUG = True
-    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
 
     help_page = client.post(
         reverse("comment_sign_in", args=[article.pk]),
@@ -435,13 +434,15 @@ def test_the_help_page_names_a_section_the_readme_has(
         follow=True,
     ).content.decode()
 
-    section, subsection = re.search(
-        r"The README's section “([^”]+)” has the details, under “([^”]+)”", help_page
+    title, path, subsection = re.search(
+        r"The documentation's page “([^”]+)” \((docs/[\w-]+\.md)\) has the details, "
+        r"under “([^”]+)”",
+        help_page,
     ).groups()
-    assert f"\n## {section}\n" in readme
+    page = (Path(settings.BASE_DIR) / path).read_text()
+    assert page.startswith(f"# {title}\n")
     assert subsection == part
-    chapter = readme.split(f"\n## {section}\n")[1].split("\n## ")[0]
-    assert f"**{part}.**" in chapter
+    assert f"**{part}.**" in page
 
 
 @pytest.mark.parametrize(

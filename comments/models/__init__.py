@@ -24,6 +24,7 @@ from comments.models.comment import (
     page_of,
     render_body,
     search_document,
+    thread_count,
 )
 from comments.models.discussion import DiscussionSettings, DiscussionVersion
 from comments.models.likes import Like, LikeCount
@@ -62,4 +63,5 @@ __all__ = [
     "page_of",
     "render_body",
     "search_document",
+    "thread_count",
 ]

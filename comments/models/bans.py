@@ -1,6 +1,9 @@
 """Moderation records: bans on an account, an email address or an IP address."""
 
+import datetime
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import EMAIL_MAX_LENGTH
+from comments.statements import MARKED_TIME, Statement, compiled
 
 
 class BanQuerySet(models.QuerySet):
-    def active(self) -> "BanQuerySet":
-        now = timezone.now()
+    def active(self, now: datetime.datetime | None = None) -> "BanQuerySet":
+        """The bans and marks in force `now` (this moment when not given)."""
+        now = now or timezone.now()
         return self.filter(models.Q(expires_at=None) | models.Q(expires_at__gt=now))
 
     def matching(self, *, user_id=None, email: str = "", ip_address=None):
@@ -31,10 +36,12 @@ class BanQuerySet(models.QuerySet):
         ban, _ = self.measures_for(user_id=user_id, email=email, ip_address=ip_address)
         return ban
 
-    def on(self, *, user_id=None, email: str = "", ip_address=None) -> "BanQuerySet":
+    def on(
+        self, *, user_id=None, email: str = "", ip_address=None, now=None
+    ) -> "BanQuerySet":
         """The active bans and marks on any of these identities, newest first."""
         return (
-            self.active()
+            self.active(now)
             .matching(user_id=user_id, email=email, ip_address=ip_address)
             .order_by("-created_at")
         )
@@ -53,26 +60,32 @@ class BanQuerySet(models.QuerySet):
         )
 
 
-def active_on_sql() -> str:
+@functools.cache
+def active_on() -> Statement:
     """
-    BanQuerySet.on() in SQL, for the one query comments.history asks on every
-    post, where the ORM would cost more CPU than PostgreSQL does: the (effect,
-    reason) of the bans and marks active at %(now)s on the account
-    %(ban_user_id)s, the address %(ban_email)s (in lower case) or the IP
-    %(ban_ip_address)s, newest first. An identity that is NULL (or "") matches
-    nothing, as in matching(). tests/test_bans.py holds the two to the same
-    answers.
+    BanQuerySet.on()'s (effect, reason) as SQL, compiled once, for the one query
+    comments.history asks on every post, where building it through the ORM would
+    cost more CPU than PostgreSQL does. Its parameters: %(now)s, the account
+    %(ban_user_id)s, the address %(ban_email)s (in lower case) and the IP
+    %(ban_ip_address)s; an identity that is NULL matches nothing, as one not
+    given to matching().
     """
-    kind = Ban.Kind
-    return f"""
-        SELECT effect, reason FROM {Ban._meta.db_table}
-        WHERE (expires_at IS NULL OR expires_at > %(now)s) AND (
-            (kind = '{kind.ACCOUNT}' AND user_id = %(ban_user_id)s)
-            OR (kind = '{kind.EMAIL}' AND email = %(ban_email)s)
-            OR (kind = '{kind.IP}' AND ip_address = %(ban_ip_address)s)
-        )
-        ORDER BY created_at DESC
-    """  # noqa: S608 - the table and kinds from the model, values as parameters
+    bans = Ban.objects.on(
+        user_id=MARKS["ban_user_id"],
+        email=MARKS["ban_email"],
+        ip_address=MARKS["ban_ip_address"],
+        now=MARKS["now"],
+    )
+    return compiled(bans.values_list("effect", "reason"), "ban", **MARKS)
+
+
+# Where active_on()'s parameters go: values no ban's constant is.
+MARKS: dict[str, Any] = {
+    "now": MARKED_TIME,
+    "ban_user_id": -7301989,
+    "ban_email": "ban-email@mark.invalid",
+    "ban_ip_address": "192.0.2.254",
+}
 
 
 def measures(bans: Iterable[tuple[str, str]]) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Coalesce, Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Now, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -132,6 +132,10 @@ class CommentQuerySet(models.QuerySet):
     def keeping_addresses(self) -> "CommentQuerySet":
         """Comments that still hold an IP address or a browser (user agent)."""
         return self.filter(KEEPS_ADDRESS)
+
+    def approved_last(self) -> "CommentQuerySet":
+        """Approved comments, the last to become approved first (status_since)."""
+        return self.approved().order_by("-status_since", "-pk")
 
     def visible_to(self, user, held_ids=()) -> "CommentQuerySet":
         """
@@ -293,14 +297,26 @@ def joins_parent_thread(depth: int, thread_depth: int) -> bool:
     return depth + 1 >= thread_depth
 
 
+def thread_count(comments: list["Comment"]) -> int:
+    """How many threads (top-level comments) a thread() list holds."""
+    return comments[-1].thread_number + 1 if comments else 0
+
+
 def page_count(comments: list["Comment"], per_page: int) -> int:
     """How many pages a thread() list fills, at per_page top-level comments each."""
-    threads = comments[-1].thread_number + 1 if comments else 0
-    return max(1, -(-threads // per_page))
+    return max(1, -(-thread_count(comments) // per_page))
 
 
-def page_of(comment: "Comment", per_page: int) -> int:
-    return comment.thread_number // per_page + 1
+def page_of(comment: "Comment", per_page: int, *, from_end_of: int = 0) -> int:
+    """
+    The page that holds the comment's thread, at per_page threads a page: counted
+    from the first thread, so the last page holds what is left; or, given how
+    many threads there are (`from_end_of`), from the last, so the last page is
+    full and the first holds what is left. The page a discussion opens on is the
+    full one: readers who land on it never meet a page of one comment.
+    """
+    empty_places = -from_end_of % per_page  # before the first thread, on page 1
+    return (comment.thread_number + empty_places) // per_page + 1
 
 
 class Comment(models.Model):
@@ -376,6 +392,11 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
+    # Since when the status is what it is: when the row was made, then each change
+    # of status, whatever wrote it (a trigger, migration 0027). An open page's new
+    # comments are the ones approved last (comments.views.live), written then or
+    # long before and held.
+    status_since = models.DateTimeField(db_default=Now(), editable=False)
     # Its author changed the text (shown as "edited"), or deleted it: where it had
     # replies it stays as "This comment was deleted by its author."
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)

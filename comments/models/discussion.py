@@ -182,10 +182,13 @@ def columns_of(model: type[models.Model]) -> list[tuple[str, str]]:
 
 class DiscussionVersion(models.Model):
     """
-    A counter per article that PostgreSQL bumps on every insert, update or delete
-    of its comments (triggers in migration 0004_discussion_version_triggers),
-    whatever wrote them: the form, an admin action, a bulk update, a script. Cached
-    discussions are keyed by it, so a cached page can't outlive a change.
+    A counter per article that PostgreSQL bumps whenever what every reader sees of
+    its comments changes (triggers in migration 0004_discussion_version_triggers,
+    narrowed by 0026: an approved comment inserted, changed or deleted, a comment
+    approved or taken down), whatever wrote them: the form, an admin action, a bulk
+    update, a script. Cached discussions are keyed by it, so a cached page can't
+    outlive a change; a held comment, which only its author and editors see, never
+    in a cached rendering, leaves it as it is.
     """
 
     article = models.OneToOneField(

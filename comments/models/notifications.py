@@ -192,6 +192,10 @@ class OutboundMail(models.Model):
     duplicate is worse than the rare lost notification. Such rows are visible in
     the admin. The Message-ID is fixed when the row is created, so a manual resend
     is recognised as the same message by mail clients that deduplicate.
+
+    Once sent, the row forgets its body, HTML and headers (comments.tasks.deliver):
+    they name readers and hold links that open accounts and subscriptions. The mail
+    log keeps who was sent what kind of mail, under what subject, and when.
     """
 
     class Status(models.TextChoices):
@@ -214,7 +218,7 @@ class OutboundMail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # A task that built this mail (send_email_message) finds it again on a re-run.
+    # Set by the task that built this mail, before tasks carried only a mail's id.
     task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:

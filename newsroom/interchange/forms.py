@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.interchange.xmlfile import root_element
+from newsroom.interchange.xmlfile import megabytes, root_element
 
 # What each export's root element says it is.
 FORMATS = {"rss": "wordpress", "disqus": "disqus"}
@@ -38,7 +38,7 @@ class ImportForm(forms.Form):
                 _(
                     "This file is %(size)s; the largest this page takes is "
                     "%(limit)s. Import it with manage.py import_wordpress instead "
-                    "(see the README)."
+                    "(see “Moving from WordPress or Disqus” in the documentation)."
                 )
                 % {"size": megabytes(upload.size or 0), "limit": megabytes(limit)}
             )
@@ -59,7 +59,3 @@ class ImportForm(forms.Form):
             )
         self.file_format = FORMATS[root]
         return upload
-
-
-def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"

@@ -2,13 +2,15 @@
 An import started from the admin: the uploaded file, the worker's task that reads
 it, and the progress the admin page shows.
 
-The upload is kept as MEDIA_ROOT/imports/<id>.upload under a random id (it holds
-readers' emails and IP addresses) and deleted once imported, or refused as
-unreadable; after an unexpected error it stays for the requeued task. Beside it,
-<id>.json holds the progress and, at the end, the report: the worker writes it
-(replacing it whole, so a reader never sees half a file) and the page reads it. A
-file rather than the cache, because the cache of a development site is each
-process's own memory, which the worker doesn't share.
+The upload is kept as IMPORT_ROOT/<id>.upload under a random id. It holds
+readers' emails and IP addresses, so IMPORT_ROOT is never a folder the site serves
+(the `private_folder` check), and the task deletes the file however it ends:
+imported, refused as unreadable, or stopped by an unexpected error (uploading it
+again continues). Only a worker killed mid-import leaves it, for the next worker,
+which requeues the task. Beside it, <id>.json holds the progress and, at the end,
+the report: the worker writes it (replacing it whole, so a reader never sees half a
+file) and the page reads it. A file rather than the cache, because the cache of a
+development site is each process's own memory, which the worker doesn't share.
 
 The task is safe to run again (the import skips what it already wrote): a worker
 killed mid-import is requeued by the next one, which continues.
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.files.uploadedfile import UploadedFile
 from django.tasks import task
 from django.utils import timezone
@@ -35,7 +38,35 @@ FORMAT_LABELS = {"wordpress": "WordPress export (WXR)", "disqus": "Disqus export
 
 
 def folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+    return Path(settings.IMPORT_ROOT)
+
+
+def private_folder(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """
+    IMPORT_ROOT inside a folder the site serves would publish every upload; so do
+    the uploads an earlier version left in MEDIA_ROOT/imports.
+    """
+    served = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
+    earlier = Path(settings.MEDIA_ROOT) / "imports"
+    left: list[checks.CheckMessage] = [
+        checks.Warning(
+            f"{earlier} holds uploaded exports of an earlier version, served to "
+            "anyone with MEDIA_ROOT: every commenter's email and IP address.",
+            hint="Delete the folder; imports now wait in IMPORT_ROOT.",
+            id="newsroom.W001",
+        )
+    ]
+    return (left if any(earlier.glob("*.upload")) else []) + [
+        checks.Error(
+            f"IMPORT_ROOT ({folder()}) is inside {name}, which is served to anyone: "
+            "uploaded exports, with every commenter's email and IP address, would "
+            "be too.",
+            hint="Set IMPORT_ROOT to a folder outside MEDIA_ROOT and STATIC_ROOT.",
+            id="newsroom.E001",
+        )
+        for name, root in served.items()
+        if root and folder().resolve().is_relative_to(Path(root).resolve())
+    ]
 
 
 def upload_path(job_id: str) -> Path:
@@ -114,7 +145,6 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
                     file, with_pingbacks=with_pingbacks, on_progress=progress
                 )
     except (WXRError, DisqusError) as error:
-        path.unlink(missing_ok=True)  # of no further use, and holds personal data
         write_status(job_id, state="failed", error=str(error))
         return {"error": str(error)}
     except Exception:
@@ -125,7 +155,8 @@ def run_import(job_id: str, file_format: str, with_pingbacks: bool) -> dict[str,
             "What was imported stays; importing the file again continues.",
         )
         raise
-    path.unlink(missing_ok=True)
+    finally:
+        path.unlink(missing_ok=True)  # of no further use, and holds personal data
     result = report.as_dict()
     # Disqus threads whose page is not here: their link and comments left out.
     write_status(job_id, state="done", report=result, unmatched=unmatched)

@@ -59,6 +59,23 @@ COMMENT_STATUS = {
     "post-trashed": Comment.Status.REMOVED,
 }
 PINGBACKS = {"pingback", "trackback"}
+# What the reader empties as it goes, so they may be larger than one element (see
+# interchange.xmlfile): the channel of items, an item of comments.
+CONTAINERS = frozenset({"channel", "item"})
+# What an item holds that makes the article; anything else in it is dropped as read.
+ARTICLE_FIELDS = {
+    "title",
+    "link",
+    "pubDate",
+    "content:encoded",
+    "wp:post_id",
+    "wp:post_date",
+    "wp:post_date_gmt",
+    "wp:comment_status",
+    "wp:post_name",
+    "wp:status",
+    "wp:post_type",
+}
 # WordPress's own shortcodes, which classic-editor posts hold as text: the tags go,
 # a caption's words stay. Other bracketed text ("[sic]") is the author's.
 SHORTCODES = re.compile(
@@ -141,7 +158,12 @@ class WXRReader:
 
     def __iter__(self) -> Iterator[Record]:
         yield from self._records(
-            xml_events(self.file, kind="a WordPress export", error=WXRError)
+            xml_events(
+                self.file,
+                kind="a WordPress export",
+                error=WXRError,
+                containers=CONTAINERS,
+            )
         )
 
     def _records(self, events: Iterator[tuple[str, ET.Element]]) -> Iterator[Record]:
@@ -149,6 +171,7 @@ class WXRReader:
         site: Site | None = None
         version = ""
         item: ET.Element | None = None
+        fields: dict[str, ET.Element] = {}  # the item's, by name, the last of each
         article: ArticleRecord | Skipped | None = None
         for event, element in events:
             if event == "start":
@@ -164,7 +187,7 @@ class WXRReader:
                             "this is not a WordPress export "
                             "(no wp:base_site_url before the first item)."
                         )
-                    item, article = element, None
+                    item, article, fields = element, None, {}
                 continue
             stack.pop()
             name = local(element.tag)
@@ -184,6 +207,15 @@ class WXRReader:
                     article.comments += 1
                 item.remove(element)  # memory stays flat, however many comments
                 continue
+            elif item is not None and len(stack) == 3 and stack[-1] is item:
+                # Only the last of each field counts: the rest goes, so an item of
+                # a million parts takes no more memory than one of a few.
+                if (earlier := fields.pop(name, None)) is not None:
+                    item.remove(earlier)
+                if name in ARTICLE_FIELDS:
+                    fields[name] = element
+                else:
+                    item.remove(element)
             elif element is item:
                 if article is None:
                     article = self._article(item)

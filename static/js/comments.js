@@ -62,18 +62,73 @@ if (respond) {
 }
 
 // New comments while the page is open: every data-live-every seconds, while the
-// page is visible, ask how many comments are approved (comments.views.live, a
-// cached count); when there are more than the page shows, offer to show them,
-// and do so in place: the comment list, its title and picks are replaced by
-// those of the page as it is now, the form and what is typed in it stay.
+// page is visible, ask how many comments are approved and which were approved
+// last (comments.views.live, cached). The new ones are as many of those as the
+// count grew by. Those that belong on this page (a reply in a thread it shows, a
+// new thread where new threads land) are offered and shown in place: the comment
+// list, its title and picks are replaced by those of the page as it is now, the
+// form and what is typed in it stay. One on another page is said to be there, with
+// a link to it that takes what the reader is typing along.
 
 const discussion = document.querySelector("#comments[data-live]");
 
 if (discussion) {
   const every = Number(discussion.dataset.liveEvery) * 1000;
   const news = discussion.querySelector(".live-news");
+  const draftKey = `draft:${discussion.dataset.live}`;
+  const body = document.querySelector("#commentform textarea[name=body]");
   let shown = Number(discussion.dataset.approved);
   let timer = null;
+  let here = []; // the new comments' ids that belong on this page
+  let elsewhere = []; // those on other pages, the newest first
+
+  // What the reader was typing when they followed a new comment to its page (in
+  // this tab only; a browser that keeps no storage keeps nothing).
+  const stored = (change) => {
+    try {
+      return change(sessionStorage);
+    } catch {
+      return null;
+    }
+  };
+  const draft = stored((storage) => storage.getItem(draftKey));
+  stored((storage) => storage.removeItem(draftKey));
+  if (draft && body && !body.value) body.value = draft;
+
+  const onThisPage = (id) => document.getElementById(`c-${id}`) !== null;
+
+  // `latest`: [id, parent] of the comments approved last, the newest first.
+  const place = (latest, count) => {
+    here = [];
+    elsewhere = [];
+    for (const [id, parent] of latest.slice(0, count).reverse()) {
+      const belongs =
+        onThisPage(id) ||
+        (parent === null
+          ? "newThreadsHere" in discussion.dataset
+          : onThisPage(parent) || here.includes(parent));
+      (belongs ? here : elsewhere).unshift(id);
+    }
+  };
+
+  const elsewhereLink = () => {
+    const link = document.createElement("a");
+    link.className = "live-news__elsewhere";
+    link.href = `/comments/${elsewhere[0]}/`;
+    link.textContent = interpolate(
+      ngettext(
+        "%(count)s new comment on another page — go to it",
+        "%(count)s new comments on other pages — go to the newest",
+        elsewhere.length,
+      ),
+      { count: elsewhere.length },
+      true,
+    );
+    link.addEventListener("click", () => {
+      if (body?.value) stored((storage) => storage.setItem(draftKey, body.value));
+    });
+    return link;
+  };
 
   // What the form needs kept in place; everything else is the listing.
   const kept = (element) =>
@@ -94,7 +149,6 @@ if (discussion) {
       // Replying: the form goes back under the list first, with its text.
       document.getElementById("cancel-comment-reply-link").click();
     }
-    const seen = new Set([...discussion.querySelectorAll(".comment")].map((c) => c.id));
     for (const element of [...discussion.children]) {
       if (!kept(element)) element.remove();
     }
@@ -109,31 +163,49 @@ if (discussion) {
       else discussion.append(node);
     }
     shown = Number(fresh.dataset.approved);
-    const added = [...discussion.querySelectorAll(".comment")].filter((c) => !seen.has(c.id));
+    // Only the new ones: on a page counted from the newest thread, others move in.
+    const expected = new Set(here.map((id) => `c-${id}`));
+    const added = [...discussion.querySelectorAll(".comment")].filter((c) => expected.has(c.id));
+    // A thread held long and approved now goes among the older ones: elsewhere.
+    elsewhere = [...here.filter((id) => !onThisPage(id)), ...elsewhere];
+    here = [];
     for (const comment of added) comment.classList.add("comment--new");
     prepareLikes(discussion);
-    news.textContent = interpolate(
-      ngettext("Showing %(count)s new comment.", "Showing %(count)s new comments.", added.length),
-      { count: added.length },
-      true,
-    );
+    news.replaceChildren();
+    if (added.length) {
+      news.append(
+        interpolate(
+          ngettext("Showing %(count)s new comment.", "Showing %(count)s new comments.", added.length),
+          { count: added.length },
+          true,
+        ),
+      );
+    }
+    if (elsewhere.length) news.append(" ", elsewhereLink());
     if (added.length) {
       added[0].tabIndex = -1;
       added[0].focus();
+    } else {
+      news.querySelector("a")?.focus();
     }
   };
 
-  const offer = (count) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "live-news__show";
-    button.textContent = interpolate(
-      ngettext("%(count)s new comment — show", "%(count)s new comments — show", count),
-      { count },
-      true,
-    );
-    button.addEventListener("click", show);
-    news.replaceChildren(button);
+  const offer = () => {
+    const offered = [];
+    if (here.length) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "live-news__show";
+      button.textContent = interpolate(
+        ngettext("%(count)s new comment — show", "%(count)s new comments — show", here.length),
+        { count: here.length },
+        true,
+      );
+      button.addEventListener("click", show);
+      offered.push(button);
+    }
+    if (elsewhere.length) offered.push(" ", elsewhereLink());
+    news.replaceChildren(...offered);
   };
 
   const poll = async () => {
@@ -142,8 +214,11 @@ if (discussion) {
     try {
       const response = await fetch(discussion.dataset.live, { credentials: "same-origin" });
       if (response.ok) {
-        const { approved } = await response.json();
-        if (approved > shown) offer(approved - shown);
+        const { approved, latest } = await response.json();
+        if (approved > shown) {
+          place(latest, approved - shown);
+          offer();
+        }
       }
     } catch {
       // Offline or the server restarting: ask again next time.
@@ -199,7 +274,7 @@ for (const entry of editable ? editable[1].split("-") : []) {
 // cache may keep it), so it is fetched once, when the reader comes to the
 // discussion or starts on the form, and the time a person needs counts from then.
 // A comment sent before it arrives waits for it; sent without one (the fetch
-// failed), the form comes back with one, to post again.
+// failed), it is taken as without JavaScript: held unless its author is known.
 const commentForm = document.getElementById("commentform");
 const stampInput = commentForm?.querySelector("input[name=stamp]");
 let stamping = null;
@@ -241,10 +316,11 @@ if (stampInput && !stampInput.value) {
 // Likes without leaving the page: each Like link becomes a toggle button that
 // sends the like with the comment form's stamp (the robot checks), and its CSRF
 // token on a signed-in reader's page, and shows the answer. A stamp is good for
-// one like: each answer brings a guest the stamp for their next. The comments a
-// guest likes are marked from their cookie: the page itself is the one every
-// reader gets. Without JavaScript, or when the discussion is closed (no form),
-// the link opens the like page.
+// one like: each answer brings a guest the stamp for their next, a refusal too,
+// which is said beside the button (too many likes, a page left open for days).
+// The comments a guest likes are marked from their cookie: the page itself is
+// the one every reader gets. Without JavaScript, when the discussion is closed
+// (no form) or when the site can't be reached, the link opens the like page.
 let likeStamp = null;
 
 function likedHere() {
@@ -256,10 +332,22 @@ function showLike(link, liked, count) {
   link.dataset.liked = liked ? "1" : "0";
   link.textContent = liked ? pgettext("you like this comment", "Liked") : gettext("Like");
   link.setAttribute("aria-pressed", String(liked));
+  link.parentElement.querySelector(".like-refused")?.remove();
   const shown = link.nextElementSibling;
   if (count !== undefined && shown?.classList.contains("like-count")) {
     shown.textContent = count ? String(count) : "";
   }
+}
+
+function sayRefused(link, error) {
+  let said = link.parentElement.querySelector(".like-refused");
+  if (!said) {
+    said = document.createElement("span");
+    said.className = "like-refused";
+    said.setAttribute("role", "alert");
+    link.parentElement.append(said);
+  }
+  said.textContent = error;
 }
 
 function prepareLikes(root) {
@@ -298,10 +386,11 @@ document.addEventListener("click", async (event) => {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
-    if (!response.ok) throw new Error(String(response.status));
-    const { liked, count, stamp } = await response.json();
+    const { liked, count, stamp, error } = await response.json();
     likeStamp = stamp ?? likeStamp;
-    showLike(link, liked, count);
+    if (!response.ok && !error) throw new Error(String(response.status));
+    if (error) sayRefused(link, error);
+    else showLike(link, liked, count);
   } catch {
     location.href = link.href; // the like page says what went wrong
   }

@@ -21,8 +21,8 @@ SAMPLE = Path("/work/shared/samples/wordpress-export-1000-comments.wxr.gz")
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def import_root(settings, tmp_path):
+    settings.IMPORT_ROOT = tmp_path
     return tmp_path
 
 
@@ -50,7 +50,7 @@ def open_import_page(page) -> None:
 
 
 def test_editor_imports_the_sample_export_and_reads_the_report(
-    new_page, importer, media_root
+    new_page, importer, import_root
 ):
     page = new_page()
     open_import_page(page)
@@ -58,7 +58,7 @@ def test_editor_imports_the_sample_export_and_reads_the_report(
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("status")).to_contain_text("Waiting for the task worker")
 
-    run_worker(MEDIA_ROOT=str(media_root))
+    run_worker(IMPORT_ROOT=str(import_root))
 
     # The waiting page refreshes itself (no script): the report appears.
     expect(page.get_by_role("status")).to_have_text("Done.", timeout=10_000)
@@ -97,7 +97,7 @@ def test_editor_imports_the_sample_export_and_reads_the_report(
 
 
 def test_a_file_that_is_not_an_export_is_a_form_error(
-    new_page, importer, media_root, tmp_path
+    new_page, importer, import_root, tmp_path
 ):
     notes = tmp_path / "notes.xml"
     notes.write_text("<?xml version='1.0'?><html><body>Hello</body></html>")

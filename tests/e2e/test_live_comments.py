@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests import factories
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_moderation import make_editor, sign_in
 
@@ -88,3 +89,68 @@ def test_without_javascript_nothing_polls(new_page, story):
 
     assert not [url for url in requests if "/comments/live/" in url]
     assert reader.locator(".live-news").inner_text() == ""
+
+
+@pytest.fixture
+def paged_story(story):
+    """Five threads at two a page: pages 1 (the oldest), 2 and 3 (the newest)."""
+    return factories.make_threads(story, 5, per_page=2)
+
+
+def test_a_new_comment_on_another_page_is_said_to_be_there_and_reached(
+    new_page, paged_story
+):
+    """
+    Reading the oldest page, a new thread lands on the newest: the notice says
+    so and its link takes the reader to it, with what they were typing.
+    """
+    story = paged_story[0].article
+    reader = new_page(width=390)
+    reader.goto(f"{story.get_absolute_url()}comment-page-1/")
+    reader.get_by_role("textbox", name="Comment").fill("Half-written, kept.")
+
+    new = factories.make_comment(story, author_name="Late", body="A new thread.")
+
+    go = reader.get_by_role("link", name="1 new comment on another page — go to it")
+    expect(go).to_be_visible(timeout=15_000)
+    assert reader.get_by_role("button", name="new comment").count() == 0
+    screenshot(reader, "live-new-comment-elsewhere")
+    assert_accessible(reader, "a new comment on another page, offered")
+    assert go.bounding_box()["height"] >= 24
+    go.click()
+
+    reader.wait_for_url(f"**/comment-page-3/#c-{new.pk}")
+    expect(reader.locator(f"#c-{new.pk}")).to_contain_text("A new thread.")
+    expect(reader.locator(f"#c-{new.pk}")).to_be_in_viewport()
+    expect(reader.get_by_role("textbox", name="Comment")).to_have_value(
+        "Half-written, kept."
+    )
+
+
+def test_new_comments_here_are_shown_and_one_elsewhere_is_pointed_to(
+    new_page, paged_story
+):
+    """
+    On the page the article opens on: a new thread joins it, and a reply to a
+    thread on an older page is on that page. Neither is counted where it isn't.
+    """
+    story = paged_story[0].article
+    reader = new_page()
+    reader.goto(story.get_absolute_url())
+
+    reply = factories.make_comment(story, parent=paged_story[0], body="Old thread.")
+    thread = factories.make_comment(story, author_name="Late", body="A new thread.")
+
+    offer = reader.get_by_role("button", name="1 new comment — show")
+    expect(offer).to_be_visible(timeout=15_000)
+    go = reader.get_by_role("link", name="1 new comment on another page — go to it")
+    expect(go).to_have_attribute("href", f"/comments/{reply.pk}/")
+    offer.click()
+
+    expect(reader.locator(f"#c-{thread.pk}")).to_be_focused()
+    news = reader.locator(".live-news")
+    expect(news).to_contain_text("Showing 1 new comment.")
+    expect(news.get_by_role("link")).to_have_text(
+        "1 new comment on another page — go to it"
+    )
+    assert reader.locator(f"#c-{reply.pk}").count() == 0

@@ -196,6 +196,28 @@ def bad_request(page, story):
     assert answer.value.status == 400
 
 
+def like_page(page, story):
+    comment = factories.make_comment(story, author_name="Ada", body="Worth a like.")
+    page.goto(f"/comments/{comment.pk}/like/")
+
+
+def like_refused(page, story):
+    """A like said no to in place: its network liked 100 comments just now."""
+    from comments.client_ip import network_key
+    from comments.liking import LIKES_PER_ADDRESS
+    from comments.models import Like
+
+    liked = [factories.make_comment(story) for _ in range(LIKES_PER_ADDRESS)]
+    Like.objects.bulk_create(
+        Like(comment=comment, browser=f"b{n}", network=network_key("127.0.0.1"))
+        for n, comment in enumerate(liked)
+    )
+    factories.make_comment(story, author_name="Ada", body="Worth a like.")
+    page.goto(story.get_absolute_url())
+    page.get_by_role("button", name="Like Ada's comment", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("liked many comments")
+
+
 PAGES = [
     pytest.param(home, id="home"),
     pytest.param(article_without_comments, id="article-without-comments"),
@@ -207,6 +229,8 @@ PAGES = [
     pytest.param(form_held, id="comment-form-held"),
     pytest.param(form_signed_in, id="comment-form-signed-in"),
     pytest.param(edit_too_quickly, id="edit-comment-too-quickly"),
+    pytest.param(like_page, id="like-page"),
+    pytest.param(like_refused, id="like-refused"),
     pytest.param(edit_in_moderators_hands, id="edit-comment-in-moderators-hands"),
     pytest.param(sign_up, id="sign-up"),
     pytest.param(log_in, id="log-in"),

@@ -143,3 +143,55 @@ def test_the_structured_data_block_is_allowed_by_the_policy_and_parses(page, sto
     assert page.evaluate("window.__pwned") is None
     # The data; the scripts' catalog, comments.js and sign-in.js.
     assert page.locator("script").count() == 4
+
+
+@pytest.fixture
+def seven_threads(story):
+    """Seven threads at three a page, the fifth imported from WordPress."""
+    threads = factories.make_threads(story, 7, per_page=3)
+    threads[5].old_anchor = "comment-45"
+    threads[5].save()
+    return threads
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_article_opens_on_a_full_page_of_comments(new_page, seven_threads, width):
+    """
+    Counted from the newest end: the page the article opens on holds three
+    threads, never the one left over, and the oldest page holds it.
+    """
+    page = new_page(width=width)
+    page.goto(story_url(seven_threads))
+
+    shown = page.locator(".comment-list > li")
+    expect(shown).to_have_count(3)
+    expect(shown.first).to_contain_text("Thread 4.")
+    expect(page.locator(".comment-pages").first).to_contain_text("Page 3 of 3")
+    screenshot(page, f"comment-pages-newest-{width}")
+    page.get_by_role("link", name="« Older Comments").first.click()
+    page.get_by_role("link", name="« Older Comments").first.click()
+    expect(page.locator(".comment-pages").first).to_contain_text("Page 1 of 3")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text("Thread 0.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_an_old_wordpress_link_to_a_comment_page_finds_its_comment(
+    new_page, seven_threads
+):
+    """
+    WordPress counted its pages from the oldest comment: its page 2 held threads
+    3 to 5, and its links to comment 45 (thread 5) name that page. Here page 2
+    holds threads 1 to 3: the page's script finds the comment on page 3.
+    """
+    page = new_page()
+    page.goto(f"{story_url(seven_threads)}comment-page-2/#comment-45")
+
+    page.wait_for_url(f"**/comment-page-3/#c-{seven_threads[5].pk}")
+    comment = page.locator(f"#c-{seven_threads[5].pk}")
+    expect(comment).to_contain_text("Thread 5.")
+    expect(comment).to_be_in_viewport()
+
+
+def story_url(comments) -> str:
+    return comments[0].article.get_absolute_url()
