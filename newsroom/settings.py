@@ -68,17 +68,22 @@ EMAIL_URL_FORMS = (
 FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
-def mailer_from_url(url: str) -> dict:
+def mailer_from_url(url: str, *, debug: bool = False) -> dict:
     """
     A MAILERS entry from a URL, read by django-environ as DATABASE_URL is by
     dj-database-url: smtp://user:pass@host:587?tls=1 (STARTTLS),
     smtps://user:pass@host:465 (TLS from the first byte), console:// or dummy://.
     Percent-encode @ : / in the user name and password. `timeout` (seconds, default
     10) bounds every wait on the server, so a hung server can't hold a worker.
+    No URL means the console: in development (`debug`) printed as a person reads
+    it (newsroom.console_mail); elsewhere Django's own, which `check --deploy`
+    refuses (mail.E001).
     """
+    scheme, _, rest = url.partition("://")
+    if (not url or scheme == "console") and debug:
+        return {"BACKEND": "newsroom.console_mail.EmailBackend"}
     if not url:
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    scheme, _, rest = url.partition("://")
     try:
         config = environ.Env.email_url_config(f"{MAIL_SCHEMES[scheme]}://{rest}")
         query = {k.lower(): str(v) for k, v in config.get("OPTIONS", {}).items()}
@@ -456,7 +461,7 @@ SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
 # PostgreSQL, in the same transaction as what caused them, and `manage.py db_worker`
 # sends them. MAILERS is Django 6.1's replacement for EMAIL_BACKEND/EMAIL_*.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"))}
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"), debug=DEBUG)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Links in mail are absolute; the worker has no request to take the host from.

@@ -433,6 +433,9 @@ def test_email_url_is_read_into_a_mailer():
     from newsroom.settings import mailer_from_url
 
     assert mailer_from_url("")["BACKEND"].endswith("console.EmailBackend")
+    readable = {"BACKEND": "newsroom.console_mail.EmailBackend"}
+    assert mailer_from_url("", debug=True) == readable
+    assert mailer_from_url("console://", debug=True) == readable
     assert mailer_from_url("smtp://u%40x:p%3Ass@mail.example.com:587?tls=1") == {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
