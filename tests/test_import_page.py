@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
 from newsroom.interchange import jobs
+from newsroom.management.commands import import_disqus
 from tests import factories
 from tests.wxr import comment, export, item
 
@@ -230,3 +231,17 @@ def test_an_export_too_large_once_uncompressed_says_so(importer_client, settings
     assert "larger than 1 MB once uncompressed" in page
     assert "IMPORT_MAX_XML_SIZE" in page
     assert not jobs.upload_path(job_id).exists()
+
+
+def test_the_page_says_where_disqus_keeps_its_export_as_the_docs_do(
+    editor_client, settings
+):
+    page = editor_client.get(PAGE).content.decode()
+    readme = (Path(settings.BASE_DIR) / "docs" / "importing.md").read_text()
+    command = import_disqus.Command.help
+
+    assert "not supported" not in page
+    export_page = "disqus.com/admin/discussions/export/"
+    assert export_page in page and export_page in readme and export_page in command
+    # Nowhere another place: the help under the field points up to the list.
+    assert "Moderation →" not in page and "Community →" not in readme

@@ -18,8 +18,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Export file"),
         help_text=_(
-            "A WordPress export (Tools → Export → All content) or a Disqus export "
-            "(Moderation → Export), .xml or .xml.gz."
+            "A WordPress or a Disqus export (where to find each: above), .xml or "
+            ".xml.gz."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.gz,.wxr"}),
     )

@@ -9,7 +9,8 @@ from newsroom.interchange.disqus import DisqusError, import_disqus
 
 class Command(BaseCommand):
     help = (
-        "Import a Disqus export (Disqus admin > Community > Export; .xml or .xml.gz). "
+        "Import a Disqus export (.xml or .xml.gz: in the Disqus admin, "
+        "https://<your site>.disqus.com/admin/discussions/export/). "
         "Each thread's comments go under the article at the same address (the "
         "host is ignored; addresses from a WordPress import count too); threads "
         "with no such article are listed and left out. Safe to run again: what was "
