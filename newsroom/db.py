@@ -104,13 +104,14 @@ def _leave_server(server) -> None:
     At exit, stop the server if this process is the last living one that uses it.
 
     The package's own clean-up (PostgresServer._cleanup, which this replaces and
-    then calls) stops it only when its list holds this process alone, so a process
-    killed on the way kept it running for good: runserver's reloader kills its
-    child when Ctrl-C hasn't ended it within a quarter of a second. And a second
-    signal raised in the middle of it: a second Ctrl-C, or the TERM `make run`
-    sends the task worker once the web server has stopped, which the worker's
-    handler turns into SystemExit. The process is leaving anyway: those signals
-    are ignored from here on, and dead processes are forgotten first.
+    then calls) stops the server only when its list holds this process alone, and
+    a signal can cut it short. So a process killed on the way kept the server
+    running for good (runserver's reloader kills its child when Ctrl-C hasn't
+    ended it within a quarter of a second), and so did a signal in the middle of
+    the clean-up (a second Ctrl-C, or the TERM `make run` sends the task worker
+    once the web server has stopped, which the worker's handler turns into
+    SystemExit). Here dead processes are forgotten first, and the process, leaving
+    anyway, ignores those signals from now on.
     """
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError):  # signals belong to the main thread
