@@ -144,6 +144,8 @@ class FakeProviders:
 
     def answer(self, method: str, url: str, headers, body: bytes) -> Answer:
         parts = urlsplit(url)
+        if parts.path == "/favicon.ico":  # a browser asks every site for its icon
+            return Answer(200, *self.avatar)
         query = dict(parse_qsl(parts.query))
         form = dict(parse_qsl(body.decode())) if body else {}
         self.calls.append(

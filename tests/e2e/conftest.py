@@ -12,8 +12,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Request
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Dialog,
+    Request,
+    WebError,
+)
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.fake_providers import PNG
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Host names as urlsplit() gives them: "::1" without its brackets.
@@ -60,15 +68,38 @@ def browser():
         browser.close()
 
 
+def _answered_with_an_error_status(message: ConsoleMessage) -> bool:
+    """
+    Chromium reports a page answered with an error status (a 404, a 403, a 400) as
+    "Failed to load resource". Only the page's own address: a stylesheet, script
+    or picture missing from a page is still a problem.
+    """
+    return (
+        message.text.startswith("Failed to load resource: the server responded")
+        and message.page is not None
+        and message.location.get("url") == message.page.url
+    )
+
+
+# Console errors that are no fault of our pages, each under the reason it is
+# forgiven: the one place to add one.
+ALLOWED_CONSOLE_ERRORS = {
+    "an error page a test opened on purpose": _answered_with_an_error_status,
+}
+
+
 class PageWatcher:
     """
     What the browser did that no page of ours should make it do: open a dialog,
-    violate the Content Security Policy, or send a request to another host.
+    violate the Content Security Policy, send a request to another host, throw a
+    script error no script caught, or report any other error on the console.
 
     It listens on browser contexts rather than pages, so that a popup or a tab
-    opened from a page is watched too. Chromium reports every CSP violation as a
-    console error, with JavaScript on or off (a `securitypolicyviolation` listener
-    would need JavaScript, which several tests switch off).
+    opened from a page is watched too (a context's `weberror` is each of its pages'
+    `pageerror`). Chromium reports every CSP violation as a console error, with
+    JavaScript on or off (a `securitypolicyviolation` listener would need
+    JavaScript, which several tests switch off). Console errors that are not ours
+    are forgiven in one place, ALLOWED_CONSOLE_ERRORS, each with its reason.
     """
 
     def __init__(self) -> None:
@@ -79,6 +110,7 @@ class PageWatcher:
         context.on("request", self._on_request)
         context.on("console", self._on_console)
         context.on("dialog", self._on_dialog)
+        context.on("weberror", self._on_script_error)
         self.contexts.append(context)
 
     def _on_request(self, request: Request) -> None:
@@ -89,6 +121,16 @@ class PageWatcher:
     def _on_console(self, message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text:
             self.problems.append(f"CSP violation: {message.text}")
+        elif message.type == "error" and not any(
+            allowed(message) for allowed in ALLOWED_CONSOLE_ERRORS.values()
+        ):
+            where = message.location.get("url")
+            self.problems.append(
+                f"console error: {message.text}" + (f" ({where})" if where else "")
+            )
+
+    def _on_script_error(self, error: WebError) -> None:
+        self.problems.append(f"script error: {error.error.message}")
 
     def _on_dialog(self, dialog: Dialog) -> None:
         # Raising in a listener takes Playwright's connection down: the test would
@@ -150,8 +192,9 @@ def new_page(browser, live_server, page_watcher, settings):
     """
     Open pages in fresh browser contexts (separate cookies: separate readers).
 
-    Every page is watched: a dialog, a Content Security Policy violation or a
-    request to another host fails the test that caused it. The site's address is
+    Every page is watched: a dialog, a Content Security Policy violation, a
+    request to another host, a script error or a console error fails the test
+    that caused it. The site's address is
     the live server's, so links and provider callbacks lead back to it. Other
     options go to the context as they are (color_scheme, reduced_motion, …).
     """
@@ -185,6 +228,21 @@ def new_page(browser, live_server, page_watcher, settings):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def served_media(settings, tmp_path):
+    """
+    Pictures served from a folder of the test's own, as nginx serves /media/ in
+    production, holding the one tests.factories.make_reader_with_history gives
+    Grace: a page with her comment shows it rather than a broken picture.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ROOT_URLCONF = "tests.e2e.media_urls"
+    picture = settings.MEDIA_ROOT / "avatars" / "grace.png"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(PNG)
+    return settings.MEDIA_ROOT
 
 
 def screenshot(page, name: str) -> Path:

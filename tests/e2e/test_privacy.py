@@ -25,7 +25,7 @@ def story(transactional_db):
 
 
 @pytest.fixture
-def grace(story):
+def grace(story, served_media):
     return factories.make_reader_with_history(story)
 
 

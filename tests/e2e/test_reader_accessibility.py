@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def story(transactional_db, rules, settings):
+def story(transactional_db, rules, settings, served_media):
     settings.SOCIALACCOUNT_PROVIDERS = providers_settings()
     cache.clear()
     return factories.make_article(title="Council Approves New Bridge")

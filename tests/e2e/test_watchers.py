@@ -1,6 +1,8 @@
 """
 The browser tests' watcher catches what it promises: a request to another host, a
-Content Security Policy violation or a dialog fails the test that caused it.
+Content Security Policy violation, a dialog, a script error or an error on the
+console fails the test that caused it; an error page a test opens on purpose
+doesn't (the one console error forgiven), a picture missing from it does.
 
 The browser tests here cause one on purpose through `new_page`, as any test would,
 check that the watcher saw it and that checking fails, then forget it so that they
@@ -78,6 +80,48 @@ def test_a_dialog_fails_the_test_and_the_page_goes_on(new_page, page_watcher, st
     assert page.get_by_role("heading", level=1).inner_text() == story.title
     assert page_watcher.problems == ["dialog opened: Hello from a payload"]
     expect_failure(page_watcher, "dialog opened: Hello from a payload")
+
+
+def test_a_script_error_fails_the_test(new_page, page_watcher, story):
+    page = new_page()
+    page.goto(story.get_absolute_url())
+    # Thrown later by the page's own event loop: no script catches it.
+    page.evaluate("setTimeout(() => { throw new TypeError('x is undefined') })")
+    page.wait_for_timeout(100)
+
+    assert page_watcher.problems == ["script error: x is undefined"]
+    expect_failure(page_watcher, "script error: x is undefined")
+
+
+def test_an_error_on_the_console_fails_the_test(new_page, page_watcher, story):
+    page = new_page()
+    page.goto(story.get_absolute_url())
+    page.evaluate("console.error('Could not read the stamp')")
+    page.evaluate("console.warn('A warning is not an error')")
+
+    problem = "console error: Could not read the stamp"
+    assert page_watcher.problems == [problem]
+    expect_failure(page_watcher, problem)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_error_page_opened_on_purpose_passes_but_not_what_is_missing_from_it(
+    new_page, page_watcher, story, javascript
+):
+    page = new_page(javascript=javascript)
+    assert page.goto("/no/such/page/").status == 404
+    assert page_watcher.problems == []
+
+    page.goto(story.get_absolute_url())
+    missing = page.url + "missing.png"
+    page.set_content(
+        page.content().replace("</main>", f'<img src="{missing}" alt=""></main>')
+    )
+
+    assert len(page_watcher.problems) == 1
+    assert page_watcher.problems[0].startswith("console error: Failed to load")
+    assert page_watcher.problems[0].endswith(f"({missing})")
+    expect_failure(page_watcher, page_watcher.problems[0])
 
 
 def test_problems_fail_the_test_that_caused_them_not_its_teardown(pytester):
