@@ -10,11 +10,13 @@ same way and stops the command when it is wrong: there is nobody to ask.
 
 import getpass
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Field
 
 from comments.identity import STAFF_NAME
 from comments.text import single_line
@@ -93,7 +95,8 @@ class Command(BaseCommand):
 
 def clean_username(value: str) -> str:
     User = get_user_model()
-    username = User._meta.get_field(User.USERNAME_FIELD).clean(value.strip(), None)
+    field = cast(Field, User._meta.get_field(User.USERNAME_FIELD))
+    username = field.clean(value.strip(), None)
     if User._default_manager.filter(username=username).exists():
         raise ValidationError(f"A user named {username!r} already exists.")
     return username
