@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Field
 
+from articles.text import single_line
 from comments.identity import STAFF_NAME
-from comments.text import single_line
 
 
 class Command(BaseCommand):
@@ -111,7 +111,7 @@ def clean_email(value: str) -> str:
 
 
 def clean_name(value: str) -> str:
-    """One line of visible text (comments.text), as every name on the site."""
+    """One line of visible text (articles.text), as every name on the site."""
     name = single_line(value)
     if not name:
         raise ValidationError(
