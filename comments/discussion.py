@@ -270,6 +270,23 @@ def shares_page(request: HttpRequest) -> bool:
     )
 
 
+def is_open(article: Article, rules: DiscussionSettings) -> bool:
+    """Whether the article takes comments now (moderation.comments_are_open)."""
+    return moderation.comments_are_open(
+        comments_open=article.comments_open,
+        published_at=article.published_at,
+        close_after_days=rules.close_after_days,
+        now=timezone.now(),
+    )
+
+
+def closes_at(article: Article, rules: DiscussionSettings) -> datetime.datetime | None:
+    """When the rules' age limit closes the article's comments; None: never."""
+    if not rules.close_after_days:
+        return None
+    return article.published_at + datetime.timedelta(days=rules.close_after_days)
+
+
 class Discussion:
     """The discussion under `article` as the reader of `request` sees it."""
 
@@ -280,17 +297,8 @@ class Discussion:
         self.article = article
         self.page = page  # a comment page asked for; None: the default one
         self.rules = DiscussionSettings.load()
-        self.is_open = moderation.comments_are_open(
-            comments_open=article.comments_open,
-            published_at=article.published_at,
-            close_after_days=self.rules.close_after_days,
-            now=timezone.now(),
-        )
-        self.open_until = None
-        if self.is_open and self.rules.close_after_days:
-            self.open_until = article.published_at + datetime.timedelta(
-                days=self.rules.close_after_days
-            )
+        self.is_open = is_open(article, self.rules)
+        self.open_until = closes_at(article, self.rules) if self.is_open else None
         self.version = (
             f"{article.pk}-{DiscussionVersion.of(article)}"
             f"-{int(article.updated_at.timestamp() * 1000)}-{int(self.is_open)}"

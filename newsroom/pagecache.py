@@ -17,7 +17,7 @@ methods offered, and a digest of the templates, static files and code, so a depl
 never serves pages of the release before. Comments closing with age is a moment,
 not a change: an entry knows until when it is open.
 
-What HTTP caches are told (shared_cache_headers): keep it for
+What HTTP caches are told (comments.caching.shared_cache_headers): keep it for
 SHARED_CACHE_SECONDS, serve it stale while asking again, and the article it shows,
 by which newsroom.purge throws it away when its discussion changes.
 """
@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from articles.models import Article
-from comments.caching import cache_for_a_while, cached
+from comments.caching import cache_for_a_while, cached, shared_cache_headers
 from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
 from comments.statements import MARKED_TIME, Statement, compiled
@@ -155,39 +155,6 @@ def article_page(request, slug: str, render) -> HttpResponse:
     # as deploy/nginx.conf is key on the few cookies that matter instead.
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
     return shared_cache_headers(response, state.pk, entry.open_until, now)
-
-
-def shared_cache_headers(
-    response: HttpResponse,
-    article_id: int,
-    open_until: datetime.datetime | None = None,
-    now: datetime.datetime | None = None,
-) -> HttpResponse:
-    """
-    Tell HTTP caches they may keep the answer: browsers ask again each time
-    (max-age=0, answered 304 by the ETag), shared caches keep it for
-    SHARED_CACHE_SECONDS or until purged, never past the moment comments close,
-    and may serve it stale while they ask again or while the site is down. The
-    article it shows is named for purging by key: Surrogate-Key (Fastly,
-    Varnish's xkey) and Cache-Tag (Cloudflare, Akamai).
-    """
-    seconds = settings.SHARED_CACHE_SECONDS
-    if open_until is not None and now is not None:
-        seconds = max(0, min(seconds, int((open_until - now).total_seconds())))
-    response["Cache-Control"] = (
-        f"public, max-age=0, s-maxage={seconds}, "
-        f"stale-while-revalidate={settings.SHARED_CACHE_STALE_SECONDS}, "
-        f"stale-if-error={settings.SHARED_CACHE_STALE_IF_ERROR_SECONDS}"
-    )
-    tag = purge_tag(article_id)
-    response["Surrogate-Key"] = tag
-    response["Cache-Tag"] = tag
-    return response
-
-
-def purge_tag(article_id: int) -> str:
-    """The name HTTP caches know an article's pages by, to purge them by it."""
-    return f"article-{article_id}"
 
 
 def revalidated(response: HttpResponse, etag: str) -> HttpResponse:

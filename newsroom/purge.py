@@ -40,9 +40,9 @@ from django.db import connection, connections
 from django.utils.module_loading import import_string
 
 from articles.models import Article
+from comments.caching import purge_tag
 from comments.discussion import SORTS
 from comments.models import Comment, DiscussionSettings, page_count
-from newsroom.pagecache import purge_tag
 
 log = logging.getLogger(__name__)
 
