@@ -1,107 +1,29 @@
 """
-Second thoughts: authors edit or delete their own comment for a while after
-posting it (DiscussionSettings.edit_window_minutes, 10 by default).
-
-Their own means the same account or, for guests, the same browser: posting gives
-it a signed cookie naming the comment (comments.cookies.remember_own_comment).
-Anyone else, or a forged number, finds nothing here (404). An edit is moderated
-again (`judging.judge`), but can keep or lower the comment's standing, never raise
-it (moderation.decide_edit): a held comment stays held, an approved one stays
-approved unless the new text trips a rule. Edits are limited like posts: one per
-flood interval per author or address. Once someone else decided on a comment (a
-moderator held, rejected, rewrote or picked it, or readers' reports hid it:
-CommentQuerySet.for_its_author), its author can no longer change or delete it.
-An edited comment is marked "edited", and moderators see the text before it in
-its history. A deleted comment with replies stays as "This comment was deleted
-by its author." so the thread still reads; without replies it goes. Either way
-its text is gone.
+Second thoughts, as pages: the author's edit form and delete button for their
+own comment, within the edit window (what may be changed, by whom and until
+when: comments.authoring), and the page that says why it is too late.
 """
 
-import datetime
-
-from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from comments import history
-from comments.client_ip import client_ip
-from comments.cookies import own_comment_ids, remember_held_comment
-from comments.discussion import comment_location
-from comments.judging import Refused, judge, one_at_a_time_from
-from comments.models import (
-    BODY_MAX_LENGTH,
-    Comment,
-    DiscussionSettings,
-    ModerationAction,
-    render_body,
+from comments.authoring import (
+    Decided,
+    as_checked,
+    changeable,
+    delete,
+    is_too_late,
+    save_edit,
 )
-from comments.moderation import Verdict
+from comments.cookies import remember_held_comment
+from comments.discussion import comment_location
+from comments.forms import EditForm
+from comments.judging import Refused
+from comments.models import Comment
 from comments.rendering import clock, written_on
-
-Action = ModerationAction.Action
-
-
-class Decided(Exception):
-    """Someone else decided on the comment while its author was changing it."""
-
-
-class EditForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    body = forms.CharField(
-        label=_("Your comment"),
-        max_length=BODY_MAX_LENGTH,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": _("Please type your comment, or delete it.")},
-    )
-
-
-def own_comment(request: HttpRequest, comment_id: int) -> Comment:
-    """The reader's own comment with this number, or 404."""
-    comment = (
-        Comment.objects.filter(pk=comment_id, deleted_at=None)
-        .for_its_author()
-        .select_related("article")
-        .first()
-    )
-    if comment is not None:
-        if comment.user_id:
-            mine = request.user.is_authenticated and comment.user_id == request.user.pk
-        else:
-            mine = comment.pk in own_comment_ids(request)
-        if mine:
-            return comment
-    raise Http404("No comment of yours here.")
-
-
-def changeable_until(comment: Comment, rules: DiscussionSettings):
-    """When the author can no longer change it; None when they never could."""
-    if not rules.edit_window_minutes:
-        return None
-    return comment.created_at + datetime.timedelta(minutes=rules.edit_window_minutes)
-
-
-def changeable(request: HttpRequest, comment_id: int):
-    """The reader's own comment, the rules, and until when they may change it."""
-    comment = own_comment(request, comment_id)
-    rules = DiscussionSettings.load()
-    return comment, rules, changeable_until(comment, rules)
-
-
-def is_too_late(comment: Comment, until) -> bool:
-    """
-    Whether its author can no longer change or delete it: the edit window is
-    over, or the comment is in the moderators' hands (for_its_author).
-    """
-    return until is None or timezone.now() >= until or comment.in_moderators_hands
 
 
 def too_late(
@@ -131,6 +53,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
+        was_shown = comment.status == Comment.Status.APPROVED
         try:
             if body != comment.body:
                 comment = save_edit(request, comment, body, rules)
@@ -139,6 +62,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         except Refused as reason:
             form.add_error(None, str(reason))
         else:
+            said(request, comment, was_shown=was_shown)
             response = HttpResponseRedirect(comment_location(request, comment, rules))
             if comment.is_shown_as_held:
                 remember_held_comment(request, response, comment.pk)
@@ -154,90 +78,6 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             "until_clock": clock(until),
         },
         status=400 if form.is_bound else 200,
-    )
-
-
-def save_edit(
-    request: HttpRequest, comment: Comment, body: str, rules: DiscussionSettings
-) -> Comment:
-    """
-    The new text, moderated again (its standing kept or lowered), recorded with
-    the text before. Raises Refused when its author edits too soon after their
-    last edit, Decided when someone else decided on it meanwhile.
-    """
-    with transaction.atomic():
-        one_at_a_time_from(client_ip(request))
-        comment = as_checked(comment)
-        before, status = comment.body, comment.status
-        comment.body = body
-        comment.edited_at = timezone.now()
-        known = history.gather(comment, rules, editing=True)
-        if known.flooding:
-            raise Refused(
-                gettext(
-                    "You are changing comments too quickly. Please wait a few "
-                    "seconds and save again."
-                )
-            )
-        verdict = judge(
-            comment, rules, known, standing=Verdict(status, comment.moderation_reason)
-        )
-        comment.status, comment.moderation_reason = verdict.status, verdict.reason
-        comment.save()
-        record(
-            request,
-            comment,
-            Action.AUTHOR_EDIT,
-            status,
-            changes={"body": [before, body]},
-            note=verdict.reason,
-        )
-    if comment.is_shown_as_held and status == Comment.Status.APPROVED:
-        messages.info(
-            request,
-            gettext(
-                "Your edited comment is awaiting moderation: a moderator will look "
-                "at it before it is shown again."
-            ),
-        )
-    else:
-        messages.success(request, gettext("Your comment was updated."))
-    return comment
-
-
-def as_checked(comment: Comment) -> Comment:
-    """
-    The comment, locked for its author's change, as it was when checked: raises
-    Decided when its status, text or pick changed since (a moderator's decision,
-    readers' reports).
-    """
-    locked = (
-        Comment.objects.select_for_update()
-        .filter(
-            pk=comment.pk,
-            status=comment.status,
-            body=comment.body,
-            featured_at=None,
-            deleted_at=None,
-        )
-        .first()
-    )
-    if locked is None:
-        raise Decided
-    return locked
-
-
-def record(
-    request: HttpRequest, comment: Comment, action: str, from_status: str, **fields
-) -> None:
-    """The author's change in the comment's history (no actor for a guest)."""
-    ModerationAction.objects.create(
-        comment=comment,
-        action=action,
-        actor=request.user if request.user.is_authenticated else None,
-        from_status=from_status,
-        to_status=comment.status,
-        **fields,
     )
 
 
@@ -260,28 +100,15 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
 
 
-def delete(request: HttpRequest, comment: Comment) -> None:
-    """
-    Its text gone, recorded; removed, unless replies hang from it: then it stays
-    as a placeholder so the thread still reads.
-    """
-    has_replies = Comment.objects.filter(parent=comment).exists()
-    status = comment.status
-    comment.deleted_at = timezone.now()
-    comment.body = ""
-    comment.body_html = render_body("")
-    if not has_replies:
-        comment.status = Comment.Status.REMOVED
-    Comment.objects.filter(pk=comment.pk).update(
-        deleted_at=comment.deleted_at,
-        body=comment.body,
-        body_html=comment.body_html,
-        status=comment.status,
-    )
-    record(
-        request,
-        comment,
-        Action.AUTHOR_DELETE,
-        status,
-        note="kept as a placeholder: it has replies" if has_replies else "",
-    )
+def said(request: HttpRequest, comment: Comment, *, was_shown: bool) -> None:
+    """What the author is told after saving their edit."""
+    if comment.is_shown_as_held and was_shown:
+        messages.info(
+            request,
+            gettext(
+                "Your edited comment is awaiting moderation: a moderator will look "
+                "at it before it is shown again."
+            ),
+        )
+    else:
+        messages.success(request, gettext("Your comment was updated."))

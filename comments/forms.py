@@ -305,3 +305,19 @@ class ReportForm(RobotCheckedForm):
         if cleaned.get("reason") == Report.Reason.OTHER and not cleaned.get("note"):
             self.add_error("note", _("Please say what is wrong with the comment."))
         return cleaned
+
+
+class EditForm(forms.Form):
+    """An author's new text for their comment (comments.authoring)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=BODY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Please type your comment, or delete it.")},
+    )

@@ -7,7 +7,7 @@ already, is its author (or address) posting too fast, did they say the same
 before, are they banned or marked for pre-moderation, have they an approved
 comment, how many of their latest comments were rejected, and who the staff are.
 Asked one after the other, each was a round trip to PostgreSQL, all inside the
-transaction that holds the poster's address lock (views.save_comment). Here each
+transaction that holds the poster's address lock (posting.save_comment). Here each
 is a subquery of one SELECT, so a post waits for the database once for them all.
 
 The SELECT is written in SQL because it runs for every post: PostgreSQL answers

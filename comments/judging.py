@@ -2,17 +2,28 @@
 Judging a comment as it is posted or edited: one writer per address at a time,
 what is known of its author (history.gather, one query) and the rules
 (moderation.decide, or moderation.decide_edit for an edit). Posting
-(views.save_comment) and editing (author_views.save_edit) both judge here.
+(posting.save_comment) and editing (authoring.save_edit) both judge here.
 """
 
 from django.db import connection
 
+from articles.models import Article
 from comments import history, moderation
 from comments.models import Comment
 
 
 class Refused(Exception):
-    """A comment that can't be taken, with the message to show the reader."""
+    """
+    A comment that can't be taken, or changed, with the message to show the
+    reader, the status to answer and the article it was for, if one they may see.
+    """
+
+    def __init__(
+        self, message: str, status: int = 400, article: Article | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.article = article
 
 
 def one_at_a_time_from(ip_address: str | None) -> None:

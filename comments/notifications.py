@@ -11,7 +11,7 @@ behind.
   page. Double opt-in: a guest's address (or a signed-in reader's unverified one)
   gets one confirmation mail and nothing else until its link is followed. What it
   did (`Subscribed`) is told to the reader after posting.
-- `comment_posted()`: called by `views.save_comment`; `comment_approved()`: called
+- `comment_posted()`: called by `posting.save_comment`; `comment_approved()`: called
   when an editor approves a held comment.
 - Articles: `comments` knows Article only through its foreign key, so it learns
   that one became published from Article's save signals (connected in apps.py).

@@ -4,16 +4,14 @@ sign-in and Log Out buttons. Likes and reports: comments.reader_action_views.
 
 Posting is post/redirect/get, in one transaction: the form validates (robot checks
 included), the view gathers the author's history, lets `moderation.decide()` choose
-the status, saves, and redirects to the comment's permalink. A held comment is
+the status, saves, and redirects to the comment's permalink. The steps are
+comments.posting's, which the API takes too. A held comment is
 remembered in a signed cookie so its author, in the same browser, sees it marked
 "awaiting moderation"; nobody else does. A comment sent to spam (a ban, a
 disallowed word) is treated exactly alike on the author's side: they are not told.
 """
 
-import datetime
-import json
 import re
-import uuid
 from typing import cast
 from urllib.parse import urlencode
 
@@ -22,7 +20,6 @@ from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q
 from django.http import (
     Http404,
@@ -32,19 +29,14 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments import history, moderation, notifications
 from comments.caching import cache_for_a_while, cached
-from comments.client_ip import client_ip
 from comments.cookies import (
     held_comment_ids,
     remember_author,
-    remember_held_comment,
-    remember_own_comment,
 )
 from comments.crossorigin import cross_origin_protected
 from comments.discussion import comment_location
@@ -53,30 +45,20 @@ from comments.forms import CommentForm, make_stamp, read_stamp
 from comments.identity import (
     METHODS,
     commenter,
-    display_name,
-    reader_identity,
 )
-from comments.judging import Refused, judge, one_at_a_time_from
+from comments.judging import Refused
 from comments.models import Comment, DiscussionSettings
+from comments.posting import open_to_comments, remember_posted, replied_to, save_comment
 from comments.rendering import clock
 
 
 @cross_origin_protected
 @require_POST
 def post_comment(request, article_id: int):
-    article, rules = DiscussionSettings.with_article(article_id)
-    if article is None or not article.is_published:
-        return refusal(
-            request, None, "This article doesn't exist or isn't published.", 404
-        )
-    if not moderation.comments_are_open(
-        comments_open=article.comments_open,
-        published_at=article.published_at,
-        close_after_days=rules.close_after_days,
-        now=timezone.now(),
-    ):
-        return refusal(request, article, "Comments are closed on this article.", 403)
-
+    try:
+        article, rules = open_to_comments(article_id)
+    except Refused as refused:
+        return refusal(request, refused.article, str(refused), refused.status)
     form = CommentForm(
         request.POST,
         guest=not request.user.is_authenticated,
@@ -96,16 +78,10 @@ def post_comment(request, article_id: int):
     response = HttpResponseRedirect(
         comment_location(request, comment, rules, posted=True)
     )
-    if comment.is_shown_as_held:
-        # Spam included: its author sees it as held, exactly (Comment.SHOWN_AS_HELD).
-        remember_held_comment(request, response, comment.pk)
+    until = remember_posted(request, response, comment, rules)
     if form.guest:
         remember_author(response, form.cleaned_data)
-    if rules.edit_window_minutes:
-        until = comment.created_at + datetime.timedelta(
-            minutes=rules.edit_window_minutes
-        )
-        remember_own_comment(request, response, comment.pk, until.timestamp())
+    if until is not None:
         messages.success(
             request,
             _("Your comment was posted. You can edit or delete it until %(time)s.")
@@ -214,120 +190,6 @@ def live_news(article_id: int) -> dict | None:
         "approved": approved,
         "latest": [list(p) for p in zip(ids, parents, strict=True)],
     }
-
-
-def save_comment(
-    request, article: Article, rules, data: dict
-) -> tuple[Comment, notifications.Subscribed | None]:
-    """
-    A valid form becomes a comment: who wrote it, then, in one transaction, the
-    checks that need the database, the moderation decision, the row and its effects
-    (subscriptions and mail, as task rows). Returns the comment, and what its
-    "Notify me…" boxes did (None: none was ticked, or the comment was there).
-    """
-    token = data["token"] or unstamped_token(request, article, data)
-    comment = new_comment(request, article, rules, data, token)
-    with transaction.atomic():
-        one_at_a_time_from(comment.ip_address)
-        # Every check's and rule's question, in one query.
-        known = history.gather(comment, rules, form_token=token)
-        if known.posted_before is not None:
-            # The same form posted twice: one comment.
-            return Comment.objects.get(pk=known.posted_before), None
-        if known.flooding:
-            raise Refused(
-                _(
-                    "You are posting comments too quickly. Please wait a few seconds "
-                    "and post again."
-                )
-            )
-        if known.duplicate:
-            raise Refused(
-                _(
-                    "Duplicate comment detected; it looks as though you’ve already "
-                    "said that!"
-                )
-            )
-        verdict = judge(comment, rules, known, stamped=data["token"] is not None)
-        comment.status = verdict.status
-        comment.moderation_reason = verdict.reason
-        comment.save()
-        subscribed = notifications.comment_posted(
-            request,
-            comment,
-            notify_comments=data.get("notify_comments", False),
-            notify_posts=data.get("notify_posts", False),
-        )
-    return comment, subscribed
-
-
-def new_comment(
-    request, article: Article, rules, data: dict, token: uuid.UUID
-) -> Comment:
-    """The comment a valid form asks for, unsaved: its text, who wrote it, where."""
-    comment = Comment(
-        article=article,
-        body=data["body"],
-        form_token=token,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:500],
-    )
-    if request.user.is_authenticated:
-        comment.user = request.user
-        comment.author_is_staff = request.user.is_staff
-        comment.author_name = display_name(request.user)
-        comment.author_email = request.user.email.lower()
-        reader = reader_identity(request)  # picture and account, no query
-        assert reader is not None  # signed in
-        comment.author_provider = reader.provider
-        comment.author_avatar = reader.avatar
-        comment.author_account = reader.account
-    else:
-        comment.author_name = data["name"]
-        comment.author_email = data["email"]
-        comment.author_url = data["url"]
-    if data.get("parent"):
-        comment.parent = reply_target(request, article, data["parent"], rules)
-    return comment
-
-
-# The namespace of the tokens made for forms sent without a stamp.
-UNSTAMPED_FORMS = uuid.UUID("5d1f3c1e-7a43-4c1b-9a0e-2f6b8e4d9c70")
-
-
-def unstamped_token(request, article: Article, data: dict) -> uuid.UUID:
-    """
-    The token of a form sent without a stamp (the shared page without
-    JavaScript), which brings none: made from who sent what, where, so that the
-    same form sent twice (a double click) is known, as a stamped one is by its
-    stamp's, and makes one comment.
-    """
-    sent = [article.pk, request.user.pk, client_ip(request), data.get("parent")]
-    sent += [data.get("name", ""), data.get("email", ""), data["body"]]
-    return uuid.uuid5(UNSTAMPED_FORMS, json.dumps(sent))
-
-
-def replied_to(request, article: Article, parent_id: int) -> Comment | None:
-    """The comment the reader is replying to, if it is one they may see."""
-    return (
-        Comment.objects.filter(article=article, pk=parent_id)
-        .visible_to(request.user, held_comment_ids(request))
-        .select_related("parent")
-        .first()
-    )
-
-
-def reply_target(request, article: Article, parent_id: int, rules) -> Comment:
-    """The comment to reply to; at the deepest level, its parent's thread."""
-    parent = replied_to(request, article, parent_id)
-    if parent is None:
-        raise Refused(
-            _(
-                "The comment you are replying to is not available. Your comment was "
-                "not posted; you can post it as a new comment."
-            )
-        )
-    return parent.reply_target(rules.thread_depth)
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Ban, Comment
-from tests import factories
+from tests import factories, refusals
 from tests.factories import article_page, comment_form, make_comment, post_comment
 
 pytestmark = pytest.mark.usefixtures("rules")
@@ -133,25 +133,7 @@ def test_reply_to_a_comment_of_another_article_is_refused(client, article):
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"body": "   "}, "Please type your comment."),
-        ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"email": ""}, "Please fill in your email address."),
-        ({"name": ""}, "Please fill in your name."),
-        ({"url": "javascript:alert(1)"}, "Enter a web address starting with http"),
-        ({"url": "data:text/html,hi"}, "Enter a web address starting with http"),
-        ({"body": "x" * 65526}, "Ensure this value has at most 65525 characters"),
-        ({"name": "n" * 246}, "Ensure this value has at most 245 characters"),
-        (
-            {"email": "e" * 95 + "@x.com"},
-            "Ensure this value has at most 100 characters",
-        ),
-        ({"url": "https://" + "w" * 200 + ".com"}, "Ensure this value has at most 200"),
-        ({"body": "nul\x00byte"}, "Null characters are not allowed."),
-    ],
-)
+@pytest.mark.parametrize(("fields", "message"), refusals.BAD_INPUT)
 def test_bad_input_gets_a_clear_message_and_keeps_the_text(
     client, article, fields, message
 ):
@@ -398,3 +380,11 @@ def test_a_bad_website_is_explained_once(client, article):
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     assert field.count("Enter a web address starting with http://") == 1
     assert summary.count("Enter a web address starting with http://") == 1
+
+
+@pytest.mark.parametrize(("fields", "message"), refusals.ROBOTS)
+def test_robots_are_refused_with_a_message(client, article, fields, message):
+    response = post_comment(client, article, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Comment.objects.exists()
