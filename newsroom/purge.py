@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from articles.models import Article
@@ -73,7 +74,13 @@ def addresses(article: Article) -> list[str]:
         # One more: the page a new comment may just have opened.
         pages += [f"{base}comment-page-{n}/" for n in range(1, count + 2)]
     ordered = [f"{page}?sort={sort}" for page in pages for sort in SORTS]
-    return pages + ordered + [article.get_feed_url()]
+    # The API's answers that every reader shares (api.views): the article and
+    # the first page of its comments (later pages, by cursor, are purged by tag).
+    api = [
+        reverse("api-1:article", args=[article.pk]),
+        reverse("api-1:comments", args=[article.pk]),
+    ]
+    return pages + ordered + [article.get_feed_url(), *api]
 
 
 class Nginx:

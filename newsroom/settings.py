@@ -146,6 +146,8 @@ INSTALLED_APPS = [
     "articles",  # below the discussion, which hangs from an article
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
+    "api",  # the JSON API, on top of the discussion
+    "ninja",  # the API's documentation page, from our own static files
     "django_tasks_db",
     # Reader accounts: django-allauth with site accounts, X and Facebook (below).
     "allauth",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api import token_views
 from comments import views as comment_views
 from newsroom import accounts, views
 from newsroom.admin_login import AdminLoginForm
@@ -30,6 +31,7 @@ urlpatterns = [
         name="article-comments-feed",
     ),
     path("comments/", include("comments.urls")),
+    path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
@@ -64,6 +66,13 @@ urlpatterns = [
         name="account_data_download",
     ),
     path("accounts/deleted/", views.account_deleted, name="account_deleted"),
+    # The reader's personal tokens for the API.
+    path("accounts/api-tokens/", token_views.tokens, name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        token_views.revoke,
+        name="api_token_revoke",
+    ),
     # allauth's provider callbacks, with the callback address from SITE_URL.
     *accounts.callback_urlpatterns(),
     # allauth's sign-in and sign-up pages, with a link back to the article.
