@@ -24,7 +24,7 @@ def test_a_token_is_shown_once_and_kept_as_a_digest(reader_client):
     made = reader_client.post("/accounts/api-tokens/", {"name": "My newsletter"})
 
     page = made.content.decode()
-    token = re.search(r'<code class="token">(nr_[\w-]+)</code>', page)[1]
+    token = re.search(r'id="new-token">(nr_[\w-]+)</code>', page)[1]
     row = PersonalToken.objects.get()
     assert made["Cache-Control"] == "private, no-store"
     assert row.name == "My newsletter"

@@ -158,6 +158,14 @@ def signed_in(path):
     return open_signed_in
 
 
+def api_token_made(page, story):
+    """The API tokens page, showing a token just made (a long unbroken word)."""
+    signed_in("/accounts/api-tokens/")(page, story)
+    page.get_by_label("What the token is for").fill("My newsletter")
+    page.get_by_role("button", name="Make a token").click()
+    expect(page.locator("#new-token")).to_contain_text("nr_")
+
+
 def not_found(page, story):
     response = page.goto("/no/such/page/")
     assert response.status == 404
@@ -240,6 +248,7 @@ PAGES = [
     pytest.param(signed_in("/comments/subscriptions/"), id="subscriptions"),
     pytest.param(signed_in("/comments/yours/"), id="your-comments"),
     pytest.param(signed_in("/accounts/data/"), id="your-data"),
+    pytest.param(api_token_made, id="api-tokens"),
     pytest.param(not_found, id="404"),
     pytest.param(csrf_failure, id="403-csrf"),
     pytest.param(bad_request, id="400"),
