@@ -14,6 +14,7 @@ Two ways in, tried in this order (api.urls names both for every operation):
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -25,7 +26,7 @@ from comments.crossorigin import SAFE_METHODS, is_cross_origin
 
 
 class PersonalTokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         found = PersonalToken.objects.holding(token).select_related("user").first()
         if found is None or not found.user.is_active:
             raise HttpError(
@@ -44,7 +45,7 @@ class Browser(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=False)  # checked below, for writes only
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> User | AnonymousUser:
         if request.method not in SAFE_METHODS:
             if is_cross_origin(request):
                 raise HttpError(
@@ -60,5 +61,7 @@ class Browser(APIKeyCookie):
         # A guest's AnonymousUser: a caller all the same.
         return request.user
 
-    def authenticate(self, request: HttpRequest, key: str | None):
+    def authenticate(
+        self, request: HttpRequest, key: str | None
+    ) -> User | AnonymousUser:
         return request.user  # not used: __call__ decides

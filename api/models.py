@@ -15,6 +15,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -28,12 +29,12 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class PersonalTokenQuerySet(models.QuerySet):
+class PersonalTokenQuerySet(models.QuerySet["PersonalToken"]):
     def holding(self, token: str) -> "PersonalTokenQuerySet":
         """The token with this text, if any (by its digest)."""
         return self.filter(digest=digest_of(token))
 
-    def issue(self, user, name: str) -> tuple["PersonalToken", str]:
+    def issue(self, user: User, name: str) -> tuple["PersonalToken", str]:
         """A new token for `user`: its row, and its text, which is shown once."""
         token = PREFIX + secrets.token_urlsafe(32)
         return self.create(user=user, name=name, digest=digest_of(token)), token

@@ -5,7 +5,7 @@ at /api/v1/docs. A later version is a new NinjaAPI beside this one, so v1's
 clients keep working.
 """
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -29,7 +29,7 @@ api.add_router("", views.router)  # with api.writing's operations
 
 
 @api.exception_handler(writing.FormRefused)
-def form_refused(request: HttpRequest, error: writing.FormRefused):
+def form_refused(request: HttpRequest, error: writing.FormRefused) -> HttpResponse:
     return api.create_response(
         request,
         {"detail": error.message, "errors": error.errors},
@@ -38,7 +38,7 @@ def form_refused(request: HttpRequest, error: writing.FormRefused):
 
 
 @api.exception_handler(ValidationError)
-def not_understood(request: HttpRequest, error: ValidationError):
+def not_understood(request: HttpRequest, error: ValidationError) -> HttpResponse:
     """A request of the wrong shape: 400, each field named, as a form's errors."""
     errors: dict[str, list[str]] = {}
     for problem in error.errors:

@@ -11,7 +11,9 @@ holds a held comment, an email or an address, whoever asks. What is a reader's
 own (/me) is `private, no-store`. Writing: api.writing.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -36,7 +38,9 @@ ARTICLES_PER_PAGE = 20
 
 
 @router.get("/articles/", response=schemas.ArticleList, auth=None, url_name="articles")
-def articles(request: HttpRequest, response: HttpResponse, cursor: str = ""):
+def articles(
+    request: HttpRequest, response: HttpResponse, cursor: str = ""
+) -> dict[str, Any]:
     """Published articles, newest first, ARTICLES_PER_PAGE a page."""
     found = Article.objects.published().order_by("-published_at", "-pk")
     after = read_cursor(cursor)
@@ -65,13 +69,15 @@ def articles(request: HttpRequest, response: HttpResponse, cursor: str = ""):
     auth=None,
     url_name="article",
 )
-def article(request: HttpRequest, response: HttpResponse, article_id: int):
+def article(
+    request: HttpRequest, response: HttpResponse, article_id: int
+) -> dict[str, Any]:
     found = get_object_or_404(Article.objects.published(), pk=article_id)
     shared_cache_headers(response, found.pk)
     return article_out(found, DiscussionSettings.load())
 
 
-def article_out(article: Article, rules: DiscussionSettings) -> dict:
+def article_out(article: Article, rules: DiscussionSettings) -> dict[str, Any]:
     return {
         "id": article.pk,
         "title": article.title,
@@ -92,7 +98,7 @@ def article_out(article: Article, rules: DiscussionSettings) -> dict:
 )
 def comments(
     request: HttpRequest, response: HttpResponse, article_id: int, cursor: str = ""
-):
+) -> dict[str, Any]:
     """
     The approved comments in reading order (oldest thread first, each followed
     by its replies), in pages of whole threads, as many as a page of the
@@ -132,7 +138,7 @@ def threads_of(thread: list[Comment]) -> list[list[Comment]]:
     return threads
 
 
-def comment_out(comment: Comment) -> dict:
+def comment_out(comment: Comment) -> dict[str, Any]:
     return {
         "id": comment.pk,
         "parent_id": comment.parent_id,
@@ -150,7 +156,7 @@ def comment_out(comment: Comment) -> dict:
 
 
 @router.get("/me/", response={200: schemas.Me, **schemas.REFUSALS}, url_name="me")
-def me(request: HttpRequest, response: HttpResponse, article: int):
+def me(request: HttpRequest, response: HttpResponse, article: int) -> dict[str, Any]:
     """
     The reader's own part of an article's discussion, for a page every reader
     shares to show them theirs: who they are, which comments they like, and
@@ -182,12 +188,13 @@ def me(request: HttpRequest, response: HttpResponse, article: int):
     }
 
 
-def reader_of(request: HttpRequest) -> dict | None:
+def reader_of(request: HttpRequest) -> dict[str, Any] | None:
     identity = reader_identity(request)
     if identity is None:
         return None
+    user = cast(User, request.user)  # an identity is a signed-in reader's
     return {
-        "id": request.user.pk,
-        "display_name": display_name(request.user),
+        "id": user.pk,
+        "display_name": display_name(user),
         "signed_in_with": identity.provider,
     }

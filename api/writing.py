@@ -11,6 +11,10 @@ deletes comments.authoring's. So the API refuses what the page refuses, with the
 same messages, as JSON: {"detail": …, "errors": {field: [messages]}}.
 """
 
+import datetime
+from typing import Any, cast
+
+from django import forms
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -47,7 +51,7 @@ REFUSALS = schemas.REFUSALS
 class FormRefused(HttpError):
     """A form's errors, as the API answers them: each field's messages."""
 
-    def __init__(self, form, status: int = 400) -> None:
+    def __init__(self, form: forms.Form, status: int = 400) -> None:
         errors = {
             field or "__all__": [str(message) for message in messages]
             for field, messages in form.errors.items()
@@ -67,7 +71,7 @@ def post_comment(
     response: HttpResponse,
     article_id: int,
     data: schemas.CommentIn,
-):
+) -> Status[dict[str, Any]]:
     """
     A comment, as the "Leave a Reply" form posts it: the same checks and
     moderation; a guest gives name and email where the rules ask for them.
@@ -102,8 +106,11 @@ def post_comment(
 
 
 def public_comment(comment_id: int) -> Comment:
-    return get_object_or_404(
-        Comment.objects.public().select_related("article"), pk=comment_id
+    return cast(
+        Comment,
+        get_object_or_404(
+            Comment.objects.public().select_related("article"), pk=comment_id
+        ),
     )
 
 
@@ -117,7 +124,7 @@ def like(
     response: HttpResponse,
     comment_id: int,
     data: schemas.LikeIn,
-):
+) -> dict[str, Any]:
     """
     Like a comment, or take the like back: once per account, or for a guest once
     per browser and network, behind the like form's stamp (good for one like:
@@ -165,7 +172,7 @@ def report(
     response: HttpResponse,
     comment_id: int,
     data: schemas.ReportIn,
-):
+) -> dict[str, Any]:
     """
     Report a comment to the moderators, once per reader, behind the report
     form's checks (its stamp, honeypot and time to write).
@@ -204,7 +211,9 @@ def report(
     return {"reported": True}
 
 
-def own(request: HttpRequest, comment_id: int):
+def own(
+    request: HttpRequest, comment_id: int
+) -> tuple[Comment, DiscussionSettings, datetime.datetime | None]:
     """
     The reader's own comment (404 for anyone else's), its rules and until when
     they may change it; 403 once they can't, saying why as the page does.
@@ -215,7 +224,9 @@ def own(request: HttpRequest, comment_id: int):
     return comment, rules, until
 
 
-def too_late(comment: Comment, until, *, decided: bool = False) -> str:
+def too_late(
+    comment: Comment, until: datetime.datetime | None, *, decided: bool = False
+) -> str:
     if decided or comment.in_moderators_hands:
         return _(
             "This comment is in the moderators' hands now: it can no longer be "
@@ -234,7 +245,7 @@ def too_late(comment: Comment, until, *, decided: bool = False) -> str:
     response={200: schemas.Posted, **REFUSALS},
     url_name="edit",
 )
-def edit(request: HttpRequest, comment_id: int, data: schemas.EditIn):
+def edit(request: HttpRequest, comment_id: int, data: schemas.EditIn) -> dict[str, Any]:
     """The author's edit, within the edit window, moderated again."""
     comment, rules, until = own(request, comment_id)
     form = EditForm(data.dict())
@@ -261,7 +272,7 @@ def edit(request: HttpRequest, comment_id: int, data: schemas.EditIn):
     response={204: None, **REFUSALS},
     url_name="delete",
 )
-def delete_comment(request: HttpRequest, comment_id: int):
+def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     """The author's delete, within the edit window."""
     comment, _rules, until = own(request, comment_id)
     try:

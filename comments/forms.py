@@ -13,6 +13,7 @@ moderation knows it came unchecked. A like waits for no time.
 
 import time
 import uuid
+from typing import Any
 
 from django import forms
 from django.core import signing
@@ -310,7 +311,7 @@ class ReportForm(RobotCheckedForm):
 class EditForm(forms.Form):
     """An author's new text for their comment (comments.authoring)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
