@@ -123,6 +123,16 @@ def test_comments_are_public_and_purged_with_the_article(client, article):
     assert response["Surrogate-Key"] == response["Cache-Tag"] == f"article-{article.pk}"
 
 
+def test_a_request_that_names_its_variant_oddly_is_answered_privately(client, article):
+    """As the page (newsroom.middleware.shared_as_named): nginx keys zh-cn apart."""
+    client.cookies["django_language"] = "zh-cn"
+
+    response, _page = comments_of(client, article)
+
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "Surrogate-Key" not in response
+
+
 def test_a_signed_in_reader_gets_the_same_public_list(client, article):
     held = make_comment(article, status="pending", body="Mine, held.")
     held.user = factories.make_user()
