@@ -7,6 +7,7 @@ document.
 """
 
 import json
+import re
 import time
 
 import pytest
@@ -277,3 +278,49 @@ def test_a_tokens_reader_sees_their_own_part(client, article):
         "display_name": "Tom Token",
         "signed_in_with": "account",
     }
+
+
+def test_a_post_through_the_api_asks_what_the_forms_post_asks(article):
+    """One code path: the same statements, whichever way a comment comes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import comment_form, post_comment
+
+    def statements(send) -> list[str]:
+        with CaptureQueriesContext(connection) as done:
+            send()
+        # Each statement's kind and table, savepoints unnamed.
+        return [
+            re.sub(r'"s\d+_x\d+"', "", q["sql"])[:60] for q in done.captured_queries
+        ]
+
+    by_form, by_api = Client(), Client()
+    form = comment_form(by_form, article, body="By the form.")
+    sent = as_guest(by_api, article, body="By the API.", email="api@example.com")
+
+    form_asked = statements(lambda: post_comment(by_form, article, form))
+    api_asked = statements(lambda: api_post(by_api, article, sent))
+
+    assert Comment.objects.count() == 2
+    assert api_asked == form_asked
+
+
+def test_a_tokens_last_use_is_written_at_most_every_five_minutes(client, article):
+    import datetime
+
+    from django.utils import timezone
+
+    row, token = PersonalToken.objects.issue(factories.make_user(), "app")
+    me = {"article": article.pk}
+    auth = {"authorization": f"Bearer {token}"}
+
+    client.get("/api/v1/me/", me, headers=auth)
+    first = PersonalToken.objects.get().last_used_at
+    client.get("/api/v1/me/", me, headers=auth)
+    assert PersonalToken.objects.get().last_used_at == first
+
+    earlier = timezone.now() - datetime.timedelta(minutes=6)
+    PersonalToken.objects.update(last_used_at=earlier)
+    client.get("/api/v1/me/", me, headers=auth)
+    assert PersonalToken.objects.get().last_used_at > earlier
