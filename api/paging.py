@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from comments.rendering import EPOCH, MICROSECOND, moment
 
 CURSOR = re.compile(r"(\d{1,20})-(\d{1,18})")
+NOT_OURS = "This cursor is not one of ours: start again without it."
 
 
 def cursor_of(when: datetime.datetime, pk: int) -> str:
@@ -24,10 +25,8 @@ def read_cursor(text: str) -> tuple[datetime.datetime, int] | None:
         return None
     found = CURSOR.fullmatch(text)
     if found is None:
-        raise HttpError(400, "This cursor is not one of ours: start again without it.")
+        raise HttpError(400, NOT_OURS)
     try:
         return EPOCH + int(found[1]) * MICROSECOND, int(found[2])
     except OverflowError:
-        raise HttpError(
-            400, "This cursor is not one of ours: start again without it."
-        ) from None
+        raise HttpError(400, NOT_OURS) from None

@@ -5,6 +5,7 @@ at /api/v1/docs. A later version is a new NinjaAPI beside this one, so v1's
 clients keep working.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
@@ -48,6 +49,13 @@ def not_understood(request: HttpRequest, error: ValidationError) -> HttpResponse
     return api.create_response(
         request, {"detail": detail, "errors": errors}, status=400
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """Past DATA_UPLOAD_MAX_MEMORY_SIZE (1 MB): refused before it is read, in JSON."""
+    detail = "The request is too large."
+    return api.create_response(request, {"detail": detail, "errors": {}}, status=400)
 
 
 urlpatterns = [path("v1/", api.urls)]

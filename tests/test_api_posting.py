@@ -324,3 +324,17 @@ def test_a_tokens_last_use_is_written_at_most_every_five_minutes(client, article
     PersonalToken.objects.update(last_used_at=earlier)
     client.get("/api/v1/me/", me, headers=auth)
     assert PersonalToken.objects.get().last_used_at > earlier
+
+
+def test_a_request_too_large_is_refused_before_anything_is_read(client, article):
+    body = json.dumps(as_guest(client, article, body="x" * 2_000_000))
+
+    response = client.post(
+        f"/api/v1/articles/{article.pk}/comments/",
+        body,
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The request is too large."
+    assert not Comment.objects.exists()
