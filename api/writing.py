@@ -144,14 +144,8 @@ def like(
             network=network_key(client_ip(request)),
             form_token=form.cleaned_data["token"] if guest else None,
         )
-    except TooManyLikes:
-        raise HttpError(
-            429,
-            _(
-                "You have liked many comments in a short time. Please wait a "
-                "few minutes."
-            ),
-        ) from None
+    except TooManyLikes as limit:
+        raise HttpError(429, str(limit)) from None
     except StampUsed:
         raise HttpError(400, str(form.expired_message)) from None
     if new_browser:
@@ -198,14 +192,8 @@ def report(
         )
     except AlreadyReported:
         pass  # reported once is reported
-    except TooManyReports:
-        raise HttpError(
-            429,
-            _(
-                "You have sent many reports in a short time. Please wait a few "
-                "minutes and send this one again."
-            ),
-        ) from None
+    except TooManyReports as limit:
+        raise HttpError(429, str(limit)) from None
     if new_browser:
         remember_browser(response, browser)
     return {"reported": True}

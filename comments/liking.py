@@ -22,6 +22,7 @@ import uuid
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from comments.limits import too_many_from
 from comments.models import Comment, Like, LikeCount
@@ -39,7 +40,12 @@ ONCE_PER_STAMP = "like_once_per_stamp"
 
 
 class TooManyLikes(Exception):
-    pass
+    """LIKES_PER_ADDRESS from one network in LIKE_WINDOW; str() says so to it."""
+
+    def __str__(self) -> str:
+        return gettext(
+            "You have liked many comments in a short time. Please wait a few minutes."
+        )
 
 
 class StampUsed(Exception):

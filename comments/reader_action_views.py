@@ -66,14 +66,8 @@ def report(request, comment_id: int):
                 )
             except AlreadyReported:
                 existing = action.report_there()
-            except TooManyReports:
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent many reports in a short time. Please wait a "
-                        "few minutes and send this one again."
-                    ),
-                )
+            except TooManyReports as limit:
+                form.add_error(None, str(limit))
             else:
                 messages.success(
                     request,
@@ -237,13 +231,8 @@ def give_like(request, action: ReaderAction, form: LikeForm) -> HttpResponse:
             network=action.network,
             form_token=form.cleaned_data["token"] if guest else None,
         )
-    except TooManyLikes:
-        raise LikeRefused(
-            _(
-                "You have liked many comments in a short time. Please wait a "
-                "few minutes."
-            )
-        ) from None
+    except TooManyLikes as limit:
+        raise LikeRefused(str(limit)) from None
     except StampUsed:
         raise LikeRefused(form.expired_message) from None
     answer: HttpResponse

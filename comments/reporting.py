@@ -18,6 +18,7 @@ from collections.abc import Collection
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from comments.limits import too_many_from
 from comments.models import Comment, DiscussionSettings, ModerationAction, Report
@@ -35,7 +36,13 @@ class AlreadyReported(Exception):
 
 
 class TooManyReports(Exception):
-    pass
+    """REPORTS_PER_ADDRESS from one network in REPORT_WINDOW; str() says so to it."""
+
+    def __str__(self) -> str:
+        return gettext(
+            "You have sent many reports in a short time. Please wait a few minutes "
+            "and send this one again."
+        )
 
 
 def reported_by(

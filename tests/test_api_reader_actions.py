@@ -192,3 +192,35 @@ def test_a_guest_changes_the_comment_their_browser_posted(client, article):
 
     assert posted["editable_until"] is not None
     assert response.status_code == 200
+
+
+def test_a_network_past_the_likes_limit_is_told_to_wait(client, article):
+    from comments.client_ip import network_key
+    from comments.liking import LIKES_PER_ADDRESS
+
+    network = network_key("127.0.0.1")
+    for comment in [make_comment(article) for _ in range(LIKES_PER_ADDRESS)]:
+        Like.objects.create(comment=comment, browser=f"b{comment.pk}", network=network)
+    client.force_login(factories.make_user())
+
+    response = send(client, "POST", LIKE, make_comment(article))
+
+    assert response.status_code == 429
+    assert "liked many comments" in response.json()["detail"]
+
+
+def test_a_network_past_the_reports_limit_is_told_to_wait(client, article):
+    from comments.client_ip import network_key
+    from comments.reporting import REPORTS_PER_ADDRESS
+
+    network = network_key("127.0.0.1")
+    for comment in [make_comment(article) for _ in range(REPORTS_PER_ADDRESS)]:
+        Report.objects.create(
+            comment=comment, reason="spam", browser=f"b{comment.pk}", network=network
+        )
+    report = {"reason": "spam", "stamp": stamp_for(client, article)}
+
+    response = send(client, "POST", REPORT, make_comment(article), report)
+
+    assert response.status_code == 429
+    assert "many reports" in response.json()["detail"]
