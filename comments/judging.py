@@ -8,7 +8,7 @@ what is known of its author (history.gather, one query) and the rules
 from django.db import connection
 
 from articles.models import Article
-from comments import history, moderation
+from comments import history, moderation, spam
 from comments.models import Comment
 
 
@@ -50,8 +50,9 @@ def judge(
     The moderation decision on a new comment, or on an edited one that had
     `standing` (moderation.decide_edit): its author's history (bans and marks,
     prior approval, recent rejections) and the staff's names, gathered in one
-    query unless the caller has them, then the rules. A new comment's form may
-    have come without its stamp (not `stamped`).
+    query unless the caller has them, the spam classifier's score (no query but
+    when a process first meets a new version), then the rules. A new comment's
+    form may have come without its stamp (not `stamped`).
     """
     known = known or history.gather(comment, rules)
     submission = moderation.Submission(
@@ -63,10 +64,15 @@ def judge(
         user_agent=comment.user_agent,
         stamped=stamped,
     )
+    # Staff's comments are approved whatever their score: not worth computing.
+    score = None if comment.author_is_staff else spam.score_of(submission, rules)
     if standing is not None:
         return moderation.decide_edit(
-            submission, rules, known.history, known.staff_names, standing=standing
+            submission,
+            rules,
+            known.history,
+            known.staff_names,
+            score,
+            standing=standing,
         )
-    return moderation.decide(
-        submission, rules, known.history, staff_names=known.staff_names
-    )
+    return moderation.decide(submission, rules, known.history, known.staff_names, score)

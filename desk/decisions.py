@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from comments import notifications
+from comments import notifications, spam, tasks
 from comments.models import Comment, ModerationAction, Report
 from comments.reporting import resolve_reports
 
@@ -113,6 +113,10 @@ def moderate(
         )
         # Subscribers hear of a comment when it becomes public.
         notifications.comments_approved(by_status.get("approved", []))
+        # The spam classifier learns the decision, in the worker (comments.spam).
+        changed = [record.comment_id for record in records]
+        if changed and action in spam.LESSONS:
+            tasks.enqueue(spam.learn, changed, action)
     return len(records), len(rows) - len(records)
 
 

@@ -36,6 +36,7 @@ from comments.models.notifications import (
     SubscriptionQuerySet,
 )
 from comments.models.reports import Report, ReportQuerySet
+from comments.models.spam import SpamLesson, SpamModel
 
 __all__ = [
     "BODY_MAX_LENGTH",
@@ -55,6 +56,8 @@ __all__ = [
     "OutboundMail",
     "Report",
     "ReportQuerySet",
+    "SpamLesson",
+    "SpamModel",
     "Subscription",
     "SubscriptionQuerySet",
     "in_reading_order",

@@ -1,0 +1,264 @@
+"""
+The spam classifier: it learns from every Spam, Not spam, Approve and Remove a
+moderator clicks, inside the site, and gives each new comment a score that
+moderation.decide() weighs like any other rule. No reader's words leave the site.
+
+What learns is scikit-learn's multinomial naive Bayes over hashed features: word
+unigrams and bigrams and character 2–5-grams of the text, its links as tokens
+(and their sites), the author's name and website. Measured on the YouTube Spam
+Collection (bench/README.md) it caught as much as logistic regression or a linear
+model trained online, and it is the one whose learning is a sum: teaching the
+decisions one at a time, as moderators click, gives exactly the model that
+teaching them all at once does (`manage.py spam_rebuild`, `spam_evaluate`), and a
+moderator's correction takes back what the first decision taught (a weight of -1)
+before it teaches the other. Hashing keeps no vocabulary, so the model's size is
+fixed and its counts don't spell out anyone's words.
+
+The model lives in the database (SpamModel, a row per version) so every app server
+and the worker see the same one. Posting reads the version to use from the
+discussion settings row it already reads, and loads a version once per process:
+scoring a post costs no query, a new version one per process.
+
+Learning runs in the worker (`learn`, a task moderate() enqueues with the
+decision), never in a moderator's request.
+"""
+
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.tasks import task
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.naive_bayes import MultinomialNB
+
+from comments.models import Comment, DiscussionSettings, SpamLesson, SpamModel
+
+HALF = 2**16
+WORDS = HashingVectorizer(
+    n_features=HALF,
+    alternate_sign=False,
+    ngram_range=(1, 2),
+    norm=None,
+    token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
+)
+CHARACTERS = HashingVectorizer(
+    n_features=HALF,
+    alternate_sign=False,
+    analyzer="char_wb",
+    ngram_range=(2, 5),
+    norm=None,
+)
+# Naive Bayes' smoothing, measured with the features above (bench/README.md).
+ALPHA = 3.0
+# Older versions kept, for a process still scoring with one.
+VERSIONS_KEPT = 3
+# The decisions a moderator's action teaches: is the comment spam?
+LESSONS = {"spam": True, "not_spam": False, "approve": False, "remove": False}
+LINK = re.compile(r"(?:https?://|www\.)([^\s/?#]*)\S*", re.IGNORECASE)
+# Invisible characters that say more about where a text was copied from than about
+# spam (the YouTube collection's trap): dropped before anything is counted.
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+
+
+def text_of(body: str, name: str = "", url: str = "") -> str:
+    """
+    The text the classifier reads: the comment's, each link also as a token naming
+    its site, and the author's name and website as tokens of their own (a name
+    spammers reuse, a site they promote).
+    """
+    body = body.translate(INVISIBLE)
+    sites = [site.casefold() for site in LINK.findall(body)]
+    tokens = [f"xxlink xxsite_{site}" for site in sites]
+    tokens.append(f"xxlinks{min(len(sites), 2)}")
+    tokens += [f"xxname_{word}" for word in re.findall(r"\w+", name.casefold())]
+    if url:
+        tokens += [f"xxwebsite xxsite_{site}" for site in LINK.findall(url)]
+    return " ".join([body, *tokens])
+
+
+def features(texts: Sequence[str]) -> csr_matrix:
+    return hstack([WORDS.transform(texts), CHARACTERS.transform(texts)]).tocsr()
+
+
+class Classifier:
+    """
+    Naive Bayes' counts, and how many decisions taught them (`decisions`) in the
+    stored `version` they came from (0: never stored).
+    """
+
+    def __init__(self, model: MultinomialNB | None = None, *, decisions=0, version=0):
+        self.model = model or _empty_model()
+        self.decisions = decisions
+        self.version = version
+
+    def learn(self, texts: Sequence[str], spam: Sequence[bool], *, weight=1) -> None:
+        """Teach it these texts' labels (weight -1 takes a lesson back)."""
+        if texts:
+            self.model.partial_fit(
+                features(texts),
+                np.array(spam, dtype=int),
+                sample_weight=np.full(len(texts), weight, dtype=float),
+            )
+
+    @property
+    def knows_both(self) -> bool:
+        return bool((self.model.class_count_ > 0).all())
+
+    def score(self, text: str) -> float:
+        """
+        How likely the text is spam, from 0 to 1: naive Bayes' log-odds, divided
+        by the square root of the text's count of features, through the logistic
+        function. Naive Bayes' own probabilities are 0 or 1 for almost any text
+        longer than a line; this keeps the order of its verdicts (the figures in
+        bench/README.md are measured with it) and gives thresholds a reader can set.
+        """
+        row = features([text])
+        joint = self.model.predict_joint_log_proba(row)[0]
+        log_odds = (joint[1] - joint[0]) / math.sqrt(max(row.sum(), 1.0))
+        return 1.0 / (1.0 + math.exp(-max(min(log_odds, 50.0), -50.0)))
+
+    def dumps(self) -> bytes:
+        """Its counts, the non-zero ones only, in NumPy's format (no pickle)."""
+        counts = self.model.feature_count_
+        arrays: dict[str, Any] = {"class_count": self.model.class_count_}
+        for label in (0, 1):
+            (index,) = np.nonzero(counts[label])
+            arrays[f"index{label}"] = index.astype(np.int32)
+            arrays[f"count{label}"] = counts[label][index]
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes, *, decisions=0, version=0) -> "Classifier":
+        arrays = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
+        model = _empty_model()
+        model.class_count_ = arrays["class_count"].astype(float)
+        for label in (0, 1):
+            model.feature_count_[label][arrays[f"index{label}"]] = arrays[
+                f"count{label}"
+            ]
+        _update(model)
+        return cls(model, decisions=decisions, version=version)
+
+
+def _empty_model() -> MultinomialNB:
+    """
+    A model that has learnt nothing. scikit-learn makes one only by learning, so
+    its fitted attributes are set here, and its probabilities are computed from
+    them as partial_fit() does after counting (_update).
+    """
+    model = MultinomialNB(alpha=ALPHA)
+    model.classes_ = np.array([0, 1])
+    model.n_features_in_ = 2 * HALF
+    model.class_count_ = np.zeros(2)
+    model.feature_count_ = np.zeros((2, 2 * HALF))
+    _update(model)
+    return model
+
+
+def _update(model: MultinomialNB) -> None:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        model._update_feature_log_prob(model.alpha)
+        model._update_class_log_prior()
+
+
+# This process's classifier, loaded once per version (current()).
+_loaded: Classifier | None = None
+
+
+def current(rules) -> Classifier | None:
+    """The classifier the rules name (spam_model_version), None before the first."""
+    global _loaded
+    version = rules.spam_model_version
+    if not version:
+        return None
+    if _loaded is None or _loaded.version != version:
+        row = SpamModel.objects.filter(version=version).first()
+        if row is None:
+            return None
+        _loaded = Classifier.loads(
+            row.data, decisions=row.decisions, version=row.version
+        )
+    return _loaded
+
+
+def score_of(submission, rules) -> float | None:
+    """
+    The score of a submission (comments.moderation.Submission), or None while the
+    classifier abstains: no model yet, fewer decisions learnt than
+    rules.spam_min_decisions, or never a spam and a not-spam among them.
+    """
+    classifier = current(rules)
+    if classifier is None or classifier.decisions < rules.spam_min_decisions:
+        return None
+    if not classifier.knows_both:
+        return None
+    return classifier.score(text_of(submission.body, submission.name, submission.url))
+
+
+def teach(classifier: Classifier, lessons: Iterable[tuple[Any, bool | None, bool]]):
+    """
+    Teach `classifier` moderators' decisions: each comment, what it taught before
+    (None: nothing) and whether it is spam now. A lesson taught already is skipped;
+    one a moderator changed is taken back first.
+    """
+    changed = [(c, taught, spam) for c, taught, spam in lessons if taught != spam]
+    taken_back = [(c, taught) for c, taught, _ in changed if taught is not None]
+    for pairs, weight in ((taken_back, -1), ([(c, s) for c, _, s in changed], 1)):
+        classifier.learn(
+            [text_of(c.body, c.author_name, c.author_url) for c, _ in pairs],
+            [spam for _, spam in pairs],
+            weight=weight,
+        )
+
+
+@task
+def learn(comment_ids: list[int], action: str) -> int:
+    """
+    The worker's side of a moderator's decision on comments: teach it to the
+    classifier and store the new version. One learner at a time (the rules' row
+    locked), so no decision is lost between two versions. How many it taught.
+    """
+    spam = LESSONS[action]
+    with transaction.atomic():
+        DiscussionSettings.load()
+        DiscussionSettings.objects.select_for_update().filter(pk=1).exists()
+        comments = list(
+            Comment.objects.filter(pk__in=comment_ids).only(
+                "id", "body", "author_name", "author_url"
+            )
+        )
+        taught = dict(
+            SpamLesson.objects.filter(comment__in=comments).values_list(
+                "comment_id", "spam"
+            )
+        )
+        lessons = [(c, taught.get(c.pk), spam) for c in comments]
+        row = SpamModel.objects.current()
+        classifier = (
+            Classifier.loads(row.data, version=row.version) if row else Classifier()
+        )
+        teach(classifier, lessons)
+        SpamLesson.objects.bulk_create(
+            [SpamLesson(comment=c, spam=spam) for c in comments],
+            update_conflicts=True,
+            unique_fields=["comment"],
+            update_fields=["spam", "learned_at"],
+        )
+        store(classifier, SpamLesson.objects.count())
+    return len(comments)
+
+
+def store(classifier: Classifier, decisions: int) -> SpamModel:
+    """Store a new version and make it the one posting uses."""
+    row = SpamModel.objects.create(data=classifier.dumps(), decisions=decisions)
+    SpamModel.objects.filter(version__lte=row.version - VERSIONS_KEPT).delete()
+    # update(), not save(): the rules didn't change, no discussion's version moves.
+    DiscussionSettings.objects.filter(pk=1).update(spam_model_version=row.version)
+    return row

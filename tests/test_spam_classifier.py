@@ -1,0 +1,229 @@
+"""
+The spam classifier (comments.spam): it learns from moderators' decisions in the
+worker, and its score is a rule of moderation.decide() like any other.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from comments import moderation, spam
+from comments.models import Comment, DiscussionSettings, SpamLesson, SpamModel
+from tests import factories
+from tests.mailserver import run_worker
+
+SAMPLES = Path("/work/shared/samples/spam")
+SPAMMY = [
+    "Check out my channel http://cheap-{n}.example and subscribe please!!",
+    "Subscribe to my channel, I give free iPhones {n} times a day www.win.example",
+    "Make money from home {n} dollars a day http://money.example/{n} check it out",
+]
+ORDINARY = [
+    "The minister's answer on the budget ({n}) left the main question open.",
+    "I grew up near that river; the flooding in year {n} was worse than reported.",
+    "Good article. The figures in paragraph {n} match the council's own report.",
+]
+
+
+def submission(body: str, **fields) -> moderation.Submission:
+    return moderation.Submission(
+        body=body, name="Sam", email="sam@example.com", **fields
+    )
+
+
+@pytest.mark.parametrize(
+    ("score", "status", "reason"),
+    [
+        (0.995, "spam", "spam: likely spam (score 0.99)"),
+        (0.95, "pending", "held: likely spam (score 0.95)"),
+        (0.5, "approved", "approved: passed every rule"),
+        (None, "approved", "approved: passed every rule"),
+    ],
+)
+def test_the_score_sends_to_spam_holds_or_leaves_the_other_rules_to_decide(
+    score, status, reason
+):
+    rules = DiscussionSettings(require_prior_approval=False)
+
+    verdict = moderation.decide(
+        submission("Hello"), rules, moderation.History(), spam_score=score
+    )
+
+    assert (verdict.status, verdict.reason) == (status, reason)
+
+
+def test_trust_lowers_the_score_but_doesnt_skip_it():
+    rules = DiscussionSettings()
+    trusted = moderation.History(has_approved_comment=True)
+
+    held = moderation.decide(submission("x"), rules, trusted, spam_score=1.0)
+    passed = moderation.decide(submission("x"), rules, trusted, spam_score=0.95)
+
+    assert (held.status, held.reason) == ("pending", "held: likely spam (score 0.95)")
+    assert passed.status == "approved"
+
+
+def test_staff_are_never_scored():
+    verdict = moderation.decide(
+        submission("x"),
+        DiscussionSettings(),
+        moderation.History(is_trusted=True),
+        spam_score=1.0,
+    )
+
+    assert verdict.status == "approved"
+
+
+def test_a_correction_takes_back_what_the_first_decision_taught():
+    comment = type(
+        "C", (), {"body": "buy pills now", "author_name": "", "author_url": ""}
+    )
+    ham = type("C", (), {"body": "a fine article", "author_name": "", "author_url": ""})
+    corrected, direct = spam.Classifier(), spam.Classifier()
+
+    spam.teach(corrected, [(comment, None, True), (ham, None, False)])
+    spam.teach(corrected, [(comment, True, False)])
+    spam.teach(direct, [(comment, None, False), (ham, None, False)])
+
+    assert (corrected.model.feature_count_ == direct.model.feature_count_).all()
+    assert (corrected.model.class_count_ == direct.model.class_count_).all()
+
+
+def test_a_stored_version_scores_as_the_one_that_learnt():
+    classifier = spam.Classifier()
+    comments = [
+        type("C", (), {"body": b.format(n=n), "author_name": "", "author_url": ""})
+        for n in range(3)
+        for b in SPAMMY + ORDINARY
+    ]
+    spam.teach(classifier, [(c, None, i % 6 < 3) for i, c in enumerate(comments)])
+
+    loaded = spam.Classifier.loads(classifier.dumps())
+
+    text = spam.text_of("Subscribe to my channel http://x.example")
+    assert loaded.score(text) == pytest.approx(classifier.score(text))
+    assert classifier.score(text) > 0.91 > classifier.score(spam.text_of(ORDINARY[0]))
+
+
+def test_a_moderators_decision_is_learnt_by_the_worker_not_in_the_request(
+    moderator_client, article
+):
+    comment = factories.make_comment(article, status="pending", body=SPAMMY[0])
+
+    factories.bulk_action(moderator_client, "mark_spam", comment)
+
+    assert not SpamLesson.objects.exists()
+    queued = DBTaskResult.objects.get(task_path="comments.spam.learn")
+    assert queued.args_kwargs["args"] == [[comment.pk], "spam"]
+    assert queued.status == TaskResultStatus.READY
+
+
+def learn_as_moderators_would(client, article):
+    """Moderators mark spam and approve ordinary comments; the worker learns."""
+    spammy = [
+        factories.make_comment(article, status="pending", body=body.format(n=n))
+        for n in range(4)
+        for body in SPAMMY
+    ]
+    ordinary = [
+        factories.make_comment(article, status="pending", body=body.format(n=n))
+        for n in range(4)
+        for body in ORDINARY
+    ]
+    factories.bulk_action(client, "mark_spam", *spammy)
+    factories.bulk_action(client, "approve", *ordinary)
+    result = run_worker()
+    assert result.returncode == 0, result.stdout
+    return spammy, ordinary
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_trusted_guests_spam_is_held_after_moderators_taught_it(
+    client, moderator_client, article
+):
+    DiscussionSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "min_seconds_to_post": 0,
+            "flood_interval": 0,
+            "spam_min_decisions": 12,
+        },
+    )
+    learn_as_moderators_would(moderator_client, article)
+    assert SpamModel.objects.current().decisions == 24
+    client.logout()
+    factories.make_comment(
+        article, author_name="Tom Trusted", author_email="tom@example.com"
+    )
+
+    factories.post_comment(
+        client,
+        article,
+        name="Tom Trusted",
+        email="tom@example.com",
+        body="Check out my channel http://cheap-9.example and subscribe please!!",
+    )
+    factories.post_comment(
+        client,
+        article,
+        name="Tom Trusted",
+        email="tom@example.com",
+        body="The council's own report on the flooding says the same.",
+    )
+
+    _, spammy, ordinary = Comment.objects.filter(author_name="Tom Trusted").order_by(
+        "id"
+    )
+    assert spammy.status == "pending"
+    assert spammy.moderation_reason.startswith("held: likely spam (score 0.9")
+    assert ordinary.status == "approved"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_marking_a_wrong_verdict_not_spam_teaches_it_at_once(
+    client, moderator_client, article
+):
+    DiscussionSettings.objects.update_or_create(
+        pk=1, defaults={"spam_min_decisions": 0}
+    )
+    spammy, _ = learn_as_moderators_would(moderator_client, article)
+    version = DiscussionSettings.load().spam_model_version
+
+    factories.bulk_action(moderator_client, "mark_not_spam", spammy[0])
+    run_worker()
+
+    assert SpamLesson.objects.get(comment=spammy[0]).spam is False
+    assert DiscussionSettings.load().spam_model_version > version
+    assert SpamModel.objects.current().decisions == 24
+
+
+def test_spam_evaluate_meets_the_goal_with_the_plain_rules(db):
+    """
+    Trained on two videos (700 comments), judged on the other three, with the
+    rules a site would set: a link held, three moderation words.
+    """
+    files = sorted(SAMPLES.glob("Youtube0*.csv"))
+    out = io.StringIO()
+    words = ["subscribe", "check out", "my channel"]
+
+    call_command(
+        "spam_evaluate",
+        "--train",
+        *files[:2],
+        "--test",
+        *files[2:],
+        "--link-limit=1",
+        *[f"--moderation-word={word}" for word in words],
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == [f.name for f in files[2:]]
+    last = lines[-1]
+    assert last == "spam caught 590 of 655 (90.1%), ham flagged 5 of 601 (0.8%)"
