@@ -36,7 +36,13 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
-from comments.models import Comment, DiscussionSettings, SpamLesson, SpamModel
+from comments.models import (
+    Comment,
+    DiscussionSettings,
+    ModerationAction,
+    SpamLesson,
+    SpamModel,
+)
 
 HALF = 2**16
 WORDS = HashingVectorizer(
@@ -227,8 +233,7 @@ def learn(comment_ids: list[int], action: str) -> int:
     """
     spam = LESSONS[action]
     with transaction.atomic():
-        DiscussionSettings.load()
-        DiscussionSettings.objects.select_for_update().filter(pk=1).exists()
+        one_learner_at_a_time()
         comments = list(
             Comment.objects.filter(pk__in=comment_ids).only(
                 "id", "body", "author_name", "author_url"
@@ -253,6 +258,40 @@ def learn(comment_ids: list[int], action: str) -> int:
         )
         store(classifier, SpamLesson.objects.count())
     return len(comments)
+
+
+def rebuild() -> SpamModel:
+    """
+    A fresh classifier taught the whole moderation history, each decided comment
+    by its latest decision, as the worker would have taught them one by one
+    (`manage.py spam_rebuild`): after changing the features, or to forget what
+    erased comments taught.
+    """
+    with transaction.atomic():
+        one_learner_at_a_time()
+        latest = dict(
+            ModerationAction.objects.filter(action__in=LESSONS)
+            .order_by("comment_id", "-created_at", "-id")
+            .distinct("comment_id")
+            .values_list("comment_id", "action")
+        )
+        comments = Comment.objects.filter(pk__in=latest).only(
+            "id", "body", "author_name", "author_url"
+        )
+        lessons = [(c, None, LESSONS[latest[c.pk]]) for c in comments]
+        classifier = Classifier()
+        teach(classifier, lessons)
+        SpamLesson.objects.all().delete()
+        SpamLesson.objects.bulk_create(
+            SpamLesson(comment=c, spam=spam) for c, _, spam in lessons
+        )
+        return store(classifier, len(lessons))
+
+
+def one_learner_at_a_time() -> None:
+    """Lock the rules' row until the transaction ends: versions follow each other."""
+    DiscussionSettings.load()
+    DiscussionSettings.objects.select_for_update().filter(pk=1).exists()
 
 
 def store(classifier: Classifier, decisions: int) -> SpamModel:

@@ -227,3 +227,61 @@ def test_spam_evaluate_meets_the_goal_with_the_plain_rules(db):
     assert [line.split(":")[0] for line in lines[:3]] == [f.name for f in files[2:]]
     last = lines[-1]
     assert last == "spam caught 590 of 655 (90.1%), ham flagged 5 of 601 (0.8%)"
+
+
+def run_queued_lessons() -> None:
+    """The worker's side of the queued decisions, in order, in this process."""
+    for queued in DBTaskResult.objects.filter(task_path="comments.spam.learn").order_by(
+        "enqueued_at", "id"
+    ):
+        spam.learn.call(*queued.args_kwargs["args"])
+
+
+def test_a_rebuild_from_the_history_is_the_model_learnt_decision_by_decision(
+    moderator_client, article
+):
+    spammy = factories.make_comment(article, status="pending", body=SPAMMY[0])
+    wrongly = factories.make_comment(article, status="pending", body=SPAMMY[1])
+    ordinary = factories.make_comment(article, status="pending", body=ORDINARY[0])
+    factories.bulk_action(moderator_client, "mark_spam", spammy, wrongly)
+    factories.bulk_action(moderator_client, "approve", ordinary)
+    factories.bulk_action(moderator_client, "mark_not_spam", wrongly)
+    run_queued_lessons()
+    learnt = spam.Classifier.loads(SpamModel.objects.current().data)
+    out = io.StringIO()
+
+    call_command("spam_rebuild", stdout=out)
+
+    rebuilt = SpamModel.objects.current()
+    assert "learnt 3 decision(s)" in out.getvalue()
+    assert DiscussionSettings.load().spam_model_version == rebuilt.version
+    counts = spam.Classifier.loads(rebuilt.data).model
+    assert (counts.feature_count_ == learnt.model.feature_count_).all()
+    assert list(counts.class_count_) == [2, 1]
+
+
+def test_posting_scores_with_no_query_once_a_process_has_the_version(
+    client, article, rules, django_assert_num_queries
+):
+    """
+    The seven queries of a post (tests/test_post_comment.py); the first post
+    after a new version loads it, once.
+    """
+    rules.spam_min_decisions = 0
+    rules.save()
+    comment = factories.make_comment(article, status="pending", body=SPAMMY[0])
+    spam.learn.call([comment.pk], "spam")
+    other = factories.make_comment(article, status="pending", body=ORDINARY[0])
+    spam.learn.call([other.pk], "approve")
+
+    forms = [factories.comment_form(client, article, name=n) for n in ("A", "B")]
+
+    with django_assert_num_queries(8):
+        factories.post_comment(client, article, forms[0], body=SPAMMY[2].format(n=1))
+    with django_assert_num_queries(7):
+        factories.post_comment(client, article, forms[1], body=ORDINARY[1])
+
+    first, second = Comment.objects.order_by("-id")[:2][::-1]
+    assert first.moderation_reason.startswith("held: likely spam")
+    assert second.status == "pending"  # a first comment: held for that, not spam
+    assert second.moderation_reason == "held: first comment from this author"
