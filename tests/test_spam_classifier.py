@@ -4,6 +4,7 @@ worker, and its score is a rule of moderation.decide() like any other.
 """
 
 import io
+import math
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,10 @@ def test_a_stored_version_scores_as_the_one_that_learnt():
 
     text = spam.text_of("Subscribe to my channel http://x.example")
     assert loaded.score(text) == pytest.approx(classifier.score(text))
+    row = spam.features([text])
+    joint = classifier.model.predict_joint_log_proba(row)[0]
+    log_odds = (joint[1] - joint[0]) / math.sqrt(row.sum())
+    assert classifier.score(text) == pytest.approx(1 / (1 + math.exp(-log_odds)))
     assert classifier.score(text) > 0.91 > classifier.score(spam.text_of(ORDINARY[0]))
 
 
