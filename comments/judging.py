@@ -45,6 +45,7 @@ def judge(
     *,
     standing: moderation.Verdict | None = None,
     stamped: bool = True,
+    akismet_spam: bool | None = None,
 ) -> moderation.Verdict:
     """
     The moderation decision on a new comment, or on an edited one that had
@@ -52,7 +53,8 @@ def judge(
     prior approval, recent rejections) and the staff's names, gathered in one
     query unless the caller has them, the spam classifier's score (no query but
     when a process first meets a new version), then the rules. A new comment's
-    form may have come without its stamp (not `stamped`).
+    form may have come without its stamp (not `stamped`); Akismet's answer, when
+    it was asked (comments.akismet_service), is `akismet_spam`.
     """
     known = known or history.gather(comment, rules)
     submission = moderation.Submission(
@@ -75,4 +77,6 @@ def judge(
             score,
             standing=standing,
         )
-    return moderation.decide(submission, rules, known.history, known.staff_names, score)
+    return moderation.decide(
+        submission, rules, known.history, known.staff_names, score, akismet_spam
+    )

@@ -73,6 +73,7 @@ def decide(
     history: History,
     staff_names: Collection[str] = (),
     spam_score: float | None = None,
+    akismet_spam: bool | None = None,
 ) -> Verdict:
     """
     The status of a new comment and the rule that decided it.
@@ -86,7 +87,10 @@ def decide(
     `spam_score` is the classifier's (comments.spam.score_of), None while it
     abstains: at rules.spam_threshold or more the comment goes to spam, at
     rules.hold_threshold or more it is held. An author with an approved comment
-    has it weighed by spam.TRUSTED_WEIGHT; staff are approved before it counts.
+    has it weighed by TRUSTED_WEIGHT; staff are approved before it counts.
+    `akismet_spam` is Akismet's answer (comments.akismet_service), None when it
+    wasn't asked or didn't answer: spam goes to spam, or is held when its author
+    has an approved comment.
     """
     if history.ban_reason:
         return Verdict("spam", "banned")
@@ -96,6 +100,11 @@ def decide(
     word, field = _find_word(comment, rules.disallowed_words)
     if word:
         return Verdict("spam", f"spam: disallowed word “{word}” in {field}")
+
+    if akismet_spam:
+        if history.has_approved_comment:
+            return Verdict("pending", "held: Akismet says spam")
+        return Verdict("spam", "spam: Akismet says spam")
 
     if spam_score is not None:
         if history.has_approved_comment:

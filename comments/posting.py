@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from comments import history, notifications
+from comments import akismet_service, history, notifications
 from comments.client_ip import client_ip
 from comments.cookies import (
     held_comment_ids,
@@ -47,6 +47,8 @@ def save_comment(
     """
     token = data["token"] or unstamped_token(request, article, data)
     comment = new_comment(request, article, rules, data, token)
+    # Before the address lock: a slow Akismet holds up no other post from there.
+    akismet_spam = akismet_service.says_spam(comment)
     with transaction.atomic():
         one_at_a_time_from(comment.ip_address)
         # Every check's and rule's question, in one query.
@@ -68,7 +70,13 @@ def save_comment(
                     "said that!"
                 )
             )
-        verdict = judge(comment, rules, known, stamped=data["token"] is not None)
+        verdict = judge(
+            comment,
+            rules,
+            known,
+            stamped=data["token"] is not None,
+            akismet_spam=akismet_spam,
+        )
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
         comment.save()

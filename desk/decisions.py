@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from comments import notifications, spam, tasks
+from comments import akismet_service, notifications, spam, tasks
 from comments.models import Comment, ModerationAction, Report
 from comments.reporting import resolve_reports
 
@@ -117,6 +117,8 @@ def moderate(
         changed = [record.comment_id for record in records]
         if changed and action in spam.LESSONS:
             tasks.enqueue(spam.learn, changed, action)
+        if changed and action in ("spam", "not_spam") and akismet_service.enabled():
+            tasks.enqueue(akismet_service.report, changed, action)
     return len(records), len(rows) - len(records)
 
 

@@ -494,6 +494,13 @@ COMMENTS_LIVE_SECONDS = env_int("COMMENTS_LIVE_SECONDS", 30)
 # reader's own like shows at once in their browser).
 COMMENTS_LIKES_FRESHNESS = env_int("COMMENTS_LIKES_FRESHNESS", 10)
 
+# Akismet (comments.akismet_service): with a key, every comment but staff's is
+# also sent to Akismet before it is judged, and moderators' spam and not-spam
+# decisions are reported back. Unset: nothing leaves the site. A post waits for
+# Akismet at most this many milliseconds, then is judged without it.
+AKISMET_API_KEY = env_str("AKISMET_API_KEY", "")
+AKISMET_TIMEOUT_MS = env_int("AKISMET_TIMEOUT_MS", 1500)
+
 # --- Readers' personal data -------------------------------------------------------
 # Comments keep the IP address and browser they were posted from for moderation
 # (flood limits, IP bans) this many days; the task worker then clears them
