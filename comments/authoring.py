@@ -107,6 +107,7 @@ def save_edit(
             comment, rules, known, standing=Verdict(status, comment.moderation_reason)
         )
         comment.status, comment.moderation_reason = verdict.status, verdict.reason
+        comment.spam_score = verdict.spam_score
         comment.save()
         record(
             request,

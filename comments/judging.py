@@ -5,6 +5,8 @@ what is known of its author (history.gather, one query) and the rules
 (posting.save_comment) and editing (authoring.save_edit) both judge here.
 """
 
+from dataclasses import replace
+
 from django.db import connection
 
 from articles.models import Article
@@ -69,7 +71,7 @@ def judge(
     # Staff's comments are approved whatever their score: not worth computing.
     score = None if comment.author_is_staff else spam.score_of(submission, rules)
     if standing is not None:
-        return moderation.decide_edit(
+        verdict = moderation.decide_edit(
             submission,
             rules,
             known.history,
@@ -77,6 +79,8 @@ def judge(
             score,
             standing=standing,
         )
-    return moderation.decide(
-        submission, rules, known.history, known.staff_names, score, akismet_spam
-    )
+    else:
+        verdict = moderation.decide(
+            submission, rules, known.history, known.staff_names, score, akismet_spam
+        )
+    return replace(verdict, spam_score=score)

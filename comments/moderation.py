@@ -65,6 +65,9 @@ class History:
 class Verdict:
     status: str
     reason: str
+    # The spam classifier's score of the comment as judged (None: it abstained),
+    # kept with the comment for moderators (comments.judging sets it).
+    spam_score: float | None = None
 
 
 def decide(

@@ -79,6 +79,7 @@ def save_comment(
         )
         comment.status = verdict.status
         comment.moderation_reason = verdict.reason
+        comment.spam_score = verdict.spam_score
         comment.save()
         subscribed = notifications.comment_posted(
             request,

@@ -392,6 +392,9 @@ class Comment(models.Model):
         max_length=10, choices=Status, default=Status.PENDING, db_index=False
     )
     moderation_reason = models.CharField(max_length=255, blank=True)
+    # The spam classifier's score when it was posted or last edited (None: it
+    # abstained, or the author is staff), shown in the moderation queue.
+    spam_score = models.FloatField(null=True, blank=True, editable=False)
     # Since when the status is what it is: when the row was made, then each change
     # of status, whatever wrote it (a trigger, migration 0027). An open page's new
     # comments are the ones approved last (comments.views.live), written then or

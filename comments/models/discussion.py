@@ -133,6 +133,14 @@ class DiscussionSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        if not self._state.adding and "update_fields" not in kwargs:
+            # The classifier's version is the worker's to move (comments.spam.store):
+            # rules read before it learnt must not put an older one back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "spam_model_version"
+            ]
         super().save(*args, **kwargs)
         # Rules change what every discussion shows (depth, closing): none of the
         # cached ones may be served again, including those of articles without a

@@ -86,6 +86,7 @@ class HeldByFilter(admin.SimpleListFilter):
     parameter_name = "held"
     RULES = {
         "first": (_("First-time authors"), "held: first comment from this author"),
+        "spam": (_("Likely spam"), "held: likely spam"),
         "links": (_("Links"), "held: %links, limit"),
         "words": (_("Moderation words"), "held: moderation word"),
         "staff": (_("Names like staff"), "held: name looks like a staff member's"),

@@ -339,12 +339,24 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_and_reason(self, comment):
-        """The status, and why it was held or sent to spam: the rule that fired."""
+        """
+        The status, why it was held or sent to spam (the rule that fired), and the
+        spam classifier's score when it gave one (comments.spam).
+        """
+        score = (
+            ""
+            if comment.spam_score is None
+            else format_html(
+                '<br><small class="spam-score">{}</small>',
+                _("spam score %(score).2f") % {"score": comment.spam_score},
+            )
+        )
         return format_html(
-            '<span class="status status--{}">{}</span><br><small>{}</small>',
+            '<span class="status status--{}">{}</span><br><small>{}</small>{}',
             comment.status,
             comment.get_status_display(),
             comment.moderation_reason,
+            score,
         )
 
     @admin.display(description=_("Reports"))
