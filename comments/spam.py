@@ -160,7 +160,7 @@ class Classifier:
         return buffer.getvalue()
 
     @classmethod
-    def loads(cls, data: bytes, *, decisions=0, version=0) -> "Classifier":
+    def loads(cls, data: bytes | memoryview, *, decisions=0, version=0) -> "Classifier":
         arrays = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
         model = _empty_model()
         model.class_count_ = arrays["class_count"].astype(float)

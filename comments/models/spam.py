@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models.comment import Comment
 
 
-class SpamModelQuerySet(models.QuerySet):
+class SpamModelQuerySet(models.QuerySet["SpamModel"]):
     def current(self) -> "SpamModel | None":
         return self.order_by("-version").first()
 
