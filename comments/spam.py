@@ -227,15 +227,19 @@ def score_of(submission, rules) -> float | None:
     return classifier.score(text_of(submission.body, submission.name, submission.url))
 
 
-def teach(classifier: Classifier, lessons: Iterable[tuple[Any, bool | None, bool]]):
+def teach(
+    classifier: Classifier, lessons: Iterable[tuple[Any, bool | None, bool | None]]
+):
     """
     Teach `classifier` moderators' decisions: each comment, what it taught before
-    (None: nothing) and whether it is spam now. A lesson taught already is skipped;
-    one a moderator changed is taken back first.
+    (None: nothing) and whether it is spam now (None: an undone decision, which
+    teaches nothing). A lesson taught already is skipped; one a moderator changed
+    or undid is taken back first.
     """
     changed = [(c, taught, spam) for c, taught, spam in lessons if taught != spam]
     taken_back = [(c, taught) for c, taught, _ in changed if taught is not None]
-    for pairs, weight in ((taken_back, -1), ([(c, s) for c, _, s in changed], 1)):
+    new = [(c, spam) for c, _, spam in changed if spam is not None]
+    for pairs, weight in ((taken_back, -1), (new, 1)):
         classifier.learn(
             [text_of(c.body, c.author_name, c.author_url) for c, _ in pairs],
             [spam for _, spam in pairs],
@@ -249,8 +253,9 @@ def learn(comment_ids: list[int], action: str) -> int:
     The worker's side of a moderator's decision on comments: teach it to the
     classifier and store the new version. One learner at a time (the rules' row
     locked), so no decision is lost between two versions. How many it taught.
+    "undo" takes back what the comments taught (desk.decisions.undo).
     """
-    spam = LESSONS[action]
+    spam = LESSONS.get(action)
     with transaction.atomic():
         one_learner_at_a_time()
         comments = list(
@@ -269,12 +274,15 @@ def learn(comment_ids: list[int], action: str) -> int:
             Classifier.loads(row.data, version=row.version) if row else Classifier()
         )
         teach(classifier, lessons)
-        SpamLesson.objects.bulk_create(
-            [SpamLesson(comment=c, spam=spam) for c in comments],
-            update_conflicts=True,
-            unique_fields=["comment"],
-            update_fields=["spam", "learned_at"],
-        )
+        if spam is None:
+            SpamLesson.objects.filter(comment__in=comments).delete()
+        else:
+            SpamLesson.objects.bulk_create(
+                [SpamLesson(comment=c, spam=spam) for c in comments],
+                update_conflicts=True,
+                unique_fields=["comment"],
+                update_fields=["spam", "learned_at"],
+            )
         store(classifier, SpamLesson.objects.count())
     return len(comments)
 
@@ -288,12 +296,16 @@ def rebuild() -> SpamModel:
     """
     with transaction.atomic():
         one_learner_at_a_time()
-        latest = dict(
-            ModerationAction.objects.filter(action__in=LESSONS)
+        latest = {
+            comment_id: action
+            for comment_id, action in ModerationAction.objects.filter(
+                action__in=[*LESSONS, "undo"]
+            )
             .order_by("comment_id", "-created_at", "-id")
             .distinct("comment_id")
             .values_list("comment_id", "action")
-        )
+            if action != "undo"
+        }
         comments = Comment.objects.filter(pk__in=latest).only(
             "id", "body", "author_name", "author_url"
         )

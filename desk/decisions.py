@@ -208,4 +208,7 @@ def undo(comment_id: int, actor) -> str | None:
             to_status=last.from_status,
             note=f"undid: {last.get_action_display().lower()}",
         )
+        # What the decision taught the spam classifier is taken back.
+        if last.action in spam.LESSONS:
+            tasks.enqueue(spam.learn, [comment_id], "undo")
     return last.from_status

@@ -290,3 +290,21 @@ def test_posting_scores_with_no_query_once_a_process_has_the_version(
     assert first.moderation_reason.startswith("held: likely spam")
     assert second.status == "pending"  # a first comment: held for that, not spam
     assert second.moderation_reason == "held: first comment from this author"
+
+
+def test_an_undone_decision_teaches_nothing(moderator_client, article):
+    comment = factories.make_comment(article, status="pending", body=SPAMMY[0])
+    other = factories.make_comment(article, status="pending", body=ORDINARY[0])
+    moderate = "/admin/comments/comment/{}/moderate/"
+    json = {"headers": {"accept": "application/json"}}
+    factories.bulk_action(moderator_client, "approve", other)
+    moderator_client.post(moderate.format(comment.pk), {"moderate": "spam"}, **json)
+    moderator_client.post(moderate.format(comment.pk), {"moderate": "undo"}, **json)
+    run_queued_lessons()
+
+    assert list(SpamLesson.objects.values_list("comment_id", flat=True)) == [other.pk]
+    learnt = spam.Classifier.loads(SpamModel.objects.current().data).model
+    assert list(learnt.class_count_) == [1, 0]
+    spam.rebuild()
+    rebuilt = spam.Classifier.loads(SpamModel.objects.current().data).model
+    assert (rebuilt.feature_count_ == learnt.feature_count_).all()
