@@ -93,3 +93,29 @@ def test_the_dashboard_says_when_it_abstains(article, moderator_client, rules):
     rules.save()
     assert DiscussionSettings.load().spam_model_version
     assert "It abstains" not in moderator_client.get("/admin/").content.decode()
+
+
+def test_a_hold_threshold_above_the_spam_threshold_is_refused(editor_client, rules):
+    from django.forms.models import model_to_dict
+
+    form = model_to_dict(rules)
+    form = {k: ("" if v is None else v) for k, v in form.items() if k != "id"}
+    form |= {k: "on" for k, v in form.items() if v is True}
+    form = {k: v for k, v in form.items() if v is not False}
+
+    response = editor_client.post(
+        "/admin/comments/discussionsettings/1/change/",
+        form | {"hold_threshold": "0.995", "spam_threshold": "0.99"},
+    )
+
+    assert response.status_code == 200
+    assert "Hold at a score no higher than the one that sends to spam (0.99)." in (
+        response.content.decode()
+    )
+    assert DiscussionSettings.load().hold_threshold == 0.91
+    saved = editor_client.post(
+        "/admin/comments/discussionsettings/1/change/",
+        form | {"hold_threshold": "0.8", "spam_threshold": "0.99"},
+    )
+    assert saved.status_code == 302
+    assert DiscussionSettings.load().hold_threshold == 0.8

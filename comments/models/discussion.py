@@ -4,8 +4,10 @@ set (DiscussionSettings) and the per-article counter that keys cached
 discussions (DiscussionVersion).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 
@@ -153,6 +155,18 @@ class DiscussionSettings(models.Model):
                 ON CONFLICT (article_id) DO UPDATE
                 SET version = {DiscussionVersion._meta.db_table}.version + 1
                 """  # noqa: S608 - table names from the models, no input
+            )
+
+    def clean(self) -> None:
+        if self.hold_threshold > self.spam_threshold:
+            raise ValidationError(
+                {
+                    "hold_threshold": _(
+                        "Hold at a score no higher than the one that sends to spam "
+                        "(%(spam)s)."
+                    )
+                    % {"spam": self.spam_threshold}
+                }
             )
 
     @classmethod
