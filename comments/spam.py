@@ -67,6 +67,9 @@ VERSIONS_KEPT = 3
 # The decisions a moderator's action teaches: is the comment spam?
 LESSONS = {"spam": True, "not_spam": False, "approve": False, "remove": False}
 LINK = re.compile(r"(?:https?://|www\.)([^\s/?#]*)\S*", re.IGNORECASE)
+# What of a comment is read: enough to tell spam, and a 65,000-character comment
+# costs no more to score than this (2.6 ms for 2,000 characters).
+MAX_CHARACTERS = 5000
 # Invisible characters that say more about where a text was copied from than about
 # spam (the YouTube collection's trap): dropped before anything is counted.
 INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
@@ -78,7 +81,7 @@ def text_of(body: str, name: str = "", url: str = "") -> str:
     its site, and the author's name and website as tokens of their own (a name
     spammers reuse, a site they promote).
     """
-    body = body.translate(INVISIBLE)
+    body = body[:MAX_CHARACTERS].translate(INVISIBLE)
     sites = [site.casefold() for site in LINK.findall(body)]
     tokens = [f"xxlink xxsite_{site}" for site in sites]
     tokens.append(f"xxlinks{min(len(sites), 2)}")

@@ -5,10 +5,11 @@ worker, and its score is a rule of moderation.decide() like any other.
 
 import io
 import math
+import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -308,3 +309,25 @@ def test_an_undone_decision_teaches_nothing(moderator_client, article):
     spam.rebuild()
     rebuilt = spam.Classifier.loads(SpamModel.objects.current().data).model
     assert (rebuilt.feature_count_ == learnt.feature_count_).all()
+
+
+def test_a_long_comment_is_read_only_so_far():
+    long = spam.text_of("word " * 13_000, "Sam")
+
+    assert len(long) < spam.MAX_CHARACTERS + 100
+    assert long.endswith("xxname_sam")
+
+
+def test_spam_evaluate_says_what_is_wrong_with_a_file(db, tmp_path):
+    no_class = tmp_path / "no_class.csv"
+    no_class.write_text("CONTENT\nhello\n")
+    bad_class = tmp_path / "bad_class.csv"
+    bad_class.write_text("CONTENT,CLASS\nhello,maybe\n")
+
+    for path, message in [
+        (no_class, "needs the columns CONTENT and CLASS"),
+        (bad_class, "line 2: CLASS is 1 (spam) or 0 (ham)"),
+        (tmp_path / "missing.csv", "No such file"),
+    ]:
+        with pytest.raises(CommandError, match=re.escape(message)):
+            call_command("spam_evaluate", "--train", path, "--test", path)
