@@ -87,13 +87,8 @@ def decide(
     `staff_names` are the names staff members appear under: anyone else signing
     with a name that looks like one of them (the same, or with look-alike letters
     of another script) is held, whatever their history.
-    `spam_score` is the classifier's (comments.spam.score_of), None while it
-    abstains: at rules.spam_threshold or more the comment goes to spam, at
-    rules.hold_threshold or more it is held. An author with an approved comment
-    has it weighed by TRUSTED_WEIGHT; staff are approved before it counts.
-    `akismet_spam` is Akismet's answer (comments.akismet_service), None when it
-    wasn't asked or didn't answer: spam goes to spam, or is held when its author
-    has an approved comment.
+    `spam_score` (the classifier's, None while it abstains) and `akismet_spam`
+    (Akismet's answer, None unasked): see spam_verdict(); staff come before both.
     """
     if history.ban_reason:
         return Verdict("spam", "banned")
@@ -104,34 +99,16 @@ def decide(
     if word:
         return Verdict("spam", f"spam: disallowed word “{word}” in {field}")
 
-    if akismet_spam:
-        if history.has_approved_comment:
-            return Verdict("pending", "held: Akismet says spam")
-        return Verdict("spam", "spam: Akismet says spam")
-
-    if spam_score is not None:
-        if history.has_approved_comment:
-            spam_score *= TRUSTED_WEIGHT
-        if spam_score >= rules.spam_threshold:
-            return Verdict("spam", f"spam: likely spam (score {spam_score:.2f})")
-        if spam_score >= rules.hold_threshold:
-            return Verdict("pending", f"held: likely spam (score {spam_score:.2f})")
+    machine = spam_verdict(rules, history, spam_score, akismet_spam)
+    if machine:
+        return machine
 
     if looks_like_any(comment.name, staff_names):
         return Verdict("pending", "held: name looks like a staff member's")
 
-    if history.premoderation_reason:
-        return Verdict(
-            "pending", f"held: always pre-moderated ({history.premoderation_reason})"
-        )
-
-    rejected = history.recent_rejections
-    if rules.hold_after_rejections and rejected >= rules.hold_after_rejections:
-        return Verdict(
-            "pending",
-            f"held: {rejected} of their last {rules.rejection_window} comments "
-            "rejected",
-        )
+    held = history_verdict(rules, history)
+    if held:
+        return held
 
     if rules.manual_approval:
         return Verdict("pending", "held: every comment is approved by hand")
@@ -153,6 +130,49 @@ def decide(
         return Verdict("pending", "held: first comment from this author")
 
     return Verdict("approved", "approved: passed every rule")
+
+
+def spam_verdict(
+    rules, history: History, spam_score: float | None, akismet_spam: bool | None
+) -> Verdict | None:
+    """
+    What Akismet's answer and the classifier's score decide, if anything.
+    `spam_score` is the classifier's (comments.spam.score_of), None while it
+    abstains: at rules.spam_threshold or more the comment goes to spam, at
+    rules.hold_threshold or more it is held; an author with an approved comment
+    has it weighed by TRUSTED_WEIGHT. `akismet_spam` is Akismet's answer
+    (comments.akismet_service), None when it wasn't asked or didn't answer: spam
+    goes to spam, or is held when its author has an approved comment.
+    """
+    if akismet_spam:
+        if history.has_approved_comment:
+            return Verdict("pending", "held: Akismet says spam")
+        return Verdict("spam", "spam: Akismet says spam")
+    if spam_score is None:
+        return None
+    if history.has_approved_comment:
+        spam_score *= TRUSTED_WEIGHT
+    if spam_score >= rules.spam_threshold:
+        return Verdict("spam", f"spam: likely spam (score {spam_score:.2f})")
+    if spam_score >= rules.hold_threshold:
+        return Verdict("pending", f"held: likely spam (score {spam_score:.2f})")
+    return None
+
+
+def history_verdict(rules, history: History) -> Verdict | None:
+    """The hold the author's record asks for, if any: a mark, recent rejections."""
+    if history.premoderation_reason:
+        return Verdict(
+            "pending", f"held: always pre-moderated ({history.premoderation_reason})"
+        )
+    rejected = history.recent_rejections
+    if rules.hold_after_rejections and rejected >= rules.hold_after_rejections:
+        return Verdict(
+            "pending",
+            f"held: {rejected} of their last {rules.rejection_window} comments "
+            "rejected",
+        )
+    return None
 
 
 # How high a status stands: an author's edit can keep or lower it, never raise it.

@@ -71,18 +71,7 @@ def moderate(
             .select_for_update()
             .only("id", "status")
         )
-        previous: dict[int, str] = {}
-        if action in ("not_spam", "restore"):
-            before = "spam" if action == "not_spam" else "removed"
-            previous = dict(
-                ModerationAction.objects.filter(
-                    comment__in=[c.pk for c in rows], to_status=before
-                )
-                .exclude(from_status="")
-                .order_by("comment_id", "-created_at", "-id")
-                .distinct("comment_id")
-                .values_list("comment_id", "from_status")
-            )
+        previous = statuses_before(rows, action)
         now = timezone.now()
         records = []
         by_status: dict[str, list[int]] = defaultdict(list)
@@ -105,21 +94,44 @@ def moderate(
         for status, ids in by_status.items():
             Comment.objects.filter(pk__in=ids).update(status=status)
         ModerationAction.objects.bulk_create(records)
-        # Readers' reports are answered by the decision: kept, or taken down.
-        resolve_reports(by_status.get("approved", []), Report.Resolution.DISMISSED)
-        resolve_reports(
-            by_status.get("spam", []) + by_status.get("removed", []),
-            Report.Resolution.UPHELD,
-        )
-        # Subscribers hear of a comment when it becomes public.
-        notifications.comments_approved(by_status.get("approved", []))
-        # The spam classifier learns the decision, in the worker (comments.spam).
-        changed = [record.comment_id for record in records]
-        if changed and action in spam.LESSONS:
-            tasks.enqueue(spam.learn, changed, action)
-        if changed and action in ("spam", "not_spam") and akismet_service.enabled():
-            tasks.enqueue(akismet_service.report, changed, action)
+        decided(action, by_status, [record.comment_id for record in records])
     return len(records), len(rows) - len(records)
+
+
+def statuses_before(rows: list[Comment], action: str) -> dict[int, str]:
+    """
+    For "not spam" and "restore", the status each comment had before it was
+    marked spam or removed, read from its history; nothing for other actions.
+    """
+    if action not in ("not_spam", "restore"):
+        return {}
+    before = "spam" if action == "not_spam" else "removed"
+    return dict(
+        ModerationAction.objects.filter(
+            comment__in=[c.pk for c in rows], to_status=before
+        )
+        .exclude(from_status="")
+        .order_by("comment_id", "-created_at", "-id")
+        .distinct("comment_id")
+        .values_list("comment_id", "from_status")
+    )
+
+
+def decided(action: str, by_status: dict[str, list[int]], changed: list[int]) -> None:
+    """What a decision sets off, in its transaction: reports, mail, lessons."""
+    # Readers' reports are answered by the decision: kept, or taken down.
+    resolve_reports(by_status.get("approved", []), Report.Resolution.DISMISSED)
+    resolve_reports(
+        by_status.get("spam", []) + by_status.get("removed", []),
+        Report.Resolution.UPHELD,
+    )
+    # Subscribers hear of a comment when it becomes public.
+    notifications.comments_approved(by_status.get("approved", []))
+    # The spam classifier learns the decision, in the worker (comments.spam).
+    if changed and action in spam.LESSONS:
+        tasks.enqueue(spam.learn, changed, action)
+    if changed and action in ("spam", "not_spam") and akismet_service.enabled():
+        tasks.enqueue(akismet_service.report, changed, action)
 
 
 def feature(comments: QuerySet, actor, *, on: bool) -> tuple[int, int]:
