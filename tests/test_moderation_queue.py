@@ -237,6 +237,7 @@ def test_social_identities_in_a_fixed_number_of_queries(editor_client, article):
         ("links", "held: 3 links, limit 2"),
         ("history", "held: 2 of their last 5 comments rejected"),
         ("reported", "held: reported by 3 readers"),
+        ("unchecked", "held: sent without the page's check"),
     ],
 )
 def test_the_queue_filters_by_the_rule_that_held_a_comment(

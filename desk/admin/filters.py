@@ -94,6 +94,10 @@ class HeldByFilter(admin.SimpleListFilter):
         "marked": (_("Always pre-moderated"), "held: always pre-moderated"),
         "reported": (_("Readers' reports"), "held: reported by"),
         "manual": (_("Approval by hand"), "held: every comment is approved by hand"),
+        "unchecked": (
+            _("Sent without the page's check"),
+            "held: sent without the page's check",
+        ),
     }
 
     def lookups(self, request, model_admin):
