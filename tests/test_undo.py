@@ -23,11 +23,16 @@ def test_a_key_gets_json_and_undo_restores_the_status(moderator_client, article)
     undone = decide(moderator_client, comment, "undo")
 
     assert done.json()["status"] == "spam" and done.json()["done"] is True
-    assert undone.json() | {"message": ""} == {
+    # The row drawn again for the queue: the new status and its buttons.
+    assert "your decision, just now" in done.json()["row"]
+    assert 'value="not_spam"' in done.json()["row"]
+    assert 'value="approve"' in undone.json()["row"]
+    assert undone.json() | {"message": "", "row": ""} == {
         "done": True,
         "message": "",
         "status": "pending",
         "status_label": "Pending",
+        "row": "",
     }
     assert list(
         ModerationAction.objects.filter(comment=comment)

@@ -172,6 +172,10 @@ class CommentViews(admin.ModelAdmin):
             reverse("admin:comments_comment_change", args=[comment_id])
         )
 
+    def row_html(self, request, comment_id: int, *, decided: bool) -> str:
+        """The comment's row in the queue, as the queue draws it (CommentAdmin)."""
+        return ""
+
     def moderate_view(self, request, comment_id: int):
         return require_POST(self._moderate)(request, comment_id)
 
@@ -196,6 +200,11 @@ class CommentViews(admin.ModelAdmin):
                     "message": text,
                     "status": comment.status,
                     "status_label": comment.get_status_display(),
+                    # The row as it is now (its buttons, reports, the author's
+                    # record), for the queue's script to show in place.
+                    "row": self.row_html(
+                        request, comment.pk, decided=done and action != Action.UNDO
+                    ),
                 },
                 status=200 if done else 409,
             )

@@ -36,7 +36,7 @@ from desk.admin.actions import (
     quick_actions,
 )
 from desk.admin.articles import ArticleColumn, ArticleFilter
-from desk.admin.authors import QueueChangeList, author_key
+from desk.admin.authors import QueueChangeList, author_key, records_for
 from desk.admin.comment_views import CommentViews
 from desk.admin.counts import CappedCountPaginator
 from desk.admin.filters import (
@@ -69,16 +69,9 @@ def identity(comment: Comment) -> str:
 @admin.register(Comment)
 class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
     form = CommentForm
-    list_display = [
-        "excerpt",
-        "author",
-        "article_link",
-        "status_and_reason",
-        "reports",
-        "submitted",
-        "replies",
-    ]
-    list_display_links = None  # the excerpt links itself, above its buttons
+    # Each comment one block a moderator reads at a glance (excerpt).
+    list_display = ["excerpt"]
+    list_display_links = None  # the block links the comment's page itself
     action_form = ReasonActionForm
     list_filter = [
         StatusFilter,
@@ -207,18 +200,41 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
         return False  # moderation never deletes a row: see "remove"
 
     @admin.display(description=_("Comment"))
-    def excerpt(self, comment):
+    def excerpt(self, comment, *, decided=False):
         """
-        The text, linking to its page, with buttons below it (as in WordPress),
-        and boxes to reply and to edit without leaving the queue.
+        One comment as a block read at a glance: who wrote it and why it waits
+        (status, the rule that held it, readers' reports), the text as text, the
+        author's record, and beside them its buttons. `decided`: the block sent
+        back with a moderator's decision (row_html), which no longer says why it
+        waited.
         """
         return format_html(
-            '<a href="{}">{}</a>{}{}',
+            '<div class="queue-item"><p class="queue-meta">{} · {}{}{} · {} · {}'
+            ' · <a class="queue-open" href="{}" aria-label="{}">{}</a></p>'
+            '<p class="queue-text">{}</p><p class="queue-record">{}</p>'
+            '<div class="queue-do">{}<div class="queue-links">{}{}</div></div></div>',
+            self.author(comment),
+            self.status_and_reason(comment, decided=decided),
+            self.reports(comment),
+            self.replies(comment),
+            self.article_link(comment),
+            self.submitted(comment),
             reverse("admin:comments_comment_change", args=[comment.pk]),
-            Truncator(comment.body).chars(100) or "—",
+            _("Open comment %(id)s") % {"id": comment.pk},
+            _("Open"),
+            Truncator(comment.body).chars(400) or "—",
+            self.author_record(comment),
             self.quick_actions(comment),
             self.write_boxes(comment),
+            self.author_links(comment),
         )
+
+    def row_html(self, request, comment_id: int, *, decided: bool) -> str:
+        """A comment's block as the queue shows it now, with its author's record."""
+        comment = self.get_queryset(request).get(pk=comment_id)
+        key = author_key(comment)
+        comment.author_record = records_for([comment]).get(key) if key else None
+        return self.excerpt(comment, decided=decided)
 
     def write_boxes(self, comment):
         """
@@ -265,7 +281,6 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
         )
         return format_html('<div class="queue-writes">{}</div>', boxes_html)
 
-    @admin.display(description=_("Submitted"), ordering="created_at")
     def submitted(self, comment):
         local = timezone.localtime(comment.created_at)
         return format_html(
@@ -274,25 +289,36 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
             local.strftime("%b %-d, %Y %H:%M"),
         )
 
-    @admin.display(description=_("Author"))
     def author(self, comment):
-        details = " · ".join(
-            str(part) for part in (comment.author_email, comment.ip_address) if part
+        """Their name and identity, and a ban or mark on them, first of all."""
+        record = getattr(comment, "author_record", None)
+        marks = format_html_join(
+            "",
+            ' <span class="author-mark author-mark--{}" title="{}">{}</span>',
+            [
+                (kind, reason, label)
+                for kind, reason, label in [
+                    ("banned", record and record.banned, _("Banned")),
+                    ("held", record and record.premoderated, _("Pre-moderated")),
+                ]
+                if reason
+            ],
         )
         return format_html(
-            '{} <span class="identity">{}</span><br><small>{}</small>{}',
+            '<b class="queue-author">{}</b> <span class="identity">{}</span>{}',
             comment.display_name,
             identity(comment),
-            details,
-            self.author_record(comment),
+            marks,
         )
 
     def author_record(self, comment):
-        """The author at a glance (desk.admin.authors): their record, marks."""
+        """The author at a glance (desk.admin.authors): their address and record."""
+        details = " · ".join(
+            str(part) for part in (comment.author_email, comment.ip_address) if part
+        )
         record = getattr(comment, "author_record", None)
-        key = author_key(comment)
-        if record is None or key is None:
-            return ""
+        if record is None or author_key(comment) is None:
+            return details
         counts = " · ".join(
             label % {"count": record.count(status)}
             for status, label in [
@@ -302,30 +328,32 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
                 ("removed", _("%(count)s removed")),
             ]
         )
-        marks = format_html_join(
-            "",
-            ' <span class="author-mark author-mark--{}" title="{}">{}</span>',
-            [
-                (kind, reason, label)
-                for kind, reason, label in [
-                    ("banned", record.banned, _("Banned")),
-                    ("held", record.premoderated, _("Pre-moderated")),
-                ]
-                if reason
-            ],
-        )
         since = timezone.localtime(record.first_seen) if record.first_seen else None
         return format_html(
-            '<br><small class="author-record">{}{}</small>{}<br>'
-            '<a href="?{}">{}</a> · <a href="{}#bans-title">{}</a>',
+            '{}<span class="author-record">{}{}</span>',
+            f"{details} · " if details else "",
             counts,
             " · "
             + _("since %(month)s") % {"month": date_format(since, "YEAR_MONTH_FORMAT")}
             if since
             else "",
-            marks,
-            urlencode({"status": "all", "author": f"{key[0]}:{key[1]}"}),
-            _("Their comments"),
+        )
+
+    def author_links(self, comment):
+        """The author's other comments in the queue, and their bans."""
+        key = author_key(comment)
+        their = (
+            format_html(
+                '<a href="?{}">{}</a> · ',
+                urlencode({"status": "all", "author": f"{key[0]}:{key[1]}"}),
+                _("Their comments"),
+            )
+            if key
+            else ""
+        )
+        return format_html(
+            '{}<a href="{}#bans-title">{}</a>',
+            their,
             reverse("admin:comments_comment_change", args=[comment.pk]),
             _("Ban or suspend"),
         )
@@ -337,29 +365,29 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
     def identity_label(self, comment):
         return identity(comment)
 
-    @admin.display(description=_("Status"), ordering="status")
-    def status_and_reason(self, comment):
+    def status_and_reason(self, comment, *, decided=False):
         """
-        The status, why it was held or sent to spam (the rule that fired), and the
+        The status, and why it was held or sent to spam: the rule that fired,
+        until a moderator decides (the rule no longer says why it is so); and the
         spam classifier's score when it gave one (comments.spam).
         """
         score = (
             ""
             if comment.spam_score is None
             else format_html(
-                '<br><small class="spam-score">{}</small>',
+                ' <small class="spam-score">{}</small>',
                 _("spam score %(score).2f") % {"score": comment.spam_score},
             )
         )
         return format_html(
-            '<span class="status status--{}">{}</span><br><small>{}</small>{}',
+            '<span class="status status--{}">{}</span> <small class="queue-reason">'
+            "{}</small>{}",
             comment.status,
             comment.get_status_display(),
-            comment.moderation_reason,
+            _("your decision, just now") if decided else comment.moderation_reason,
             score,
         )
 
-    @admin.display(description=_("Reports"))
     def reports(self, comment):
         """Readers' open reports: how many, and why."""
         reasons = Counter(comment.open_reports or [])
@@ -367,7 +395,8 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
             return ""
         labels = dict(Report.Reason.choices)
         return format_html(
-            "<b>{}</b><br><small>{}</small>",
+            ' · <span class="queue-reports">{}: <b>{}</b> <small>{}</small></span>',
+            _("Reports"),
             sum(reasons.values()),
             ", ".join(
                 f"{labels.get(reason, reason)}" + (f" ×{n}" if n > 1 else "")
@@ -375,9 +404,10 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
             ),
         )
 
-    @admin.display(description=_("Replies"))
     def replies(self, comment):
-        return comment.reply_count or 0
+        if not comment.reply_count:
+            return ""
+        return format_html(" · {}: {}", _("Replies"), comment.reply_count)
 
     @admin.display(description=_("Moderate"))
     def quick_actions(self, comment):

@@ -1,8 +1,9 @@
 // Moderation at the keyboard, in the queue: j and k move between comments, a
 // approves, s marks as spam, r removes, u undoes the last decision, o opens the
 // comment, ? lists the keys. A decision (a key, or a click on a row's button) is
-// the row's own button's request, sent without leaving the page: the row shows
-// the new status and the next comment gets the focus. Nothing fires while typing
+// the row's own button's request, sent without leaving the page: the row is drawn
+// again as the answer gives it (its new status and buttons) and the next comment
+// gets the focus; the bar saying what happened, with Undo, stays in view. Nothing fires while typing
 // in a field. Without JavaScript the buttons post and come back, as before.
 
 const table = document.getElementById("result_list");
@@ -82,11 +83,10 @@ if (table && form) {
 
   const urlOf = (row) => row.querySelector("button.quick")?.getAttribute("formaction");
 
-  const showStatus = (row, status, label) => {
-    const badge = row.querySelector(".status");
-    if (!badge) return;
-    badge.className = `status status--${status}`;
-    badge.textContent = label;
+  // The row's comment as the answer draws it now: its status, its buttons.
+  const showRow = (row, answer) => {
+    const cell = row.querySelector("td.field-excerpt");
+    if (cell && answer.row) cell.innerHTML = answer.row;
   };
 
   const decide = async (row, action) => {
@@ -124,7 +124,7 @@ if (table && form) {
       return;
     }
     const wasPending = row.dataset.status ? row.dataset.status === "pending" : row.querySelector(".status--pending") !== null;
-    showStatus(row, answer.status, answer.status_label);
+    showRow(row, answer);
     row.dataset.status = answer.status;
     if (waiting !== null) {
       const nowPending = answer.status === "pending";
@@ -185,7 +185,7 @@ if (table && form) {
     if (key === "j" || key === "k") return;
     const row = rows[current];
     if (key === "o") {
-      const link = row.querySelector("a[href*='/change/']");
+      const link = row.querySelector("a.queue-open");
       if (link) location.href = link.href;
       return;
     }
