@@ -2,12 +2,14 @@
 The queue as a moderator reads it in Chromium: each comment a block whose text is
 text, eight or more of them on a laptop's screen, a decided row showing its new
 state at once and the status line with Undo always in view; its search box
-named by a label of its own.
+named by a label of its own; the Reported view reached and worked without
+JavaScript.
 """
 
 import pytest
 from playwright.sync_api import expect
 
+from comments.models import Report
 from tests.e2e import test_keyboard_moderation
 from tests.e2e.accessibility import AXE
 from tests.e2e.conftest import ARTIFACTS
@@ -99,6 +101,24 @@ def test_the_status_line_with_undo_stays_in_view(new_page, long_queue):
     expect(undo).to_be_in_viewport(ratio=1)
     undo.click()
     expect(status).to_contain_text("back to pending")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_reported_view_works_without_javascript(new_page, long_queue, width):
+    reported = long_queue[3]
+    Report.objects.create(comment=reported, reason="abuse", browser="b")
+    page = new_page(javascript=False, width=width)
+    sign_in(page, "editor")
+    page.goto(QUEUE)
+
+    page.get_by_role("link", name="Reported (1)").click()
+
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text("Abuse")
+    page.get_by_role("button", name=f"Dismiss reports comment {reported.pk}").click()
+    expect(page.get_by_text("Readers' reports of comment")).to_be_visible()
+    assert page.url.endswith("?status=reported")
+    expect(page.get_by_role("link", name="Reported (0)")).to_be_visible()
 
 
 @pytest.mark.parametrize(
