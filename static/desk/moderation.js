@@ -119,6 +119,7 @@ if (table && form) {
       return;
     }
     said.textContent = answer.message;
+    bar.classList.add("is-stuck"); // from the first decision on, with its Undo, in view
     if (!answer.done) {
       if (action !== "undo") row.classList.remove("is-sent");
       return;
