@@ -575,3 +575,39 @@ def test_the_progress_bar_shows_on_request_and_not_when_piped(tmp_path, db):
     call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=piped)
     assert "\r[##############################] 100% 2 comments\n" in shown.getvalue()
     assert piped.getvalue() == ""
+
+
+def test_a_comment_or_post_whose_id_is_too_long_is_skipped_and_counted(tmp_path, db):
+    # A hostile file's ids: too long to keep as the record of what was imported
+    # (so a second run would import the comment twice), or as its old anchor.
+    long_id = "9" * 101
+    report = run(
+        tmp_path,
+        export(
+            item(1, comment(1), comment(2), comment(3, parent=2)).replace(
+                "<wp:comment_id>2<", f"<wp:comment_id>{long_id}<"
+            ),
+            item(2, comment(20)).replace("<wp:post_id>2<", f"<wp:post_id>{long_id}<"),
+            item(3, comment(30)).replace(
+                "<wp:comment_id>30<", f"<wp:comment_id>{'3' * 33}<"
+            ),
+        ),
+    )
+    assert "comments whose id is too long: 1" in report
+    assert "articles whose id is too long: 1" in report
+    assert "comments on skipped pages and posts: 1" in report
+    assert not Article.objects.filter(slug="story-2").exists()
+    bodies = sorted(Comment.objects.values_list("body", flat=True))
+    assert bodies == ["Comment 1.", "Comment 3.", "Comment 30."]
+    # A numeric id of 33 digits fits no anchor: the comment stays, its anchor goes.
+    assert Comment.objects.get(body="Comment 30.").old_anchor == ""
+    assert "old anchors of an unknown shape dropped: 1" in report
+
+
+def test_a_comment_nested_inside_another_element_is_skipped_and_counted(tmp_path, db):
+    nested = item(1, comment(1), f"<wp:postmeta>{comment(2)}</wp:postmeta>")
+    nested = nested.replace("</wp:comment>", f"{comment(3)}</wp:comment>", 1)
+    report = run(tmp_path, export(nested, item(2, comment(20))))
+    assert "comments not directly in a post: 2" in report
+    bodies = sorted(imported_comments().values_list("body", flat=True))
+    assert bodies == ["Comment 1.", "Comment 20."]

@@ -72,6 +72,7 @@ _title_length = Article._meta.get_field("title").max_length or 200
 _slug_length = Article._meta.get_field("slug").max_length or 200
 _agent_length = Comment._meta.get_field("user_agent").max_length or 500
 _path_length = OldAddress._meta.get_field("path").max_length or 500
+_source_id_length = Imported._meta.get_field("source_id").max_length or 100
 
 
 @dataclass
@@ -265,8 +266,15 @@ class Importer:
 
     # --- Articles ------------------------------------------------------------------
 
-    def add_article(self, record: ArticleRecord) -> Article:
-        """Write an article, or find it from an earlier run; its comments follow."""
+    def add_article(self, record: ArticleRecord) -> Article | None:
+        """
+        Write an article, or find it from an earlier run; its comments follow.
+        An id too long to keep in Imported leaves it out, with its comments: it
+        could not be found again, and a second run would import it twice.
+        """
+        if len(record.source_id) > _source_id_length:
+            self.skip_article(record.source_id, "articles whose id is too long")
+            return None
         with transaction.atomic():
             self._lock()
             done = (
@@ -395,6 +403,10 @@ class Importer:
             return
         if self.articles[record.article_source_id] is None:
             self.report.skipped["comments on skipped pages and posts"] += 1
+            return
+        if len(record.source_id) > _source_id_length:
+            # Not kept in Imported, it would be imported again by each run.
+            self.report.skipped["comments whose id is too long"] += 1
             return
         self.batch.append(record)
         if len(self.batch) >= self.batch_size:

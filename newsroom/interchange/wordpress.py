@@ -196,6 +196,10 @@ class WXRReader:
             elif name == "wp:base_site_url" and site is None:
                 site = Site((element.text or "").strip().rstrip("/"), version)
                 yield site
+            elif name == "wp:comment" and item is not None and stack[-1] is not item:
+                # Not where WordPress writes a comment (inside another one, or
+                # another field): counted, and dropped with what holds it.
+                yield Skipped("comments not directly in a post")
             elif name == "wp:comment" and item is not None:
                 if article is None:
                     article = self._article(item)
