@@ -54,6 +54,18 @@ def transition(action: str, status: str, previous: str | None) -> str | None:
 # Actions that reject a comment, which may say why (ModerationAction.Reason).
 REJECTIONS = frozenset({"spam", "remove"})
 
+# A comment's reason once a moderator decided: the rule that held it no longer
+# explains its status. Who decided, and the rejection's reason, are in the log;
+# the reason replaced is kept there too (the action's note), for undo().
+DECIDED_REASONS = {
+    "approve": "approved by a moderator",
+    "unapprove": "held: unapproved by a moderator",
+    "spam": "spam: marked by a moderator",
+    "not_spam": "not spam, said a moderator",
+    "remove": "removed by a moderator",
+    "restore": "restored by a moderator",
+}
+
 
 def moderate(
     comments: QuerySet, action: str, actor, reason: str = ""
@@ -69,7 +81,7 @@ def moderate(
         rows = list(
             Comment.objects.filter(pk__in=comments.values("pk"))
             .select_for_update()
-            .only("id", "status")
+            .only("id", "status", "moderation_reason")
         )
         previous = statuses_before(rows, action)
         now = timezone.now()
@@ -89,10 +101,13 @@ def moderate(
                     to_status=new,
                     created_at=now,
                     reason=reason if action in REJECTIONS else "",
+                    note=comment.moderation_reason,
                 )
             )
         for status, ids in by_status.items():
-            Comment.objects.filter(pk__in=ids).update(status=status)
+            Comment.objects.filter(pk__in=ids).update(
+                status=status, moderation_reason=DECIDED_REASONS[action]
+            )
         ModerationAction.objects.bulk_create(records)
         decided(action, by_status, [record.comment_id for record in records])
     return len(records), len(rows) - len(records)
@@ -211,7 +226,9 @@ def undo(comment_id: int, actor) -> str | None:
             > datetime.timedelta(seconds=UNDO_SECONDS)
         ):
             return None
-        Comment.objects.filter(pk=comment_id).update(status=last.from_status)
+        Comment.objects.filter(pk=comment_id).update(
+            status=last.from_status, moderation_reason=last.note
+        )
         ModerationAction.objects.create(
             comment=comment,
             action=ModerationAction.Action.UNDO,

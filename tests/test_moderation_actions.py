@@ -253,3 +253,48 @@ def test_comment_page_shows_history_and_live_link(editor_client, editor, article
     assert "<strong>Approved</strong> by " + editor.username in html
     assert "(Pending → Approved)" in html
     assert f'href="{comment.get_absolute_url()}"' in html
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "reason"),
+    [
+        ("approve", "pending", "approved by a moderator"),
+        ("mark_spam", "pending", "spam: marked by a moderator"),
+        ("remove", "approved", "removed by a moderator"),
+    ],
+)
+def test_a_decision_replaces_the_rule_that_held_the_comment(
+    editor_client, article, action, start, reason
+):
+    comment = factories.make_comment(
+        article, status=start, moderation_reason="held: 3 links, limit 2"
+    )
+
+    bulk_action(editor_client, action, comment)
+
+    assert Comment.objects.get(pk=comment.pk).moderation_reason == reason
+    queue = editor_client.get(QUEUE + "?status=all").content.decode()
+    assert reason in queue
+    assert "held: 3 links, limit 2" not in queue
+    # The comment's history still tells why it had been held when decided.
+    page = editor_client.get(QUEUE + f"{comment.pk}/change/").content.decode()
+    assert page.count("held: 3 links, limit 2") == 1
+    assert f"Why: {reason}" in page
+
+
+def test_undo_gives_the_comment_back_its_reason(editor_client, article):
+    comment = factories.make_comment(
+        article, status="pending", moderation_reason="held: 3 links, limit 2"
+    )
+    change = QUEUE + f"{comment.pk}/change/"
+    bulk_action(editor_client, "approve", comment)
+
+    editor_client.post(
+        QUEUE + f"{comment.pk}/moderate/", {"moderate": "undo"}, HTTP_REFERER=change
+    )
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderation_reason) == (
+        "pending",
+        "held: 3 links, limit 2",
+    )
