@@ -239,9 +239,12 @@ def comment_item(
     pick = comment.is_editors_pick
     when = timezone.localtime(comment.created_at)
     pending = comment.is_shown_as_held
+    # "locked": in the moderators' hands, its author's script offers no Edit.
+    locked = comment.in_moderators_hands
     return (
         f'<li id="c-{comment.pk}" class="comment depth-{depth}'
-        f'{" pending" if pending else ""}{" pick" if pick else ""}">'
+        f"{' pending' if pending else ''}{' pick' if pick else ''}"
+        f'{" locked" if locked else ""}">'
         # The comment's anchor on the site it was imported from, so an old
         # link's #comment-123 (redirected here, see OldAddress) lands on it.
         + (

@@ -178,3 +178,20 @@ def test_nested_threads_cost_the_same_queries(
     with django_assert_num_queries(4):
         page = article_page(client, article)
     assert len(tree(page)) == count // 5
+
+
+def test_only_a_comment_in_the_moderators_hands_is_marked_locked(client, article):
+    """The page's script offers its author no Edit on it (static/js/comments.js)."""
+    from comments.models import ModerationAction
+
+    redacted, picked, theirs = (make_comment(article) for _ in range(3))
+    ModerationAction.objects.create(
+        comment=redacted, action=ModerationAction.Action.EDIT
+    )
+    Comment.objects.filter(pk=picked.pk).update(featured_at=timezone.now())
+
+    page = article_page(Client(), article)
+
+    assert re.search(rf'id="c-{redacted.pk}" class="[^"]*\blocked"', page)
+    assert re.search(rf'id="c-{picked.pk}" class="[^"]*\blocked"', page)
+    assert f'id="c-{theirs.pk}" class="comment depth-0">' in page

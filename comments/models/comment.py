@@ -165,9 +165,15 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(article_title=title)
 
     def for_the_list(self) -> "CommentQuerySet":
-        """With what the comment list shows of each: its author, its likes."""
-        return self.select_related("user").annotate(
-            like_count=Coalesce("like_total__count", 0)
+        """
+        With what the comment list shows of each: its author, its likes, and
+        whether it is in the moderators' hands (the page's script then offers its
+        author no Edit or Delete, which would be refused).
+        """
+        return (
+            self.select_related("user")
+            .annotate(like_count=Coalesce("like_total__count", 0))
+            .for_its_author()
         )
 
     def for_its_author(self) -> "CommentQuerySet":

@@ -244,13 +244,14 @@ for (const id of reported ? reported[1].split("-") : []) {
 }
 
 // The reader's own comments, while they may still change them (the cookie set when
-// posting says until when): "Edit" and "Delete" links, gone when time is up. The
+// posting says until when): "Edit" and "Delete" links, gone when time is up, and
+// never on one the moderators took out of their hands since (marked "locked"). The
 // pages behind them check that the comment is theirs; without JavaScript, the
 // message after posting links to them.
 const editable = document.cookie.match(/(?:^|; )editable_comments=([\d.-]+)/);
 for (const entry of editable ? editable[1].split("-") : []) {
   const [id, until] = entry.split(".").map(Number);
-  const article = document.querySelector(`#c-${id} > article`);
+  const article = document.querySelector(`#c-${id}:not(.locked) > article`);
   const left = until * 1000 - Date.now();
   if (!article || left <= 0) continue;
   const actions = document.createElement("span");

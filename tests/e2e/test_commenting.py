@@ -359,3 +359,38 @@ def test_a_guest_posts_in_one_step_with_or_without_javascript(
     expect(known.get_by_text("You can edit or delete it until")).to_be_visible()
     expect(known.locator("#error-summary")).to_have_count(0)
     assert Comment.objects.get(body="Grace again, at once.").status == "approved"
+
+
+@pytest.mark.parametrize("decision", ["spam", "pick"])
+def test_a_comment_the_moderators_took_loses_its_edit_links(new_page, story, decision):
+    """
+    The script's cookie says until when the author may change a comment; the page
+    says whether a moderator has taken it out of their hands since (spam of their
+    held comment, which they still see as held; a pick of their published one):
+    then the links, which would lead to a refusal, are gone on their next view.
+    """
+    from desk.decisions import feature, moderate
+
+    if decision == "pick":  # Grace is known: her comment is published
+        factories.make_comment(
+            story, author_name="Grace Guest", author_email="grace@example.com"
+        )
+    page = new_page()
+    page.goto(story.get_absolute_url())
+    fill_guest_form(page, "Mine to change, for now.")
+    page.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.get(body="Mine to change, for now.")
+    card = page.locator(f"#c-{comment.pk}")
+    expect(card.get_by_role("link", name="Edit your comment")).to_be_visible()
+
+    moderator = factories.make_user(username="mod", is_staff=True)
+    one = Comment.objects.filter(pk=comment.pk)
+    if decision == "pick":
+        feature(one, moderator, on=True)
+    else:
+        moderate(one, "spam", moderator)
+    page.reload()
+
+    expect(card).to_contain_text("Mine to change, for now.")
+    expect(card.get_by_role("link", name="Edit your comment")).to_have_count(0)
+    expect(card.get_by_role("link", name="Delete your comment")).to_have_count(0)
