@@ -98,16 +98,16 @@ def spam_classifier(now: datetime.datetime, today: datetime.datetime) -> SpamCla
         .values("spam_min_decisions", "learnt")
         .first()
     ) or {"spam_min_decisions": DiscussionSettings().spam_min_decisions}
+    # A verdict stays the comment's reason until a moderator decides; their
+    # decision keeps it as its note (desk.decisions.moderate).
     verdicts = Comment.objects.filter(created_at__gte=today).aggregate(
-        sent_to_spam=Count("pk", filter=Q(moderation_reason__startswith=SENT_TO_SPAM)),
-        held=Count("pk", filter=Q(moderation_reason__startswith=HELD)),
+        sent_to_spam=verdict_count(SENT_TO_SPAM),
+        held=verdict_count(HELD),
     )
     since = now - datetime.timedelta(days=PRECISION_DAYS)
-    by_classifier = Q(comment__moderation_reason__startswith=SENT_TO_SPAM) | Q(
-        comment__moderation_reason__startswith=HELD
-    )
+    decided_on_a_verdict = Q(note__startswith=SENT_TO_SPAM) | Q(note__startswith=HELD)
     decisions = ModerationAction.objects.filter(
-        by_classifier, created_at__gte=since, actor__isnull=False
+        decided_on_a_verdict, created_at__gte=since, actor__isnull=False
     ).aggregate(
         confirmed=Count("comment", distinct=True, filter=Q(action__in=CONFIRMING)),
         overturned=Count("comment", distinct=True, filter=Q(action__in=OVERTURNING)),
@@ -122,6 +122,16 @@ def spam_classifier(now: datetime.datetime, today: datetime.datetime) -> SpamCla
         needed=state["spam_min_decisions"],
         **verdicts,
         **decisions,
+    )
+
+
+def verdict_count(verdict: str) -> Count:
+    """How many comments had the classifier's `verdict`, decided since or not."""
+    return Count(
+        "pk",
+        distinct=True,
+        filter=Q(moderation_reason__startswith=verdict)
+        | Q(moderation_actions__note__startswith=verdict),
     )
 
 

@@ -501,7 +501,7 @@ def test_every_comment_of_a_wordpress_site_comes_out_as_it_went_in(
     tmp_path, wordpress_sample
 ):
     """The sample WordPress export, imported here and exported again."""
-    from newsroom.interchange.importing import html_to_text
+    from newsroom.interchange.htmltext import html_to_text
 
     def tree(item) -> dict[tuple, tuple | None]:
         comments = comments_of(item)

@@ -40,11 +40,11 @@ from urllib.parse import unquote, urlsplit
 from articles.models import Article
 from articles.text import single_line
 from comments.models import Comment
+from newsroom.interchange.htmltext import html_to_text
 from newsroom.interchange.importing import (
     CommentRecord,
     Importer,
     ImportReport,
-    html_to_text,
 )
 from newsroom.interchange.xmlfile import xml_events
 from newsroom.models import OldAddress

@@ -29,13 +29,13 @@ from urllib.parse import unquote, urlsplit
 
 from articles.models import Article
 from comments.models import Comment
+from newsroom.interchange.htmltext import html_to_text
 from newsroom.interchange.importing import (
     BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
     Importer,
     ImportReport,
-    html_to_text,
 )
 from newsroom.interchange.xmlfile import xml_events
 
@@ -176,17 +176,7 @@ class WXRReader:
         for event, element in events:
             if event == "start":
                 stack.append(element)
-                if len(stack) == 1 and element.tag != "rss":
-                    raise WXRError(
-                        f"this is not a WordPress export (its root is "
-                        f"<{local(element.tag)}>, not <rss>)."
-                    )
-                if element.tag == "item" and len(stack) == 3:
-                    if site is None:
-                        raise WXRError(
-                            "this is not a WordPress export "
-                            "(no wp:base_site_url before the first item)."
-                        )
+                if opens_a_post(element, stack, site):
                     item, article, fields = element, None, {}
                 continue
             stack.pop()
@@ -342,3 +332,23 @@ def import_wxr(
     if on_progress is not None:
         on_progress(reader.size, reader.size, report)
     return report
+
+
+def opens_a_post(element: ET.Element, stack: list[ET.Element], site) -> bool:
+    """
+    Whether `element`, just opened at the depth `stack` says, is a post (an
+    <item> of the channel); a file that isn't a WordPress export is refused.
+    """
+    if len(stack) == 1 and element.tag != "rss":
+        raise WXRError(
+            f"this is not a WordPress export (its root is "
+            f"<{local(element.tag)}>, not <rss>)."
+        )
+    if element.tag != "item" or len(stack) != 3:
+        return False
+    if site is None:
+        raise WXRError(
+            "this is not a WordPress export "
+            "(no wp:base_site_url before the first item)."
+        )
+    return True
