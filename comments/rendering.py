@@ -402,7 +402,7 @@ def words_in(language: str | None) -> dict[str, str]:
         "report": _("Report"),
         "report whose": _("Report %(name)s's comment"),
         "read": _("Read in the discussion"),
-        "read whose": _("Read %(name)s's comment in the discussion"),
+        "read whose": _("Read in the discussion: %(name)s's comment"),
         "picks": _("Editors' picks"),
         "on": _("%(date)s at %(time)s"),
     }

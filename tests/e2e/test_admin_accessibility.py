@@ -1,10 +1,14 @@
 """
 The admin pages we customised pass axe-core's WCAG 2.2 A and AA rules, with their
-keyboard bar, key list and open Reply box showing; and the check itself fails on
-a page that breaks a rule.
+keyboard bar, key list and open Reply box showing, in each of the site's
+languages (an editor's browser or language link chooses it); and the check
+itself fails on a page that breaks a rule.
 """
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from playwright.sync_api import expect
 
 from comments.models import Ban
@@ -22,7 +26,9 @@ def held(transactional_db):
     from django.contrib.auth.models import Permission
 
     make_editor().user_permissions.add(
-        Permission.objects.get(codename="view_moderationaction")
+        *Permission.objects.filter(
+            codename__in=["view_moderationaction", "add_article", "view_article"]
+        )
     )
     first = factories.make_comment(
         story,
@@ -64,25 +70,48 @@ def test_the_queue_with_its_keys_and_an_open_reply_box(new_page, held, width):
     assert_accessible(page, f"the moderation queue at {width} px")
 
 
+def signed_in(page, live_server, username: str, language: str) -> None:
+    """
+    The editor's session and choice of language (the cookie the footer's links
+    set) handed to the browser, so that each state costs one page load.
+    """
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    cookies = {
+        settings.SESSION_COOKIE_NAME: client.cookies[
+            settings.SESSION_COOKIE_NAME
+        ].value,
+        settings.LANGUAGE_COOKIE_NAME: language,
+    }
+    page.context.add_cookies(
+        [
+            {"name": name, "value": value, "url": live_server.url}
+            for name, value in cookies.items()
+        ]
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ar"])
 @pytest.mark.parametrize(
     "path",
     [
         pytest.param("/admin/", id="dashboard"),
+        pytest.param("/admin/articles/article/import/", id="import"),
         pytest.param(f"{QUEUE}?status=all&q=bridge", id="queue-searched"),
         pytest.param(f"{QUEUE}approve-shown/", id="approve-shown"),
         pytest.param("/admin/comments/ban/", id="bans"),
         pytest.param("/admin/comments/moderationaction/", id="moderation-log"),
     ],
 )
-def test_admin_page(new_page, held, path):
+def test_admin_page(new_page, live_server, held, path, language):
     page = new_page()
-    sign_in(page, "editor")
+    signed_in(page, live_server, "editor", language)
     page.goto(path)
+    assert page.get_attribute("html", "lang") == language
     if "q=bridge" in path:
-        # Django's search box, named by its label's icon.
-        expect(page.get_by_role("textbox", name="Search")).to_have_value("bridge")
+        expect(page.locator("#searchbar")).to_have_value("bridge")
 
-    assert_accessible(page, path)
+    assert_accessible(page, f"{path} in {language}")
 
 
 def test_one_comment_page(new_page, held):

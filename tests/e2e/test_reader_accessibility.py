@@ -3,6 +3,10 @@ Every page readers use passes axe-core's WCAG 2.2 A and AA rules: in light and
 dark colours, and at 320 px wide (a 640 px window at 200% zoom) without scrolling
 sideways. One test per page and mode, so a failure names both, and the rule.
 
+The pages a reader reaches by their address alone are held to it in every
+language too (English, Chinese, Arabic right to left): a translation can break
+a rule the English page keeps (a link whose name no longer holds its text).
+
 Each page is opened as a reader reaches it: the comment form's states by filling
 it in, the edit page's refusals by editing, the error pages by what causes them
 (a form whose cookie was lost, a post too large to read), the account pages
@@ -15,7 +19,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from comments.models import Comment, DiscussionSettings
-from desk.decisions import moderate
+from desk.decisions import feature, moderate
 from tests import factories
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import screenshot
@@ -70,6 +74,14 @@ def article_paged(page, story):
         factories.make_comment(story, author_name=f"Reader {n}")
     page.goto(story.get_absolute_url() + "comment-page-2/")
     expect(page.get_by_role("navigation").first).to_be_visible()
+
+
+def article_with_picks(page, story):
+    ada = factories.make_comment(story, author_name="Ada", body="Worth a read.")
+    factories.make_comment(story, parent=ada, author_name="Bo", body="Agreed.")
+    feature(Comment.objects.filter(pk=ada.pk), None, on=True)
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".picks")).to_be_visible()
 
 
 def form_empty(page, story):
@@ -231,6 +243,7 @@ PAGES = [
     pytest.param(article_without_comments, id="article-without-comments"),
     pytest.param(article_with_1000_comments, id="article-with-1000-comments"),
     pytest.param(article_paged, id="article-paged"),
+    pytest.param(article_with_picks, id="article-with-picks"),
     pytest.param(form_empty, id="comment-form-empty"),
     pytest.param(form_errors, id="comment-form-errors"),
     pytest.param(form_reply, id="comment-form-reply"),
@@ -261,6 +274,30 @@ def test_page_passes_axe(new_page, story, opens):
     opens(page, story)
 
     assert_accessible(page, f"{opens.__name__} at {page.url}")
+
+
+# The pages opened by their address alone, whatever the language (the others are
+# reached by clicking English names).
+IN_EVERY_LANGUAGE = [
+    pytest.param(home, id="home"),
+    pytest.param(article_paged, id="article-paged"),
+    pytest.param(article_with_picks, id="article-with-picks"),
+    pytest.param(form_empty, id="comment-form-empty"),
+    pytest.param(like_page, id="like-page"),
+    pytest.param(sign_up, id="sign-up"),
+    pytest.param(log_in, id="log-in"),
+    pytest.param(not_found, id="404"),
+]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "ar"])
+@pytest.mark.parametrize("opens", IN_EVERY_LANGUAGE)
+def test_page_passes_axe_in_every_language(new_page, story, opens, locale):
+    page = new_page(locale=locale)
+    opens(page, story)
+    assert page.get_attribute("html", "lang") in ("zh-hans", "ar")
+
+    assert_accessible(page, f"{opens.__name__} in {locale} at {page.url}")
 
 
 @pytest.mark.parametrize("opens", PAGES)
