@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
@@ -9,4 +10,4 @@ class ArticlesConfig(AppConfig):
     """
 
     name = "articles"
-    verbose_name = "Articles"
+    verbose_name = _("Articles")

@@ -39,30 +39,33 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
+        _("slug"),
         max_length=200,
         unique=True,
-        help_text="The last part of the article's address.",
+        help_text=_("The last part of the article's address."),
     )
-    byline = models.CharField(max_length=120, blank=True)
-    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    byline = models.CharField(_("byline"), max_length=120, blank=True)
+    body = models.TextField(
+        _("body"), help_text=_("Paragraphs separated by a blank line.")
+    )
     status = models.CharField(
-        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(
-        "publication time",
+        _("publication time"),
         default=timezone.now,
-        help_text="The date is part of the article's address.",
+        help_text=_("The date is part of the article's address."),
     )
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(_("comments open"), default=True)
     source = models.CharField(
-        "source attribution",
+        _("source attribution"),
         max_length=200,
         blank=True,
-        help_text='Shown under the article as "Adapted from …".',
+        help_text=_('Shown under the article as "Adapted from …".'),
     )
-    source_url = models.URLField("source address", blank=True)
+    source_url = models.URLField(_("source address"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +77,8 @@ class Article(models.Model):
     likes: int
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         # Its table kept the name it had when the article was the site's own.
         db_table = "newsroom_article"
         ordering = ["-published_at"]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
-    verbose_name = "Discussion"
+    verbose_name = _("Discussion")
 
     def ready(self):
         from django.core import checks as system_checks

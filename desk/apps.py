@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeskConfig(AppConfig):
@@ -10,4 +11,4 @@ class DeskConfig(AppConfig):
     """
 
     name = "desk"
-    verbose_name = "Moderators' desk"
+    verbose_name = _("Moderators' desk")

@@ -16,7 +16,9 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import (
@@ -150,11 +152,14 @@ class Dashboard:
     @property
     def median_wait_text(self) -> str:
         if self.median_wait is None:
-            return "no decisions in the last 48 hours"
+            return gettext("no decisions in the last 48 hours")
         minutes = int(self.median_wait.total_seconds() // 60)
         if minutes < 60:
-            return f"{minutes} min"
-        return f"{minutes // 60} h {minutes % 60:02d} min"
+            return gettext("%(minutes)s min") % {"minutes": minutes}
+        return gettext("%(hours)s h %(minutes)02d min") % {
+            "hours": minutes // 60,
+            "minutes": minutes % 60,
+        }
 
 
 def by_hour(now: datetime.datetime) -> list[Hour]:
@@ -246,18 +251,30 @@ def median_wait(since: datetime.datetime) -> datetime.timedelta | None:
     return row[0] if row else None
 
 
+def busiest_hour(top: int) -> str:
+    """The chart's description for screen readers, in the editor's language."""
+    return ngettext(
+        "Stacked by outcome; the table below has the same figures. The busiest "
+        "hour had %(count)s comment.",
+        "Stacked by outcome; the table below has the same figures. The busiest "
+        "hour had %(count)s comments.",
+        top,
+    ) % {"count": top}
+
+
 def chart(hours: list[Hour]) -> SafeString:
     """Stacked bars, one an hour, with readers' reports as dots above them."""
     width, height, left, bottom = 720, 180, 36, 22
     plot = height - bottom - 8
     top = max([h.total for h in hours] + [h.reported for h in hours] + [1])
     bar = (width - left) / len(hours)
+    title = gettext("Comments per hour, last 48 hours")
+    reported = escape(gettext("Reported"))
     parts = [
         f'<svg class="dashboard-chart" viewBox="0 0 {width} {height}" role="img" '
         'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="chart-title">Comments per hour, last 48 hours</title>',
-        f'<desc id="chart-desc">Stacked by outcome; the table below has the same '
-        f"figures. The busiest hour had {top} comments.</desc>",
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<desc id="chart-desc">{escape(busiest_hour(top))}</desc>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
         'stroke="#999"/>',
         f'<text x="{left - 6}" y="{height - bottom - plot + 4}" text-anchor="end" '
@@ -277,20 +294,21 @@ def chart(hours: list[Hour]) -> SafeString:
             parts.append(
                 f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" '
                 f'height="{h:.1f}" fill="{colour}">'
-                f"<title>{label}: {count}</title></rect>"
+                f"<title>{escape(str(label))}: {count}</title></rect>"
             )
         if hour.reported:
             cy = height - bottom - plot * hour.reported / top
             parts.append(
                 f'<circle cx="{x + bar / 2:.1f}" cy="{cy:.1f}" r="3" '
-                f'fill="{REPORTED_COLOUR}"><title>Reported: {hour.reported}</title>'
+                f'fill="{REPORTED_COLOUR}"><title>{reported}: '
+                f"{hour.reported}</title>"
                 "</circle>"
             )
         local = timezone.localtime(hour.start)
         if local.hour % 12 == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 6}" font-size="11" fill="#555">'
-                f"{escape(f'{local:%a} {local:%H}h')}</text>"
+                f"{escape(date_format(local, 'D H:00'))}</text>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and our own labels

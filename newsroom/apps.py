@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
-    verbose_name = "Site"
+    verbose_name = _("Site")
 
     def ready(self):
         from allauth.account.signals import password_reset

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from api import token_views
 from comments import views as comment_views
@@ -88,7 +89,7 @@ if settings.DEBUG:
 
 handler500 = "newsroom.views.server_error"
 
-admin.site.site_header = "Newsroom administration"
+admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = "Newsroom"
-admin.site.index_title = "Articles and discussions"
+admin.site.index_title = _("Articles and discussions")
 admin.site.login_form = AdminLoginForm  # failed attempts limited

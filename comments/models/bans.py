@@ -116,9 +116,13 @@ class Ban(models.Model):
         EMAIL = "email", _("Email")
         IP = "ip", _("IP address")
 
-    kind = models.CharField(max_length=10, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     effect = models.CharField(
-        max_length=10, choices=Effect, default=Effect.SPAM, db_default=Effect.SPAM
+        _("effect"),
+        max_length=10,
+        choices=Effect,
+        default=Effect.SPAM,
+        db_default=Effect.SPAM,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,27 +130,33 @@ class Ban(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="comment_bans",
-        verbose_name="account",
+        verbose_name=_("account"),
     )
-    email = models.EmailField(max_length=EMAIL_MAX_LENGTH, blank=True)
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    reason = models.CharField(max_length=255)
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255)
     expires_at = models.DateTimeField(
-        "expires", null=True, blank=True, help_text="Leave empty for a permanent ban."
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a permanent ban."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = BanQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

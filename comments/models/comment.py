@@ -342,12 +342,14 @@ class Comment(models.Model):
     # them, and every index is one more write on each comment posted.
     article = models.ForeignKey(
         "articles.Article",
+        verbose_name=_("article"),
         on_delete=models.CASCADE,
         related_name="comments",
         db_index=False,
     )
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -358,46 +360,55 @@ class Comment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
         db_index=False,
     )
-    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH, blank=True)
-    author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
-    author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
+    author_name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    author_email = models.EmailField(
+        _("email"), max_length=EMAIL_MAX_LENGTH, blank=True
+    )
+    author_url = models.URLField(_("website"), max_length=URL_MAX_LENGTH, blank=True)
     # A signed-in reader as they appeared when commenting (comments.identity): kept on
     # the comment so a page of comments needs no query per author.
     author_provider = models.CharField(
-        "signed in with",
+        _("signed in with"),
         max_length=20,
         blank=True,
-        help_text="account, twitter_oauth2 or facebook; empty for guests.",
+        help_text=_("account, twitter_oauth2 or facebook; empty for guests."),
     )
     author_account = models.CharField(
-        "account", max_length=255, blank=True, help_text="Shown to editors only."
+        _("account"), max_length=255, blank=True, help_text=_("Shown to editors only.")
     )
     author_avatar = models.CharField(
-        "picture", max_length=100, blank=True, help_text="A file in MEDIA_ROOT."
+        _("picture"), max_length=100, blank=True, help_text=_("A file in MEDIA_ROOT.")
     )
     # Set by the server only, from the account at posting time: the "Staff" mark
     # beside the name, which nothing a reader types can produce.
     author_is_staff = models.BooleanField(
-        "posted by staff",
+        _("posted by staff"),
         default=False,
         db_default=False,
         editable=False,
-        help_text="The comment shows a Staff mark.",
+        help_text=_("The comment shows a Staff mark."),
     )
 
-    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False)
 
     status = models.CharField(
-        max_length=10, choices=Status, default=Status.PENDING, db_index=False
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.PENDING,
+        db_index=False,
     )
-    moderation_reason = models.CharField(max_length=255, blank=True)
+    moderation_reason = models.CharField(
+        _("moderation reason"), max_length=255, blank=True
+    )
     # The spam classifier's score when it was posted or last edited (None: it
     # abstained, or the author is staff), shown in the moderation queue.
     spam_score = models.FloatField(null=True, blank=True, editable=False)
@@ -405,21 +416,29 @@ class Comment(models.Model):
     # of status, whatever wrote it (a trigger, migration 0027). An open page's new
     # comments are the ones approved last (comments.views.live), written then or
     # long before and held.
-    status_since = models.DateTimeField(db_default=Now(), editable=False)
+    status_since = models.DateTimeField(
+        _("status since"), db_default=Now(), editable=False
+    )
     # Its author changed the text (shown as "edited"), or deleted it: where it had
     # replies it stays as "This comment was deleted by its author."
-    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edited_at = models.DateTimeField(
+        _("edited at"), null=True, blank=True, editable=False
+    )
+    deleted_at = models.DateTimeField(
+        _("deleted at"), null=True, blank=True, editable=False
+    )
     # An editors' pick since then: shown above the discussion while approved.
     featured_at = models.DateTimeField(
-        "editors' pick since", null=True, blank=True, editable=False
+        _("editors' pick since"), null=True, blank=True, editable=False
     )
     # Set when the row is made (not auto_now_add, which would overwrite the date of
     # a comment brought in from another system: newsroom/interchange).
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    user_agent = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
     # The form a comment came from: the same form posted twice with the same text
     # finds this row. Not unique: a page kept in the browser's cache serves its
     # form again, for the reader's next comment.
@@ -441,6 +460,8 @@ class Comment(models.Model):
     in_moderators_hands: bool
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at"]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ discussions (DiscussionVersion).
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -19,88 +19,102 @@ class DiscussionSettings(models.Model):
     """
 
     manual_approval = models.BooleanField(
-        "comments must be manually approved", default=False
+        _("comments must be manually approved"), default=False
     )
     require_prior_approval = models.BooleanField(
-        "author must have a previously approved comment",
+        _("author must have a previously approved comment"),
         default=True,
-        help_text="Guests are known by the same name and email (both given), "
-        "signed-in readers by their account. A guest's name and email are not "
-        "proof of who they are: anyone who knows both passes.",
+        help_text=_(
+            "Guests are known by the same name and email (both given), "
+            "signed-in readers by their account. A guest's name and email are not "
+            "proof of who they are: anyone who knows both passes."
+        ),
     )
     link_limit = models.PositiveSmallIntegerField(
-        "hold a comment with this many links or more",
+        _("hold a comment with this many links or more"),
         default=2,
-        help_text="0 switches the rule off.",
+        help_text=_("0 switches the rule off."),
     )
     moderation_words = models.TextField(
+        _("moderation words"),
         blank=True,
-        help_text="One word or phrase per line. A comment containing one in its "
-        "body, name, email, website, IP or browser is held for moderation.",
+        help_text=_(
+            "One word or phrase per line. A comment containing one in its "
+            "body, name, email, website, IP or browser is held for moderation."
+        ),
     )
     disallowed_words = models.TextField(
+        _("disallowed words"),
         blank=True,
-        help_text="One word or phrase per line. A comment containing one in its "
-        "body, name, email, website, IP or browser goes to spam.",
+        help_text=_(
+            "One word or phrase per line. A comment containing one in its "
+            "body, name, email, website, IP or browser goes to spam."
+        ),
     )
     close_after_days = models.PositiveIntegerField(
-        "close comments on articles older than (days)",
+        _("close comments on articles older than (days)"),
         null=True,
         blank=True,
-        help_text="Leave empty to keep comments open.",
+        help_text=_("Leave empty to keep comments open."),
     )
     require_name_email = models.BooleanField(
-        "guests must fill in name and email", default=True
+        _("guests must fill in name and email"), default=True
     )
     thread_depth = models.PositiveSmallIntegerField(
-        "nest replies this many levels deep",
+        _("nest replies this many levels deep"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     # On, unlike WordPress: a page of 1,000 comments is 15,000 elements to lay out
     # at once (Lighthouse's performance 86 against 100 in pages, bench/README.md).
-    page_comments = models.BooleanField("break comments into pages", default=True)
+    page_comments = models.BooleanField(_("break comments into pages"), default=True)
     comments_per_page = models.PositiveSmallIntegerField(
-        "top-level comments per page",
+        _("top-level comments per page"),
         default=50,
         validators=[MinValueValidator(1)],
     )
     newest_page_first = models.BooleanField(
-        "show the page of newest comments first",
+        _("show the page of newest comments first"),
         default=True,
-        help_text="Otherwise the page of oldest comments. Comments read oldest first "
-        "within a page.",
+        help_text=_(
+            "Otherwise the page of oldest comments. Comments read oldest first "
+            "within a page."
+        ),
     )
     flood_interval = models.PositiveIntegerField(
-        "seconds between two comments from one person or address",
+        _("seconds between two comments from one person or address"),
         default=15,
     )
     edit_window_minutes = models.PositiveSmallIntegerField(
-        "authors may edit or delete their comment for (minutes)",
+        _("authors may edit or delete their comment for (minutes)"),
         default=10,
-        help_text="0: never. An edit is moderated again.",
+        help_text=_("0: never. An edit is moderated again."),
     )
     reports_to_hold = models.PositiveSmallIntegerField(
-        "hide a comment for a moderator after this many reports",
+        _("hide a comment for a moderator after this many reports"),
         default=3,
-        help_text="Readers' open reports of an approved comment. 0: never hide, "
-        "only list in the Reported queue.",
+        help_text=_(
+            "Readers' open reports of an approved comment. 0: never hide, "
+            "only list in the Reported queue."
+        ),
     )
     hold_after_rejections = models.PositiveSmallIntegerField(
-        "hold authors with this many rejected comments",
+        _("hold authors with this many rejected comments"),
         default=2,
-        help_text="Rejected: sent to spam or removed, among the author's latest "
-        "comments (next setting). 0 switches the rule off.",
+        help_text=_(
+            "Rejected: sent to spam or removed, among the author's latest "
+            "comments (next setting). 0 switches the rule off."
+        ),
     )
     rejection_window = models.PositiveSmallIntegerField(
-        "among their latest comments",
+        _("among their latest comments"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     min_seconds_to_post = models.PositiveSmallIntegerField(
-        "seconds a form is shown before it may be posted",
+        _("seconds a form is shown before it may be posted"),
         default=3,
-        help_text="Robots post at once; people take longer to write.",
+        help_text=_("Robots post at once; people take longer to write."),
     )
     # The spam classifier (comments.spam), which learns from moderators' decisions.
     spam_threshold = models.FloatField(
@@ -125,13 +139,13 @@ class DiscussionSettings(models.Model):
     spam_model_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
-        verbose_name = verbose_name_plural = "discussion settings"
+        verbose_name = verbose_name_plural = _("discussion settings")
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="one_settings_row")
         ]
 
     def __str__(self) -> str:
-        return "Discussion settings"
+        return str(_("Discussion settings"))
 
     def save(self, *args, **kwargs):
         self.pk = 1
@@ -243,7 +257,7 @@ class DiscussionVersion(models.Model):
     likes = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
-        verbose_name = "discussion version"
+        verbose_name = _("discussion version")
 
     def __str__(self) -> str:
         return f"version {self.version} of article {self.article_id}"

@@ -54,26 +54,35 @@ class ModerationAction(models.Model):
         OTHER = "other", _("Other")
 
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
     )
-    action = models.CharField(max_length=20, choices=action_choices)
+    action = models.CharField(_("action"), max_length=20, choices=action_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="by",
+        verbose_name=_("by"),
     )
-    from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
-    to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Comment.Status, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=10, choices=Comment.Status, blank=True
+    )
     # For edits: the fields that changed, {"body": ["before", "after"], ...}.
-    changes = models.JSONField(default=dict, blank=True)
-    note = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
     # For "spam" and "remove": why, when the moderator said.
-    reason = models.CharField(max_length=10, choices=Reason, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

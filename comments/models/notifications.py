@@ -91,6 +91,8 @@ class Subscription(models.Model):
     objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["email", "topic", "article"],
@@ -222,7 +224,8 @@ class OutboundMail(models.Model):
     task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
-        verbose_name = "outbound mail"
+        verbose_name = _("outbound mail")
+        verbose_name_plural = _("outbound mails")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

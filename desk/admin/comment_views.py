@@ -354,8 +354,11 @@ class CommentViews(admin.ModelAdmin):
         if not form.is_valid():
             messages.error(
                 request,
-                f"Comment {comment_id} was not changed: "
-                + " ".join(str(error) for error in form.errors["body"]),
+                _("Comment %(id)s was not changed: %(errors)s")
+                % {
+                    "id": comment_id,
+                    "errors": " ".join(str(error) for error in form.errors["body"]),
+                },
             )
             return back
         if not form.has_changed():
@@ -436,8 +439,12 @@ class CommentViews(admin.ModelAdmin):
         if not form.is_valid():
             messages.error(
                 request,
-                "The ban was not saved: "
-                + " ".join(str(m) for errors in form.errors.values() for m in errors),
+                _("The ban was not saved: %(errors)s")
+                % {
+                    "errors": " ".join(
+                        str(m) for errors in form.errors.values() for m in errors
+                    )
+                },
             )
             return HttpResponseRedirect(change_url)
         ban = ban_from(form.cleaned_data, comment, request.user)

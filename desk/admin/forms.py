@@ -91,6 +91,6 @@ class ReasonActionForm(ActionForm):
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
-        choices=[("", "— no reason —"), *ModerationAction.Reason.choices],
+        choices=[("", _("— no reason —")), *ModerationAction.Reason.choices],
         help_text=_("For spam and remove: kept in the history and counted."),
     )

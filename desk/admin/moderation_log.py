@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import ModerationAction
@@ -32,9 +33,9 @@ class ModerationActionAdmin(admin.ModelAdmin):
     @admin.display(description=_("Comment"))
     def comment_link(self, record):
         return format_html(
-            '<a href="{}">Comment {}</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:comments_comment_change", args=[record.comment_id]),
-            record.comment_id,
+            gettext("Comment %(id)s") % {"id": record.comment_id},
         )
 
     def has_add_permission(self, request):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from comments.identity import METHODS
@@ -286,7 +286,8 @@ class CommentAdmin(BulkActions, CommentViews, ArticleColumn):
         return format_html(
             '<time datetime="{}">{}</time>',
             local.isoformat(),
-            local.strftime("%b %-d, %Y %H:%M"),
+            # Translators: a Django date format (docs: the "date" filter).
+            date_format(local, pgettext("the queue's dates", "M j, Y H:i")),
         )
 
     def author(self, comment):

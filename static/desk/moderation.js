@@ -6,6 +6,10 @@
 // gets the focus; the bar saying what happened, with Undo, stays in view. Nothing fires while typing
 // in a field. Without JavaScript the buttons post and come back, as before.
 
+// The words in the editor's language: the site's catalog (/jsi18n/<code>/), which
+// the queue's page loads before this script; English when it is missing.
+const gettext = window.gettext ?? ((text) => text);
+
 const table = document.getElementById("result_list");
 const form = document.getElementById("changelist-form");
 
@@ -25,11 +29,11 @@ if (table && form) {
   bar.className = "keys-bar";
   const said = document.createElement("span");
   said.setAttribute("role", "status");
-  said.textContent = "Keyboard: j and k to move, a approve, s spam, r remove, u undo, ? all keys.";
+  said.textContent = gettext("Keyboard: j and k to move, a approve, s spam, r remove, u undo, ? all keys.");
   const undoButton = document.createElement("button");
   undoButton.type = "button";
   undoButton.className = "button";
-  undoButton.textContent = "Undo";
+  undoButton.textContent = gettext("Undo");
   undoButton.hidden = true;
   // Why, for s and r: the action bar's own reason box, copied (s says spam by
   // itself when none is chosen).
@@ -38,7 +42,7 @@ if (table && form) {
   if (reasonBox) {
     const label = document.createElement("label");
     label.className = "keys-reason";
-    label.textContent = "Reason for s and r ";
+    label.textContent = `${gettext("Reason for s and r")} `;
     reasonPicker = reasonBox.cloneNode(true);
     reasonPicker.removeAttribute("id");
     reasonPicker.name = "keys-reason";
@@ -52,21 +56,38 @@ if (table && form) {
   const help = document.createElement("section");
   help.className = "keys-help";
   help.hidden = true;
-  help.setAttribute("aria-label", "Keyboard keys");
-  help.innerHTML = `<h2>Keys</h2><dl>
-    <dt>j / k</dt><dd>next / previous comment</dd>
-    <dt>a</dt><dd>approve</dd><dt>s</dt><dd>mark as spam</dd><dt>r</dt><dd>remove</dd>
-    <dt>u</dt><dd>undo the last decision</dd><dt>o</dt><dd>open the comment</dd>
-    <dt>?</dt><dd>show or hide these keys</dd></dl>`;
+  help.setAttribute("aria-label", gettext("Keyboard keys"));
+  const heading = document.createElement("h2");
+  heading.textContent = gettext("Keys");
+  const list = document.createElement("dl");
+  for (const [key, what] of [
+    ["j / k", gettext("next / previous comment")],
+    ["a", gettext("approve")],
+    ["s", gettext("mark as spam")],
+    ["r", gettext("remove")],
+    ["u", gettext("undo the last decision")],
+    ["o", gettext("open the comment")],
+    ["?", gettext("show or hide these keys")],
+  ]) {
+    const term = document.createElement("dt");
+    term.textContent = key;
+    const meaning = document.createElement("dd");
+    meaning.textContent = what;
+    list.append(term, meaning);
+  }
+  help.append(heading, list);
   bar.after(help);
 
+  // The status filter's Pending link ("Pending (3)", in the editor's language).
   const pendingLink = [...document.querySelectorAll("#changelist-filter a")].find(
-    (link) => /^Pending \(\d/.test(link.textContent.trim()),
+    (link) => new URL(link.href).searchParams.get("status") === "pending",
   );
   const baseTitle = document.title.replace(/^\(\d[\d,+]*\) /, "");
   const showWaiting = (count) => {
     document.title = `(${count.toLocaleString("en")}) ${baseTitle}`;
-    if (pendingLink) pendingLink.textContent = `Pending (${count.toLocaleString("en")})`;
+    if (pendingLink) {
+      pendingLink.textContent = pendingLink.textContent.replace(/\([\d,+]*\)\s*$/, `(${count.toLocaleString("en")})`);
+    }
   };
   let waiting = pendingLink ? Number(pendingLink.textContent.replace(/[^\d]/g, "")) : null;
   if (waiting !== null) showWaiting(waiting);
@@ -115,7 +136,7 @@ if (table && form) {
       answer = await response.json();
     } catch {
       row.classList.remove("is-sent");
-      said.textContent = "The decision could not be sent. Check the connection and try again.";
+      said.textContent = gettext("The decision could not be sent. Check the connection and try again.");
       return;
     }
     said.textContent = answer.message;
@@ -176,7 +197,7 @@ if (table && form) {
     }
     if (key === "u") {
       if (last) decide(last, "undo");
-      else said.textContent = "Nothing to undo.";
+      else said.textContent = gettext("Nothing to undo.");
       return;
     }
     if (!rows.length) return;

@@ -1,5 +1,6 @@
 """A moderator clears the queue with the keyboard, in place, and can undo."""
 
+import re
 import time
 
 import pytest
@@ -199,3 +200,24 @@ def test_the_dashboard_draws_the_day(new_page, queue, width):
     expect(chart).to_be_visible()
     expect(page.locator("#moderation-dashboard")).to_contain_text("Eve: 3 actions")
     screenshot(page, f"dashboard-{width}")
+
+
+def test_the_keys_speak_the_editors_language(new_page, live_server, queue):
+    from tests.e2e.test_admin_accessibility import signed_in
+
+    page = new_page()
+    signed_in(page, live_server, "editor", "zh-hans")
+    page.goto(QUEUE)
+    pending = page.locator("#changelist-filter a", has_text="待审核")
+    expect(pending).to_have_text("待审核 (23)")
+
+    page.keyboard.press("?")
+    keys = page.get_by_role("region", name="键盘按键")
+    expect(keys).to_contain_text("撤销上一个决定")
+    page.keyboard.press("a")
+
+    expect(page.locator("#result_list tr.is-decided")).to_have_count(1)
+    expect(pending).to_have_text("待审核 (22)")
+    expect(page).to_have_title(re.compile(r"^\(22\) "))
+    expect(page.locator(".keys-bar")).to_contain_text("撤销")
+    assert "Keyboard" not in page.locator(".keys-bar").inner_text()
