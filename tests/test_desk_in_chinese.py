@@ -1,6 +1,6 @@
 """
-Every screen of the moderators' desk in Chinese: an editor whose browser asks
-for Chinese meets no English of ours, on the dashboard, the queue (with a
+Every screen of the moderators' desk in Chinese (and in Arabic): an editor whose
+browser asks for either meets no English of ours, on the dashboard, the queue (with a
 search), a comment's page, "Approve all shown", bans (and a new one), the rules
 and the log. The data is Chinese too, so that any English left is the desk's:
 a column, a filter, a form's label or help, a message, the chart.
@@ -22,8 +22,11 @@ NOT_ENGLISH = re.compile(
     r"[\w.+-]+@[\w.-]+|\d+(\.\d+){3}|Newsroom|WordPress|Disqus|JSON|IP|URL|\bX\b"
 )
 # Django's own, which it leaves in English: the search box's icon and the yes/no
-# icons' alternative text, and 6.1's empty choice, not yet in its Chinese catalog.
-DJANGOS_OWN = {"Search", "True", "False", "- Select an option -"}
+# icons' alternative text, 6.1's empty choice (not yet in its Chinese catalog),
+# and a few words its Arabic catalog lacks (the action's button, landmarks' names).
+DJANGOS_OWN = re.compile(
+    r"Search|True|False|- Select an option -|Run|(Pagination|Search) [^A-Za-z]+"
+)
 
 
 def english_in(html: str) -> list[str]:
@@ -35,7 +38,7 @@ def english_in(html: str) -> list[str]:
         {
             text
             for text in found
-            if text not in DJANGOS_OWN
+            if not DJANGOS_OWN.fullmatch(text)
             and re.search(r"[A-Za-z]{2}", NOT_ENGLISH.sub("", text))
         }
     )
@@ -87,11 +90,12 @@ def desk(editor, rules):
         "/admin/comments/moderationaction/",
     ],
 )
-def test_a_desk_screen_in_chinese_has_no_english_of_ours(editor_client, desk, path):
+@pytest.mark.parametrize("language", ["zh-Hans", "ar"])
+def test_a_desk_screen_has_no_english_of_ours(editor_client, desk, path, language):
     rules = DiscussionSettings.load()
     path = path.format(held=f"{QUEUE}{desk.pk}", rules=rules.pk)
 
-    response = editor_client.get(path, headers={"accept-language": "zh-Hans"})
+    response = editor_client.get(path, headers={"accept-language": language})
 
     assert response.status_code == 200
     left = english_in(response.content.decode())
