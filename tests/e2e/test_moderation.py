@@ -166,5 +166,7 @@ def test_editor_features_a_comment_and_readers_see_the_pick(new_page, story, wid
     picks.scroll_into_view_if_needed()
     screenshot(reader, f"editors-picks-{width}")
 
-    picks.get_by_role("link", name="Read Priya Patel's comment").click()
+    picks.get_by_role(
+        "link", name="Read in the discussion: Priya Patel's comment"
+    ).click()
     reader.wait_for_url(f"**#c-{chosen.pk}")
