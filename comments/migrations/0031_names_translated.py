@@ -12,7 +12,7 @@ import comments.models.moderation_log
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0005_names_translated"),
-        ("comments", "0028_moderation_actions_named_not_listed"),
+        ("comments", "0030_spam_classifier"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
