@@ -118,21 +118,24 @@ class DiscussionSettings(models.Model):
     )
     # The spam classifier (comments.spam), which learns from moderators' decisions.
     spam_threshold = models.FloatField(
-        "send to spam at this spam score or more",
+        _("send to spam at this spam score or more"),
         default=0.99,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
-        help_text="The classifier's score, from 0 to 1. Authors with an approved "
-        "comment count for less (their score is weighed by 0.95), staff not at all.",
+        help_text=_(
+            "The classifier's score, from 0 to 1. Authors with an approved "
+            "comment count for less (their score is weighed by 0.95), staff not "
+            "at all."
+        ),
     )
     hold_threshold = models.FloatField(
-        "hold for moderation at this spam score or more",
+        _("hold for moderation at this spam score or more"),
         default=0.91,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
     spam_min_decisions = models.PositiveIntegerField(
-        "the classifier judges after learning this many decisions",
+        _("the classifier judges after learning this many decisions"),
         default=100,
-        help_text="Until then it abstains. 0 lets it judge from the first.",
+        help_text=_("Until then it abstains. 0 lets it judge from the first."),
     )
     # The classifier's version posting loads (comments.spam.current): read with the
     # rules it already reads, so learning of a new version costs a post no query.
