@@ -1,10 +1,10 @@
 """
 manage.py spam_evaluate --train A.csv B.csv --test C.csv D.csv: how well the spam
 classifier, taught the training files' labels as moderators' decisions would
-teach it (comments.spam.teach), and the content rules judge the test files'
-comments, as the site judges a new comment (moderation.decide). Files have the
-columns CONTENT and CLASS (1 spam, 0 ham), AUTHOR optional: the YouTube Spam
-Collection's. Nothing is written to the database.
+teach and calibrate it (comments.spam.teach, calibrate), and the content rules
+judge the test files' comments, as the site judges a new comment
+(moderation.decide). Files have the columns CONTENT and CLASS (1 spam, 0 ham),
+AUTHOR optional: the YouTube Spam Collection's. Nothing is written to the database.
 
 A test comment counts as caught (spam) or flagged (ham) when the classifier and
 the content rules (links, moderation and disallowed words) send it to spam or hold
@@ -100,6 +100,11 @@ class Command(BaseCommand):
             for s, is_spam in labelled(path)
         ]
         spam.teach(classifier, lessons)
+        spam.calibrate(
+            classifier,
+            [spam.text_of(c.body, c.author_name, c.author_url) for c, _, _ in lessons],
+            [is_spam for *_, is_spam in lessons],
+        )
         classifier.decisions = len(lessons)
         total = Tally()
         for path in test:
