@@ -71,6 +71,9 @@ ALPHA = 0.03
 # The latest lessons the score is calibrated on (calibrate()): enough to fit two
 # numbers, few enough that the worker rereads them in about a second.
 CALIBRATION_LESSONS = 2000
+# What a stored version's counts count: 2, features present (features()); the
+# first versions, without the number, counted occurrences. Another is Outdated.
+FORMAT = 2
 # Fewer lessons of either kind fit nothing one can trust (two lessons fit a score
 # that sends to spam what was taught as ham): the log-odds are scored as they are.
 CALIBRATION_MINIMUM = 10
@@ -113,6 +116,10 @@ def features(texts: Sequence[str]) -> csr_matrix:
     rows = hstack([WORDS.transform(texts), CHARACTERS.transform(texts)]).tocsr()
     rows.data[:] = 1.0
     return normalize(rows)
+
+
+class Outdated(ValueError):
+    """A stored version whose counts today's features can't be scored with."""
 
 
 class Classifier:
@@ -184,6 +191,7 @@ class Classifier:
         """Its counts, the non-zero ones only, in NumPy's format (no pickle)."""
         counts = self.model.feature_count_
         arrays: dict[str, Any] = {
+            "format": np.array(FORMAT),
             "class_count": self.model.class_count_,
             "calibration": np.array(self.calibration),
         }
@@ -198,6 +206,8 @@ class Classifier:
     @classmethod
     def loads(cls, data: bytes | memoryview, *, decisions=0, version=0) -> "Classifier":
         arrays = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
+        if "format" not in arrays.files or int(arrays["format"]) != FORMAT:
+            raise Outdated("a version stored with other features")
         model = _empty_model()
         model.class_count_ = arrays["class_count"].astype(float)
         for label in (0, 1):
@@ -301,9 +311,14 @@ def current(rules) -> Classifier | None:
         row = SpamModel.objects.filter(version=version).first()
         if row is None:
             return None
-        _loaded = Classifier.loads(
-            row.data, decisions=row.decisions, version=row.version
-        )
+        try:
+            _loaded = Classifier.loads(
+                row.data, decisions=row.decisions, version=row.version
+            )
+        except Outdated:
+            # Abstain, without asking again, until the worker's next lesson
+            # rebuilds the model (learn) or `manage.py spam_rebuild` does.
+            _loaded = Classifier(version=row.version)
     return _loaded
 
 
@@ -347,7 +362,9 @@ def learn(comment_ids: list[int], action: str) -> int:
     The worker's side of a moderator's decision on comments: teach it to the
     classifier and store the new version. One learner at a time (the rules' row
     locked), so no decision is lost between two versions. How many it taught.
-    "undo" takes back what the comments taught (desk.decisions.undo).
+    "undo" takes back what the comments taught (desk.decisions.undo). A current
+    version stored with other features (Outdated) is rebuilt from the whole
+    history instead, this decision with it.
     """
     spam = LESSONS.get(action)
     with transaction.atomic():
@@ -364,9 +381,13 @@ def learn(comment_ids: list[int], action: str) -> int:
         )
         lessons = [(c, taught.get(c.pk), spam) for c in comments]
         row = SpamModel.objects.current()
-        classifier = (
-            Classifier.loads(row.data, version=row.version) if row else Classifier()
-        )
+        try:
+            classifier = (
+                Classifier.loads(row.data, version=row.version) if row else Classifier()
+            )
+        except Outdated:
+            rebuild()
+            return len(comments)
         teach(classifier, lessons)
         if spam is None:
             SpamLesson.objects.filter(comment__in=comments).delete()

@@ -391,6 +391,40 @@ def test_posting_scores_with_no_query_once_a_process_has_the_version(
     assert second.moderation_reason == "held: first comment from this author"
 
 
+def test_a_version_stored_with_other_features_abstains_until_rebuilt(
+    client, moderator_client, article, rules
+):
+    """
+    A version the first classifier stored (occurrences counted, no calibration)
+    is not scored with today's features: posting abstains rather than failing,
+    and the worker's next lesson rebuilds the model from the history.
+    """
+    old = io.BytesIO()
+    np.savez_compressed(
+        old,
+        class_count=np.array([1.0, 1.0]),
+        index0=np.array([1], dtype=np.int32),
+        count0=np.array([2.0]),
+        index1=np.array([2], dtype=np.int32),
+        count1=np.array([3.0]),
+    )
+    row = SpamModel.objects.create(data=old.getvalue(), decisions=500)
+    rules.spam_min_decisions = 0
+    rules.spam_model_version = row.version
+    rules.save()
+    form = factories.comment_form(client, article, name="A")
+
+    factories.post_comment(client, article, form, body=SPAMMY[0].format(n=1))
+
+    posted = Comment.objects.latest("id")
+    assert "likely spam" not in posted.moderation_reason
+    factories.bulk_action(moderator_client, "mark_spam", posted)
+    run_queued_lessons()
+    rebuilt = SpamModel.objects.current()
+    assert rebuilt.version > row.version
+    assert spam.Classifier.loads(rebuilt.data).model.class_count_.tolist() == [0, 1]
+
+
 def test_an_undone_decision_teaches_nothing(moderator_client, article):
     comment = factories.make_comment(article, status="pending", body=SPAMMY[0])
     other = factories.make_comment(article, status="pending", body=ORDINARY[0])
