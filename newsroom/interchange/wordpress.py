@@ -334,7 +334,9 @@ def import_wxr(
     return report
 
 
-def opens_a_post(element: ET.Element, stack: list[ET.Element], site) -> bool:
+def opens_a_post(
+    element: ET.Element, stack: list[ET.Element], site: "Site | None"
+) -> bool:
     """
     Whether `element`, just opened at the depth `stack` says, is a post (an
     <item> of the channel); a file that isn't a WordPress export is refused.
