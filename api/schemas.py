@@ -115,15 +115,29 @@ class EditIn(Schema):
 class Reader(Schema):
     id: int
     display_name: str
-    signed_in_with: str
+    signed_in_with: str = Field(description="The way they signed in: a provider id.")
+    avatar_url: str = Field(description="Their picture, on this site; or empty.")
+    avatar_initials: str = Field(description="The placeholder's letters.")
+    avatar_colour: int = Field(description="The placeholder's colour, 0 to 7.")
+    staff: bool = Field(description="Staff read their own page, not the shared one.")
 
 
 class HeldComment(Schema):
     id: int
     parent_id: int | None
-    depth: int
+    depth: int = Field(description="Its level in the thread, capped by the rules.")
     created_at: datetime.datetime
     body_html: str
+    html: str = Field(
+        description="Its <li>, as the page shows it to its author (escaped and "
+        "cleaned: safe to insert as is)."
+    )
+
+
+class Remembered(Schema):
+    name: str = ""
+    email: str = ""
+    url: str = ""
 
 
 class Me(Schema):
@@ -132,4 +146,11 @@ class Me(Schema):
     held: list[HeldComment] = Field(
         description="Their comments here awaiting moderation, which only they see: "
         "each goes in the thread under its parent, after the comments before it."
+    )
+    liked_on: list[int] = Field(description="The articles where they like comments.")
+    held_on: list[int] = Field(
+        description="The articles where they have comments awaiting moderation."
+    )
+    remembered: Remembered | None = Field(
+        description='A guest\'s name, email and website, kept by "Save my name".'
     )

@@ -25,10 +25,11 @@ from api import schemas
 from api.paging import cursor_of, read_cursor
 from articles.models import Article
 from comments.caching import shared_cache_headers
-from comments.cookies import guest_browser, held_comment_ids
+from comments.cookies import guest_browser, held_comment_ids, remembered_author
 from comments.discussion import closes_at, is_open
-from comments.identity import display_name, reader_identity
-from comments.models import Comment, DiscussionSettings, Like
+from comments.identity import commenter, display_name, reader_identity
+from comments.models import Comment, CommentQuerySet, DiscussionSettings, Like
+from comments.rendering import comment_item
 from comments.tokens import absolute
 
 router = Router()
@@ -159,33 +160,55 @@ def comment_out(comment: Comment) -> dict[str, Any]:
 def me(request: HttpRequest, response: HttpResponse, article: int) -> dict[str, Any]:
     """
     The reader's own part of an article's discussion, for a page every reader
-    shares to show them theirs: who they are, which comments they like, and
-    their comments awaiting moderation. Three queries.
+    shares to show them theirs: who they are, which comments they like, their
+    comments awaiting moderation (with their markup, as the personalised page
+    shows them), and on which articles they have likes or held comments at all,
+    so the page's script asks again only there (static/js/reader.js). Five
+    queries.
     """
     found = get_object_or_404(Article.objects.published(), pk=article)
     user = request.user
     browser = "" if user.is_authenticated else guest_browser(request)[0]
-    liked = Like.objects.filter(comment__article=found).by_reader(user, browser)
-    held = (
-        Comment.objects.filter(article=found)
-        .shown_as_held_to(user, held_comment_ids(request))
-        .order_by("created_at", "pk")
-    )
+    likes = Like.objects.by_reader(user, browser)
+    held = Comment.objects.shown_as_held_to(user, held_comment_ids(request))
     response["Cache-Control"] = "private, no-store"
     return {
         "reader": reader_of(request),
-        "liked": sorted(liked.values_list("comment_id", flat=True)),
-        "held": [
+        "liked": sorted(
+            likes.filter(comment__article=found).values_list("comment_id", flat=True)
+        ),
+        "held": held_out(found, held.filter(article=found)),
+        "liked_on": sorted(set(likes.values_list("comment__article_id", flat=True))),
+        "held_on": sorted(set(held.values_list("article_id", flat=True))),
+        "remembered": remembered_author(request) or None,
+    }
+
+
+def held_out(
+    article: Article, held: "CommentQuerySet[Comment]"
+) -> list[dict[str, Any]]:
+    """
+    The reader's held comments on `article`, each with its <li> as the page
+    writes it (comments.rendering): at its level, capped by the rules' depth.
+    """
+    rules = DiscussionSettings.load()
+    open_now = is_open(article, rules)
+    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
+    found = []
+    for c in held.for_the_list().order_by("created_at", "pk"):
+        depth = min(c.depth, rules.thread_depth - 1)
+        html = comment_item(c, depth, open_now, False, report_url) + "</li>"
+        found.append(
             {
                 "id": c.pk,
                 "parent_id": c.parent_id,
-                "depth": c.depth,
+                "depth": depth,
                 "created_at": c.created_at,
                 "body_html": c.body_html,
+                "html": html,
             }
-            for c in held
-        ],
-    }
+        )
+    return found
 
 
 def reader_of(request: HttpRequest) -> dict[str, Any] | None:
@@ -193,8 +216,13 @@ def reader_of(request: HttpRequest) -> dict[str, Any] | None:
     if identity is None:
         return None
     user = cast(User, request.user)  # an identity is a signed-in reader's
+    me = commenter(request)["me"]
     return {
         "id": user.pk,
         "display_name": display_name(user),
         "signed_in_with": identity.provider,
+        "avatar_url": me.avatar_url,
+        "avatar_initials": me.avatar_initials,
+        "avatar_colour": me.avatar_colour,
+        "staff": user.is_staff,
     }

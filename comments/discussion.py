@@ -10,8 +10,8 @@ the context it builds.
 
 Who shares what:
 - the whole page (`shares_page`, checked before any query): readers with nothing of
-  their own on it — no session, no held comment, no remembered name, no message to
-  show, not replying;
+  their own on it — no session, no held comment, no remembered name — or whose
+  script fills theirs in (SCRIPTED_COOKIE); none with a message to show, replying;
 - the comment list (`shares_list`): readers who are not editors (they see the
   account behind each comment) and not replying. A reader with comments awaiting
   moderation (their browser's or their account's) gets it with those put in their
@@ -118,7 +118,12 @@ VARIANT_COOKIES = {
 }
 # What the page's script reads to mark the reader's own things on the page every
 # reader shares (likes, reports, comments they may still edit): no variant.
-SCRIPT_COOKIES = (LIKED_COOKIE, REPORTED_COOKIE, EDITABLE_COOKIE)
+# READER_COOKIE changes whenever what the script keeps of the reader may have
+# (newsroom.middleware.reader_version); SCRIPTED_COOKIE, which the script sets, says
+# it runs: such readers get the shared page, whatever is theirs (docs/api.md).
+READER_COOKIE = "reader_version"
+SCRIPTED_COOKIE = "scripted"
+SCRIPT_COOKIES = (LIKED_COOKIE, REPORTED_COOKIE, EDITABLE_COOKIE, READER_COOKIE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,17 +261,16 @@ def opens_where_new_threads_land(rules: DiscussionSettings, sort: str) -> bool:
 
 def shares_page(request: HttpRequest) -> bool:
     """
-    Whether the reader has nothing of their own on the article page, so they may get
-    the page every such reader shares. Read from the request alone, no query.
+    Whether the reader may get the article page every reader shares: nothing of
+    their own is on it, or their script fills it in. Read from the request alone.
     """
     cookies = request.COOKIES
+    own = {settings.SESSION_COOKIE_NAME, HELD_COOKIE, AUTHOR_COOKIE} & set(cookies)
     return (
         request.method in ("GET", "HEAD")
         and "replytocom" not in request.GET
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and HELD_COOKIE not in cookies
-        and AUTHOR_COOKIE not in cookies
         and MESSAGES_COOKIE not in cookies
+        and (not own or cookies.get(SCRIPTED_COOKIE) == "1")
     )
 
 

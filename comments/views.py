@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q
@@ -27,6 +28,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -198,9 +200,14 @@ def stamp(request, article_id: int):
     A stamp for the comment form on the page every anonymous reader shares, which
     can't hold one: its script asks for it when the reader comes to the
     discussion, and the time a person needs to write counts from then. No query:
-    a stamp for an article that takes no comments is refused when posted.
+    a stamp for an article that takes no comments is refused when posted. A
+    reader with a session gets the CSRF token their posts need too (the shared
+    page holds none: comments.crossorigin); no other site can read this answer.
     """
-    response = JsonResponse({"stamp": make_stamp(article_id)})
+    answer = {"stamp": make_stamp(article_id)}
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        answer["csrf"] = get_token(request)
+    response = JsonResponse(answer)
     response["Cache-Control"] = "no-store"
     return response
 

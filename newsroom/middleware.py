@@ -4,12 +4,14 @@ compression, old addresses, and which database a request reads.
 """
 
 import re
+import secrets
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 
-from comments.discussion import variant_of
+from comments.cookies import AUTHOR_COOKIE, HELD_COOKIE
+from comments.discussion import READER_COOKIE, variant_of
 from comments.models import Comment
 from newsroom import routers
 from newsroom.models import Imported, OldAddress
@@ -70,6 +72,45 @@ def replica_reads(get_response):
         response = get_response(request)
         if request.method != "OPTIONS" and response.status_code < 400:
             routers.remember_write(response)
+        return response
+
+    return middleware
+
+
+OWN_STATE_COOKIES = {settings.SESSION_COOKIE_NAME, HELD_COOKIE, AUTHOR_COOKIE}
+
+
+def reader_version(get_response):
+    """
+    Tell the page's script that what it keeps of the reader (who is signed in,
+    their likes, where their held comments are: static/js/reader.js) may be out
+    of date, by a new READER_COOKIE: after every write that succeeded (a comment,
+    a like, signing in or out), whenever the session cookie changes (signing in
+    with X or Facebook ends on a GET), and for a reader with state of their own
+    from before the cookie existed. Readable by the script, proof of nothing.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        wrote = request.method not in ("GET", "HEAD", "OPTIONS")
+        # Never on an answer caches may share: it would no longer be.
+        unversioned = (
+            READER_COOKIE not in request.COOKIES
+            and bool(OWN_STATE_COOKIES & set(request.COOKIES))
+            and "public" not in response.get("Cache-Control", "")
+        )
+        if (
+            (wrote and response.status_code < 400)
+            or settings.SESSION_COOKIE_NAME in response.cookies
+            or unversioned
+        ):
+            response.set_cookie(
+                READER_COOKIE,
+                secrets.token_hex(4),
+                max_age=365 * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
+            )
         return response
 
     return middleware

@@ -4,10 +4,11 @@ byte, for all of them, so any HTTP cache may keep it (nginx, Varnish, a CDN), an
 served whole from our own cache otherwise: one query (the article and its
 discussion version), no template rendering.
 
-Nothing in it is any reader's: no CSRF token (its forms are protected by where
-they come from, comments.crossorigin) and no form stamp (its script fetches one,
-comments.views.stamp). It is kept compressed, and inflated once per process for
-the few clients that take no gzip.
+Nothing in it is any reader's, whoever asked for it (`as_anyone`: a signed-in
+reader whose script fills in their part gets it too): no CSRF token (its forms
+are protected by where they come from, comments.crossorigin) and no form stamp
+(its script fetches one, comments.views.stamp). It is kept compressed, and
+inflated once per process for the few clients that take no gzip.
 
 The key holds everything the page is made of: the article's discussion version
 (PostgreSQL bumps it on any change to its comments, and rule changes bump them
@@ -22,6 +23,7 @@ SHARED_CACHE_SECONDS, serve it stale while asking again, and the article it show
 by which newsroom.purge throws it away when its discussion changes.
 """
 
+import contextlib
 import datetime
 import functools
 import gzip
@@ -32,6 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import connections, router
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -40,7 +44,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from articles.models import Article
 from comments.caching import cache_for_a_while, cached, shared_cache_headers
-from comments.discussion import counts_are_fresh, variant_of
+from comments.discussion import VARIANT_COOKIES, counts_are_fresh, variant_of
 from comments.identity import offered_methods
 from comments.statements import MARKED_TIME, Statement, compiled
 
@@ -125,7 +129,8 @@ def article_page(request, slug: str, render) -> HttpResponse:
         or not entry.is_current(now)
         or not counts_are_fresh(entry.likes, entry.rendered_at, state.likes)
     ):
-        response, discussion = render()
+        with as_anyone(request):
+            response, discussion = render()
         if response.status_code != 200:
             return response
         entry = SharedPage.from_rendering(
@@ -155,6 +160,27 @@ def article_page(request, slug: str, render) -> HttpResponse:
     # as deploy/nginx.conf is key on the few cookies that matter instead.
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
     return shared_cache_headers(response, state.pk, entry.open_until, now)
+
+
+@contextlib.contextmanager
+def as_anyone(request):
+    """
+    The request as a reader with nothing of their own, while the shared page is
+    rendered: no account, no session, none of their cookies but the variant's.
+    A signed-in reader's miss (comments.discussion.shares_page) so renders the
+    page every reader gets, and fills the caches with it, never with their name,
+    likes or held comments. The reader's own are back before the answer leaves.
+    """
+    saved = request.user, request.COOKIES, request.session
+    request.user = AnonymousUser()
+    request.COOKIES = {
+        name: value for name, value in saved[1].items() if name in VARIANT_COOKIES
+    }
+    request.session = SessionBase()  # empty, never saved: no draft, no message
+    try:
+        yield
+    finally:
+        request.user, request.COOKIES, request.session = saved
 
 
 def revalidated(response: HttpResponse, etag: str) -> HttpResponse:

@@ -166,6 +166,8 @@ MIDDLEWARE = [
     "newsroom.middleware.shared_as_named",
     "newsroom.middleware.AnonymousGZipMiddleware",
     "newsroom.middleware.replica_reads",
+    # Outside the session's: it sees the session cookie set or deleted.
+    "newsroom.middleware.reader_version",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -45,6 +45,7 @@ from articles.models import Article
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, keep_sort, shares_page
 from comments.feeds import ArticleCommentsFeed
+from comments.identity import ReaderIdentity, offered_methods
 from comments.tokens import absolute
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
@@ -78,6 +79,12 @@ def article_page(request, slug: str, comment_page: int | None):
             "canonical_url": absolute(article.get_absolute_url()),
             **discussion.context(shared=shared),
         }
+        if shared:
+            # Each way to sign in, as the form says it to a reader signed in so.
+            context["identity_templates"] = [
+                (ReaderIdentity(method.id), offered_methods(exclude=method.id))
+                for method in offered_methods()
+            ]
         return render(request, "newsroom/article.html", context)
 
     if shares_page(request):

@@ -277,6 +277,10 @@ def test_a_tokens_reader_sees_their_own_part(client, article):
         "id": reader.pk,
         "display_name": "Tom Token",
         "signed_in_with": "account",
+        "avatar_url": "",
+        "avatar_initials": "TT",
+        "avatar_colour": me["reader"]["avatar_colour"],
+        "staff": False,
     }
 
 

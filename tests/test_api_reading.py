@@ -192,7 +192,14 @@ def test_me_for_a_guest_is_nobody_and_kept_by_no_cache(client, article):
     response = client.get("/api/v1/me/", {"article": article.pk})
     me = assert_documented(response, "/api/v1/me/")
 
-    assert me == {"reader": None, "liked": [], "held": []}
+    assert me == {
+        "reader": None,
+        "liked": [],
+        "held": [],
+        "liked_on": [],
+        "held_on": [],
+        "remembered": None,
+    }
     assert response["Cache-Control"] == "private, no-store"
 
 

@@ -20,6 +20,7 @@ from comments.cookies import AUTHOR_COOKIE, HELD_COOKIE
 from comments.discussion import (
     MESSAGES_COOKIE,
     SCRIPT_COOKIES,
+    SCRIPTED_COOKIE,
     SORTS,
     VARIANT_COOKIES,
     variant_of,
@@ -32,12 +33,22 @@ needs_nginx = pytest.mark.skipif(
 )
 
 
-def bypass_cookies() -> set[str]:
-    """The cookies that send a reader past nginx's cache."""
+def state_rules() -> list[tuple[str, str]]:
+    """The $reader_has_state map's regexes in order (the first match decides)."""
     config = NGINX_CONF.read_text()
-    match = re.search(r"\$reader_has_state \{.*?\)\((.*?)\)=", config, re.S)
+    match = re.search(r"\$reader_has_state \{(.*?)\}", config, re.S)
     assert match, "the $reader_has_state map is gone"
-    return set(match.group(1).split("|"))
+    return re.findall(r'"~(.*?)" ([01]);', match.group(1))
+
+
+def bypass_cookies() -> set[str]:
+    """The cookies that send a reader past nginx's cache, with a script or not."""
+    return {
+        name
+        for regex, bypass in state_rules()
+        if bypass == "1"
+        for name in re.search(r"\)\((.*?)\)=", regex).group(1).split("|")
+    }
 
 
 def test_readers_with_their_own_state_bypass_the_shared_cache():
@@ -49,6 +60,22 @@ def test_readers_with_their_own_state_bypass_the_shared_cache():
         AUTHOR_COOKIE,
         MESSAGES_COOKIE,
         RECENT_WRITE_COOKIE,
+    }
+
+
+def test_a_script_that_runs_shares_the_page_but_not_a_message_or_a_write():
+    # In the order nginx tries them: a message or a write bypasses first, then
+    # the script's cookie shares the page whatever of the reader's follows.
+    (always, scripted, unless_scripted) = state_rules()
+    assert re.findall(r"\w+", always[0].split("(", 2)[2]) == [
+        MESSAGES_COOKIE,
+        RECENT_WRITE_COOKIE,
+    ]
+    assert scripted == (rf"(^|;\s*){SCRIPTED_COOKIE}=1(;|$)", "0")
+    assert set(re.findall(r"\w+", unless_scripted[0].split("(", 2)[2])) == {
+        settings.SESSION_COOKIE_NAME,
+        HELD_COOKIE,
+        AUTHOR_COOKIE,
     }
 
 

@@ -284,8 +284,14 @@ function stamped() {
   if (!stampInput || stampInput.value) return Promise.resolve();
   stamping ??= fetch(commentForm.dataset.stamp, { credentials: "same-origin" })
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-    .then(({ stamp }) => {
+    .then(({ stamp, csrf }) => {
       stampInput.value = stamp;
+      // With a session, the token its posts need (not on the shared page).
+      if (csrf && !commentForm.querySelector("[name=csrfmiddlewaretoken]")) {
+        const input = document.createElement("input");
+        Object.assign(input, { type: "hidden", name: "csrfmiddlewaretoken", value: csrf });
+        commentForm.prepend(input);
+      }
     })
     .catch(() => {
       stamping = null; // asked again next time
@@ -306,8 +312,8 @@ if (stampInput && !stampInput.value) {
   commentForm.addEventListener("focusin", stamped);
   let waited = false;
   commentForm.addEventListener("submit", (event) => {
-    // The sign-in buttons post the draft elsewhere, without the robot checks.
-    if (stampInput.value || waited || event.submitter?.hasAttribute("formaction")) return;
+    // The sign-in and out buttons too: with a session, the stamp brings the token.
+    if (stampInput.value || waited) return;
     event.preventDefault();
     waited = true;
     stamped().finally(() => commentForm.requestSubmit(event.submitter));

@@ -1,0 +1,217 @@
+"""
+A reader whose page's script runs (the `scripted` cookie it sets) gets the page
+every reader shares even signed in, with comments held or a name remembered: the
+script fills in theirs (static/js/reader.js, from /api/v1/me/). Without the
+cookie they get their own page, as before. Nothing of theirs ever lands in the
+shared copy, whoever's request renders it.
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from comments.discussion import READER_COOKIE, SCRIPTED_COOKIE
+from comments.identity import IDENTITY_SESSION_KEY
+from comments.models import Like
+from newsroom import pagecache
+from tests.factories import make_article, make_comment, make_user, post_comment
+
+pytestmark = pytest.mark.usefixtures("rules")
+
+
+def signed_in(user, *, scripted: bool = True) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[IDENTITY_SESSION_KEY] = {"provider": "account", "avatar": "", "account": ""}
+    session.save()
+    if scripted:
+        client.cookies[SCRIPTED_COOKIE] = "1"
+    return client
+
+
+def is_public(answer) -> bool:
+    return answer["Cache-Control"].startswith("public")
+
+
+@pytest.fixture
+def reader(db):
+    return make_user(first_name="Zebediah", last_name="Secretname")
+
+
+@pytest.fixture
+def discussed(article, reader):
+    """An article where `reader` likes a comment and has one awaiting moderation."""
+    liked = make_comment(article, body="Liked words")
+    make_comment(article, body="Other words")
+    Like.objects.create(comment=liked, user=reader, network="n")
+    make_comment(article, status="pending", user=reader, body="My held words")
+    return article
+
+
+def forget_the_shared_page():
+    cache.clear()
+    pagecache._local.clear()
+
+
+def test_a_signed_in_reader_whose_script_runs_gets_the_shared_bytes(discussed, reader):
+    url = discussed.get_absolute_url()
+    anonymous = Client().get(url)
+
+    mine = signed_in(reader).get(url)
+
+    assert is_public(mine)
+    assert mine.content == anonymous.content
+    assert mine["ETag"] == anonymous["ETag"]
+    assert not mine.cookies
+
+
+def test_a_signed_in_miss_leaves_nothing_of_the_reader_in_the_shared_copy(
+    discussed, reader
+):
+    url = discussed.get_absolute_url()
+    forget_the_shared_page()
+
+    rendered = signed_in(reader).get(url, HTTP_ACCEPT_ENCODING="identity")
+    after = Client().get(url, HTTP_ACCEPT_ENCODING="identity")
+
+    assert is_public(rendered) and not rendered.cookies
+    assert rendered.content == after.content
+    html = rendered.content.decode()
+    assert "Liked words" in html
+    for theirs in (
+        "Zebediah",
+        "Secretname",
+        ">ZS<",  # their initials, the placeholder of their picture
+        "My held words",
+        'data-liked="1"',
+        "csrfmiddlewaretoken",
+    ):
+        assert theirs not in html
+    outside_templates = re.sub(r"<template.*?</template>", "", html, flags=re.S)
+    assert "Your comments" not in outside_templates
+    assert "data-log-in" in outside_templates
+    # The signed-in parts are there for every reader's script to fill in.
+    assert 'data-me="/api/v1/me/?article=' in html
+    assert '<template id="reader-nav">' in html
+    assert '<template data-identity="account">' in html
+    assert re.search(r'name="email"[^>]*>', html)  # the guest's form
+
+
+def test_without_the_script_the_signed_in_reader_gets_their_own_page(discussed, reader):
+    Client().get(discussed.get_absolute_url())  # the shared page is cached
+
+    answer = signed_in(reader, scripted=False).get(discussed.get_absolute_url())
+
+    assert answer["Cache-Control"] == "private, no-cache"
+    html = answer.content.decode()
+    assert "You are commenting using your Newsroom account." in html
+    assert ">ZS<" in html
+    assert "My held words" in html
+    assert 'data-liked="1"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "data-me=" not in html
+
+
+@pytest.mark.parametrize("cookie", ["1 ", "0", "yes"])
+def test_only_the_scripts_own_cookie_shares_the_page(discussed, reader, cookie):
+    client = signed_in(reader)
+    client.cookies[SCRIPTED_COOKIE] = cookie
+
+    answer = client.get(discussed.get_absolute_url())
+
+    assert answer["Cache-Control"] == "private, no-cache"
+
+
+def test_a_message_or_a_reply_is_still_the_readers_own_page(discussed, reader):
+    client = signed_in(reader)
+    client.cookies["messages"] = "x"
+    assert ">ZS<" in client.get(discussed.get_absolute_url()).content.decode()
+
+    client = signed_in(reader)
+    answer = client.get(discussed.get_absolute_url(), {"replytocom": "1"})
+    assert answer["Cache-Control"] == "private, no-cache"
+
+
+def test_a_guest_with_a_held_comment_and_a_script_shares_the_page(article):
+    guest = Client()
+    assert post_comment(guest, article, body="Held for a newcomer").status_code == 302
+    guest.cookies[SCRIPTED_COOKIE] = "1"
+    mine = guest.get(article.get_absolute_url())  # the message it was held
+    assert "Held for a newcomer" in mine.content.decode()
+    for name, morsel in list(guest.cookies.items()):
+        if morsel["max-age"] == 0:  # deleted, as a browser would
+            del guest.cookies[name]
+
+    answer = guest.get(article.get_absolute_url())
+
+    assert is_public(answer)
+    assert "Held for a newcomer" not in answer.content.decode()
+
+
+def test_the_stamp_brings_a_signed_in_reader_the_token_to_post_with(discussed, reader):
+    client = signed_in(reader)
+    client.get(discussed.get_absolute_url())  # the shared page: no token in it
+    form = {"body": "Posted from the shared form.", "parent": "", "homepage": ""}
+    without = Client(enforce_csrf_checks=True)
+    without.cookies = client.cookies
+
+    refused = without.post(
+        reverse("comments:post", args=[discussed.pk]),
+        form | {"stamp": without.get(stamp_url(discussed)).json()["stamp"]},
+    )
+    answer = without.get(stamp_url(discussed)).json()
+    posted = without.post(
+        reverse("comments:post", args=[discussed.pk]),
+        form | {"stamp": answer["stamp"], "csrfmiddlewaretoken": answer["csrf"]},
+    )
+
+    assert refused.status_code == 403
+    assert posted.status_code == 302
+    assert "csrf" not in Client().get(stamp_url(discussed)).json()
+
+
+def stamp_url(article) -> str:
+    return reverse("comments:stamp", args=[article.pk])
+
+
+def test_writes_and_signing_in_change_the_readers_version(discussed, reader):
+    client = signed_in(reader)
+    page = client.get(discussed.get_absolute_url())
+    assert READER_COOKIE not in page.cookies  # a page caches may share: none
+
+    liked = client.post(
+        reverse("comments:like", args=[make_comment(discussed).pk]),
+        {"csrfmiddlewaretoken": client.get(stamp_url(discussed)).json()["csrf"]},
+        HTTP_ACCEPT="application/json",
+    )
+    signing_in = Client().post(
+        reverse("account_login"),
+        {"login": reader.username, "password": "a-Long-passw0rd"},
+    )
+
+    assert liked.cookies[READER_COOKIE].value
+    assert not liked.cookies[READER_COOKIE]["httponly"]
+    assert signing_in.cookies[READER_COOKIE].value
+
+
+def test_me_says_where_the_reader_has_likes_and_held_comments(discussed, reader):
+    elsewhere = make_comment(make_article())
+    Like.objects.create(comment=elsewhere, user=reader, network="n")
+    make_comment(discussed, status="pending", user=reader, body="<b>& held</b>")
+
+    me = signed_in(reader).get("/api/v1/me/", {"article": discussed.pk}).json()
+
+    assert me["reader"]["display_name"] == "Zebediah Secretname"
+    assert me["reader"]["avatar_initials"] == "ZS"
+    assert me["reader"]["staff"] is False
+    assert me["liked_on"] == sorted({discussed.pk, elsewhere.article_id})
+    assert me["held_on"] == [discussed.pk]
+    item = me["held"][-1]["html"]
+    assert item.startswith(f'<li id="c-{me["held"][-1]["id"]}" class="comment depth-0')
+    assert "Your comment is awaiting moderation." in item
+    assert "<b>&amp; held</b>" in item or "&lt;b&gt;" in item
+    assert item.endswith("</li>")
