@@ -1,0 +1,133 @@
+"""
+A signed-in reader in Chromium gets the page every reader shares, byte for byte,
+and its script fills in theirs: who they are in the form and the account links,
+their likes, their comment awaiting moderation in place. Without JavaScript they
+get their own page, as before.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Like
+from tests import factories
+from tests.e2e.accessibility import violations
+from tests.e2e.conftest import screenshot
+from tests.fake_providers import providers_settings
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def kim(transactional_db, rules, settings):
+    # X and Facebook offered: "Change" then lists them.
+    settings.SOCIALACCOUNT_PROVIDERS = providers_settings()
+    user = factories.make_user(
+        email="kim@example.com", first_name="Kim", last_name="Reader"
+    )
+    user.emailaddress_set.create(email="kim@example.com", verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def story(kim):
+    """Kim likes Ada's comment and has a reply to it awaiting moderation."""
+    story = factories.make_article(title="Council Approves New Bridge")
+    ada = factories.make_comment(story, author_name="Ada", body="Worth a like.")
+    factories.make_comment(story, author_name="Bo", body="Another view.")
+    Like.objects.create(comment=ada, user=kim, network="n")
+    factories.make_comment(
+        story, parent=ada, status="pending", user=kim, body="Kim's held reply."
+    )
+    return story
+
+
+def sign_in(page) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("kim@example.com")
+    page.get_by_label("Password").fill("a-Long-passw0rd")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_a_signed_in_reader_gets_the_shared_page_with_theirs_filled_in(new_page, story):
+    url = story.get_absolute_url()
+    anonymous = new_page().goto(url)
+    page = new_page()
+    sign_in(page)
+    page.goto(url)  # their own page; its script says it runs
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+
+    shared = page.goto(url)
+
+    assert shared.headers["etag"] == anonymous.headers["etag"]
+    assert shared.body() == anonymous.body()
+    respond = page.locator("#respond")
+    expect(
+        respond.get_by_text("You are commenting using your Newsroom account.")
+    ).to_be_visible()
+    expect(respond.locator(".identity .avatar")).to_have_text("KR")
+    expect(respond.get_by_label("Name (required)")).to_be_hidden()
+    expect(page.get_by_role("link", name="Your comments")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_have_count(0)
+    liked = page.get_by_role("button", name="Like Ada's comment", exact=True)
+    expect(liked).to_have_attribute("aria-pressed", "true")
+    expect(liked).to_have_text("Liked")
+    held = page.locator(".comment.pending", has_text="Kim's held reply.")
+    expect(held).to_be_visible()
+    expect(held).to_contain_text("Your comment is awaiting moderation.")
+    assert held.evaluate("li => li.parentElement.closest('.comment').id") == (
+        page.locator(".comment", has_text="Worth a like.").first.get_attribute("id")
+    )
+    assert any("/api/v1/me/" in asked_url for asked_url in asked)
+    # A liked button's name ("Like Ada's comment") lacks its text ("Liked"): so on
+    # every page with a like shown pressed, the reader's own too; not this one's.
+    found = [v for v in violations(page) if v["rule"] != "label-content-name-mismatch"]
+    assert not found, found
+    screenshot(page, "signed-in-shared-page")
+
+    # Another article, where they have nothing: what the browser keeps is enough.
+    other = factories.make_article(title="Quiet Story")
+    factories.make_comment(other, body="Nothing of Kim's here.")
+    asked.clear()
+    page.goto(other.get_absolute_url())
+    expect(
+        page.get_by_text("You are commenting using your Newsroom account.")
+    ).to_be_visible()
+    # (The form's stamp, as for every reader who comes to the discussion.)
+    assert not [u for u in asked if "/api/" in u]
+
+
+def test_a_signed_in_reader_posts_from_the_shared_form(new_page, story):
+    page = new_page()
+    sign_in(page)
+    page.goto(story.get_absolute_url())
+    page.goto(story.get_absolute_url())
+    expect(
+        page.get_by_text("You are commenting using your Newsroom account.")
+    ).to_be_visible()
+
+    page.get_by_label("Comment", exact=True).fill("Posted signed in, shared page.")
+    page.get_by_role("button", name="Post Comment").last.click()
+
+    expect(page.get_by_text("Posted signed in, shared page.")).to_be_visible()
+    assert story.comments.get(body="Posted signed in, shared page.").user.email == (
+        "kim@example.com"
+    )
+
+
+def test_without_javascript_the_signed_in_page_is_their_own(new_page, story):
+    page = new_page(javascript=False)
+    sign_in(page)
+
+    answer = page.goto(story.get_absolute_url())
+
+    assert answer.headers["cache-control"] == "private, no-cache"
+    assert "data-me=" not in answer.text()
+    expect(
+        page.get_by_text("You are commenting using your Newsroom account.")
+    ).to_be_visible()
+    expect(page.get_by_text("Kim's held reply.")).to_be_visible()
+    expect(page.get_by_role("link", name="You like Ada's comment")).to_have_text(
+        "Liked"
+    )
