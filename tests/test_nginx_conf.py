@@ -23,6 +23,7 @@ from comments.discussion import (
     SCRIPTED_COOKIE,
     SORTS,
     VARIANT_COOKIES,
+    shares_page,
     variant_of,
 )
 from newsroom.routers import RECENT_WRITE_COOKIE
@@ -250,6 +251,46 @@ def test_nginx_reads_each_request_as_the_app_does(db):
             if not odd:
                 assert variant.language == language, headers
                 assert variant.sort == (next(iter(SORTS)) if sort == "-" else sort)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Cookies of a reader with state of their own, and whether nginx shares its copy
+# with them (as the app's shares_page does, but for a write just made).
+READERS = [
+    ("sessionid=abc", False),
+    ("sessionid=abc; scripted=1", True),
+    ("scripted=1; held_comments=x; comment_author=y", True),
+    ("comment_author=y; scripted=1; liked_comments=4", True),
+    ("sessionid=abc; scripted=0", False),
+    ("sessionid=abc; scripted=1x", False),
+    ("sessionid=abc; xscripted=1", False),
+    ("sessionid=abc; scripted=1; messages=m", False),
+    ("scripted=1; messages=m", False),
+    ("sessionid=abc; scripted=1; recent_write=w", False),
+]
+
+
+@needs_nginx
+def test_nginx_shares_its_copy_with_a_reader_whose_script_runs(db):
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+    folder.chmod(0o755)
+    server = EchoingNginx(folder)
+    try:
+        server.start()
+        for cookie, shared in READERS:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port)
+            connection.request("GET", "/", headers={"Cookie": cookie})
+            answer = connection.getresponse()
+            answer.read()
+            bypassed = answer.getheader("X-Cache-Status") == "BYPASS"
+            connection.close()
+            request = RequestFactory().get("/", HTTP_COOKIE=cookie)
+
+            assert bypassed == (not shared), cookie
+            if RECENT_WRITE_COOKIE not in cookie:
+                assert shares_page(request) == shared, cookie
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
