@@ -30,6 +30,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import csrf
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -43,7 +44,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from articles.models import Article
 from comments.client_ip import client_ip
-from comments.discussion import Discussion, keep_sort, shares_page
+from comments.discussion import SCRIPTED_COOKIE, Discussion, keep_sort, shares_page
 from comments.feeds import ArticleCommentsFeed
 from comments.identity import ReaderIdentity, offered_methods
 from comments.tokens import absolute
@@ -311,3 +312,15 @@ def server_error(request):
         response["Retry-After"] = "5"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def csrf_failure(request, reason: str = ""):
+    """
+    Django's "This form has expired" page, which also stops this browser from
+    saying its script runs: a signed-in reader whose script failed read the shared
+    page, which holds no token (comments.discussion.SCRIPTED_COOKIE). Reloading
+    then gives them their own page, with its token.
+    """
+    response = csrf.csrf_failure(request, reason, template_name="403_csrf.html")
+    response.delete_cookie(SCRIPTED_COOKIE, samesite="Lax")
+    return response

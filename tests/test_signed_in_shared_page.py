@@ -215,3 +215,22 @@ def test_me_says_where_the_reader_has_likes_and_held_comments(discussed, reader)
     assert "Your comment is awaiting moderation." in item
     assert "<b>&amp; held</b>" in item or "&lt;b&gt;" in item
     assert item.endswith("</li>")
+
+
+def test_a_post_refused_for_its_token_brings_the_readers_own_page_back(
+    discussed, reader
+):
+    """Their script failed: the shared page's form holds no token."""
+    client = signed_in(reader)
+    client.handler.enforce_csrf_checks = True
+    form = {"body": "Sent from an unfilled page.", "parent": "", "homepage": ""}
+
+    refused = client.post(reverse("comments:post", args=[discussed.pk]), form)
+
+    assert refused.status_code == 403
+    assert "This form has expired" in refused.content.decode()
+    assert refused.cookies[SCRIPTED_COOKIE]["max-age"] == 0
+    del client.cookies[SCRIPTED_COOKIE]  # as a browser does
+    again = client.get(discussed.get_absolute_url())
+    assert again["Cache-Control"] == "private, no-cache"
+    assert "csrfmiddlewaretoken" in again.content.decode()
