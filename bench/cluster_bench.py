@@ -9,7 +9,10 @@ through nginx:
    machine: the other figures are read against it;
 2. anonymous readers, as nginx serves them: from its shared cache where the
    app's answer allows it (the hit ratio says how often), else from the app;
-3. signed-in readers, logged in through the login form first;
+3. signed-in readers, logged in through the login form first: without
+   JavaScript (their own page, rendered for them), and as the page serves them
+   now that its script runs (the shared page from nginx, and every request the
+   script makes for them, in the mix of SCRIPTED_MIX);
 4. posting, with 8 posters: every post answered 302 is stored, none twice;
 5. a cache miss: the page rendered again after a change of its discussion, for
    that article and for one of 100 comments (CPU, statements, Redis memory);
@@ -81,12 +84,21 @@ FORMS_PER_RUN = 20_000
 # wrk's limit in a fault run, which is stopped as soon as the fault is over.
 LONGEST_FAULT_RUN = 180
 
+# Signed-in views whose script runs, as a mix per 100 views (docs/capacity.md):
+# every view is the shared page; 1 in 10 asks /api/v1/me/ (the first view after
+# signing in or a write, the hourly refresh, an article where the reader has a
+# comment held or likes not kept yet); 1 in 4 reaches the discussion and asks for
+# the form's stamp (anonymous readers' scripts ask it too, not counted there).
+# Half the readers like comments of the article, a quarter have one held there.
+SCRIPTED_MIX = {"views": 100, "me every": 10, "stamp every": 4}
+TRANSIENT = ("messages=", "recent_write=")
+
 PREPARE = """
 import json, random
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from bench.seed import seed, seed_thread
-from comments.models import DiscussionSettings
+from comments.models import Comment, DiscussionSettings, Like
 from articles.models import Article
 seed(admin_comments=0)
 rules = DiscussionSettings.load()
@@ -103,6 +115,14 @@ for n in range(READERS):
     user = get_user_model().objects.create_user(f"clusterreader{n}", email, PASSWORD)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     emails.append(email)
+    if n % 2 == 0:
+        liked = Comment.objects.filter(article=page, status="approved")
+        for comment in liked.order_by("pk")[n * 5 : n * 5 + 5]:
+            Like.objects.create(comment=comment, user=user, network="bench")
+    if n % 4 == 0:
+        Comment.objects.create(article=page, user=user, author_name=f"Reader {n}",
+            author_email=email, body="Held for the bench.", status="pending",
+            ip_address="198.51.100.7")
 print(json.dumps({
     "article": [page.pk, page.get_absolute_url()],
     "small": [small.pk, small.get_absolute_url()],
@@ -284,7 +304,57 @@ class Bench:
                 script=HERE / "read.lua",
                 env={"BENCH_COOKIES": str(self.cookies)},
             ),
+            "signed in, scripted": self.scripted(readers),
         }
+
+    def scripted(self, readers: int) -> dict:
+        """
+        Signed-in views as the page serves them when its script runs: the mix of
+        SCRIPTED_MIX, per view (views/s, app CPU per view) as well as per request.
+        """
+        # The sign-in's message and its recent write are gone after a page or
+        # two (each still sends the reader past nginx, as it should).
+        cookies = [
+            "; ".join(
+                [
+                    *(c for c in line.split("; ") if not c.startswith(TRANSIENT)),
+                    "scripted=1",
+                    "reader_version=bench",
+                ]
+            )
+            for line in self.cookies.read_text().splitlines()
+            if line
+        ]
+        me = f"/api/v1/me/?article={self.article_id}"
+        stamp = f"/comments/stamp/{self.article_id}/"
+        mix = SCRIPTED_MIX
+        lines = []
+        for view in range(mix["views"]):
+            cookie = cookies[view % len(cookies)]
+            lines.append(f"{self.article}\t{cookie}")
+            if view % mix["me every"] == 0:
+                # Each reader in turn: with likes, a held comment, or neither.
+                asking = cookies[view // mix["me every"] % len(cookies)]
+                lines.append(f"{me}\t{asking}")
+            if view % mix["stamp every"] == 0:
+                lines.append(f"{stamp}\t{cookie}")
+        views = self.folder / "scripted.txt"
+        views.write_text("\n".join(lines) + "\n")
+        report = self.steady(
+            self.article,
+            readers,
+            headers=READER_HEADERS,
+            script=HERE / "read_scripted.lua",
+            env={"BENCH_VIEWS": str(views)},
+        )
+        per_view = len(lines) / mix["views"]
+        report["requests/view"] = per_view
+        report["views/s"] = round(report["req/s"] / per_view, 1)
+        for part in PARTS:
+            report[f"cpu ms/view {part}"] = round(
+                report[f"cpu ms/request {part}"] * per_view, 3
+            )
+        return report
 
     def steady_posting(self) -> dict:
         command, env = self.posters(
@@ -449,6 +519,8 @@ class Bench:
         self.prepare()
         report: dict = {"page bytes gzipped": self.page_bytes}
         report |= self.readers()
+        # Goals, said beside the checks: a machine's pace is no defect.
+        report["signed in, scripted"]["goals"] = scripted_goals(report)
         # Before any post: the worker is idle, and counts only its polling.
         report["render, 1,000 comments"] = self.renders(self.article_id, self.article)
         report["render, 100 comments"] = self.renders(self.small_id, self.small)
@@ -461,6 +533,14 @@ class Bench:
         shutil.rmtree(STATIC_ROOT / "cluster-bench", ignore_errors=True)
 
 
+# The rows of the reading table (per request; the scripted row also per view).
+READING = (
+    "static file",
+    "anonymous",
+    "cached feed",
+    "signed in",
+    "signed in, scripted",
+)
 # The columns of the cost table: the part, as the report names it, and its head.
 PARTS = {
     "nginx": "nginx",
@@ -483,7 +563,7 @@ def table(report: dict) -> str:
         f"{'reading, through nginx':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'KB':>7}{'hits':>7}{'static ÷ this':>15}",
     ]
-    for name in ("static file", "anonymous", "cached feed", "signed in"):
+    for name in READING:
         run = report[name]
         ratio = static["req/s"] / run["req/s"] if run["req/s"] else float("inf")
         lines.append(
@@ -491,6 +571,13 @@ def table(report: dict) -> str:
             f"{run['p99 ms']:>9.1f}{run['bytes/answer'] / 1000:>7.0f}"
             f"{run['hit ratio']:>7.0%}{ratio:>14.1f}×"
         )
+    scripted = report["signed in, scripted"]
+    lines += [
+        f"  signed in, scripted: {scripted['views/s']:,.0f} page views/s"
+        f" ({scripted['views/s'] / report['anonymous']['req/s']:.0%} of anonymous),"
+        f" {scripted['requests/view']:.2f} requests a view,"
+        f" {scripted['cpu ms/view app servers']:.2f} ms app CPU a view",
+    ]
     posting = report["posting"]
     lines += [
         "",
@@ -504,7 +591,7 @@ def table(report: dict) -> str:
         + "".join(f"{head:>8}" for head in PARTS.values())
         + f"{'stmts':>7}",
     ]
-    for name in ("static file", "anonymous", "cached feed", "signed in", "posting"):
+    for name in (*READING, "posting"):
         run = report[name]
         lines.append(
             f"{name:<20}"
@@ -535,7 +622,20 @@ def table(report: dict) -> str:
     for name, run in report.items():
         for check, ok in run.get("checks", {}).items() if isinstance(run, dict) else ():
             lines.append(f"{'ok  ' if ok else 'FAIL'}  {name}: {check}")
+    for goal, met in report["signed in, scripted"]["goals"].items():
+        lines.append(f"{'met ' if met else 'not '}  goal, signed in, scripted: {goal}")
     return "\n".join(lines)
+
+
+def scripted_goals(report: dict) -> dict:
+    """Issue 29's goals for signed-in views whose script runs."""
+    run, anonymous = report["signed in, scripted"], report["anonymous"]
+    return {
+        "views at 25% of the anonymous rate or more": (
+            run["views/s"] >= 0.25 * anonymous["req/s"]
+        ),
+        "2 ms of app CPU a view at most": run["cpu ms/view app servers"] <= 2,
+    }
 
 
 def account(run: dict) -> str:

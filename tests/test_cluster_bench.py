@@ -225,3 +225,9 @@ def test_a_short_run_of_the_bench_loses_no_post_and_fails_no_request(tmp_path):
     assert report["rolling restart"]["posts"]["answered 302"] > 0
     # 499: wrk stopping with requests in flight.
     assert set(report["anonymous"]["statuses"]) <= {"200", "499"}
+    # Signed-in readers whose script runs: the shared page from nginx's copy,
+    # and /me and the stamp from the app, none refused.
+    scripted = report["signed in, scripted"]
+    assert scripted["cache"].get("HIT", 0) > 0
+    assert set(scripted["statuses"]) <= {"200", "499"}
+    assert scripted["requests/view"] == 1.35

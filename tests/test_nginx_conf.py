@@ -291,6 +291,17 @@ def test_nginx_shares_its_copy_with_a_reader_whose_script_runs(db):
             assert bypassed == (not shared), cookie
             if RECENT_WRITE_COOKIE not in cookie:
                 assert shares_page(request) == shared, cookie
+        # What the script asks for them is theirs: not even looked up in the
+        # cache, whose lock would queue readers asking for it at once.
+        for own in ("/api/v1/me/?article=1", "/comments/stamp/1/"):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port)
+            connection.request("GET", own, headers={"Cookie": "scripted=1"})
+            answer = connection.getresponse()
+            answer.read()
+            connection.close()
+
+            assert answer.status == 200
+            assert answer.getheader("X-Cache-Status") is None, own
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
