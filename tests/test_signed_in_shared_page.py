@@ -234,3 +234,24 @@ def test_a_post_refused_for_its_token_brings_the_readers_own_page_back(
     again = client.get(discussed.get_absolute_url())
     assert again["Cache-Control"] == "private, no-cache"
     assert "csrfmiddlewaretoken" in again.content.decode()
+
+
+def test_me_gives_a_guest_the_name_they_asked_to_be_remembered(article):
+    guest = Client()
+    posted = post_comment(
+        guest, article, name="Grace <Guest>", email="grace@example.com", remember="on"
+    )
+    assert posted.status_code == 302
+
+    me = guest.get("/api/v1/me/", {"article": article.pk}).json()
+
+    assert me["reader"] is None
+    assert me["remembered"] == {
+        "name": "Grace <Guest>",
+        "email": "grace@example.com",
+        "url": "",
+    }
+    assert (
+        Client().get("/api/v1/me/", {"article": article.pk}).json()["remembered"]
+        is None
+    )
