@@ -140,6 +140,11 @@ class Remembered(Schema):
     url: str = ""
 
 
+class Draft(Schema):
+    article: int
+    body: str
+
+
 class Me(Schema):
     reader: Reader | None = Field(description="Who is signed in; null for a guest.")
     liked: list[int] = Field(description="The comments here they like.")
@@ -153,4 +158,8 @@ class Me(Schema):
     )
     remembered: Remembered | None = Field(
         description='A guest\'s name, email and website, kept by "Save my name".'
+    )
+    draft: Draft | None = Field(
+        description="The comment they were typing when they went to sign in, and "
+        "the article it is for (any article): shown in its form until posted."
     )

@@ -28,6 +28,7 @@ from articles.models import Article
 from comments.caching import shared_cache_headers
 from comments.cookies import guest_browser, held_comment_ids, remembered_author
 from comments.discussion import closes_at, is_open
+from comments.drafts import kept_draft
 from comments.identity import commenter, display_name, reader_identity
 from comments.models import Comment, CommentQuerySet, DiscussionSettings, Like
 from comments.rendering import comment_item
@@ -198,6 +199,7 @@ def me(request: HttpRequest, response: HttpResponse, article: int) -> dict[str, 
         "liked_on": sorted(set(found.liked_on or ())),
         "held_on": sorted(held_on),
         "remembered": remembered_author(request) or None,
+        "draft": kept_draft(request),
     }
 
 

@@ -46,6 +46,17 @@ def draft_for(request: HttpRequest, article_id: int) -> str:
     return str(draft.get("body", ""))
 
 
+def kept_draft(request: HttpRequest) -> dict[str, Any] | None:
+    """
+    The draft kept in the session and the article it is for, whichever it is: the
+    shared page's script shows it on that article (api.views.me).
+    """
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not isinstance(draft, dict) or not isinstance(draft.get("article"), int):
+        return None
+    return {"article": draft["article"], "body": str(draft.get("body", ""))}
+
+
 def discard_draft(request: HttpRequest, article_id: int) -> None:
     """The reader's comment on this article was posted: its draft is done with."""
     if draft_for(request, article_id):

@@ -199,6 +199,7 @@ def test_me_for_a_guest_is_nobody_and_kept_by_no_cache(client, article):
         "liked_on": [],
         "held_on": [],
         "remembered": None,
+        "draft": None,
     }
     assert response["Cache-Control"] == "private, no-store"
 

@@ -255,3 +255,19 @@ def test_me_gives_a_guest_the_name_they_asked_to_be_remembered(article):
         Client().get("/api/v1/me/", {"article": article.pk}).json()["remembered"]
         is None
     )
+
+
+def test_me_gives_the_draft_kept_for_signing_in_and_its_article(article):
+    """The shared page has no draft in its form: the script puts it back."""
+    guest = Client()
+    guest.post(
+        reverse("comment_sign_in", args=[article.pk]),
+        {"body": "Maybe later.", "provider": "account", "parent": ""},
+    )
+    guest.cookies[SCRIPTED_COOKIE] = "1"
+
+    page = guest.get(article.get_absolute_url())
+    me = guest.get("/api/v1/me/", {"article": make_article().pk}).json()
+
+    assert is_public(page) and "Maybe later." not in page.content.decode()
+    assert me["draft"] == {"article": article.pk, "body": "Maybe later."}

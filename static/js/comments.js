@@ -408,6 +408,15 @@ document.addEventListener("click", async (event) => {
 // the server, so the page it opened may not hold the comment. Ask where it is.
 const anchorFinder = document.querySelector("#comments[data-find-anchor]");
 const anchor = decodeURIComponent(location.hash.slice(1));
-if (anchorFinder && /^(c|comment)-\d+$/.test(anchor) && !document.getElementById(anchor)) {
-  location.replace(`${anchorFinder.dataset.findAnchor}?anchor=${encodeURIComponent(anchor)}`);
+const findAnchor = () => {
+  if (anchorFinder && /^(c|comment)-\d+$/.test(anchor) && !document.getElementById(anchor)) {
+    location.replace(`${anchorFinder.dataset.findAnchor}?anchor=${encodeURIComponent(anchor)}`);
+  }
+};
+// On the page every reader shares, the reader's own held comments come in after
+// (reader.js): it may be one of theirs.
+if (document.querySelector("#comments[data-me]") && document.cookie.includes("reader_version=")) {
+  document.addEventListener("reader:filled", findAnchor, { once: true });
+} else {
+  findAnchor();
 }

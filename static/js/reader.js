@@ -46,8 +46,8 @@ async function mine() {
   if (!response.ok) return null;
   const me = await response.json();
   const liked = { ...(kept?.liked ?? {}), [article]: me.liked };
-  const { reader, remembered, liked_on, held_on } = me;
-  kept = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked };
+  const { reader, remembered, liked_on, held_on, draft } = me;
+  kept = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft };
   storage((s) => s.setItem("reader", JSON.stringify(kept)));
   return { ...kept, here: me.liked, held: me.held };
 }
@@ -123,6 +123,12 @@ function showRemembered(remembered) {
   if (remember) remember.checked = true;
 }
 
+// The comment they were typing when they left to sign in, until it is posted.
+function showDraft(draft) {
+  const body = document.querySelector("#commentform textarea[name=body]");
+  if (draft?.article === article && body && !body.value) body.value = draft.body;
+}
+
 function showLiked(ids) {
   for (const id of ids) {
     const link = document.querySelector(`#c-${id} > article a.like`);
@@ -168,6 +174,7 @@ function showHeld(held) {
       (sibling) => !newestFirst || parent ? Number(sibling.id.slice(2)) > comment.id : true,
     );
     list.insertBefore(item, after ?? null);
+    if (location.hash === `#${item.id}`) item.scrollIntoView();
   }
 }
 
@@ -185,8 +192,13 @@ if (discussion && version) {
       }
       if (me.reader) showAccount(me.reader);
       else if (me.remembered) showRemembered(me.remembered);
+      showDraft(me.draft);
       showLiked(me.here);
       showHeld(me.held);
     })
-    .catch(() => {}); // the page as every reader gets it
+    .catch(() => {}) // the page as every reader gets it
+    // comments.js looks for the comment a link names (#c-12) once theirs are in.
+    .finally(() => document.dispatchEvent(new Event("reader:filled")));
+} else if (discussion) {
+  document.dispatchEvent(new Event("reader:filled"));
 }
