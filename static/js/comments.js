@@ -171,6 +171,8 @@ if (discussion) {
     here = [];
     for (const comment of added) comment.classList.add("comment--new");
     prepareLikes(discussion);
+    // The reader's own likes and held comments go back in (reader.js).
+    document.dispatchEvent(new Event("comments:replaced"));
     news.replaceChildren();
     if (added.length) {
       news.append(

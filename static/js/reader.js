@@ -195,6 +195,11 @@ if (discussion && version) {
       showDraft(me.draft);
       showLiked(me.here);
       showHeld(me.held);
+      // New comments shown in place replace the list: theirs go back in.
+      document.addEventListener("comments:replaced", () => {
+        showLiked(me.here);
+        showHeld(me.held);
+      });
     })
     .catch(() => {}) // the page as every reader gets it
     // comments.js looks for the comment a link names (#c-12) once theirs are in.

@@ -131,3 +131,24 @@ def test_without_javascript_the_signed_in_page_is_their_own(new_page, story):
     expect(page.get_by_role("link", name="You like Ada's comment")).to_have_text(
         "Liked"
     )
+
+
+def test_new_comments_shown_in_place_keep_the_readers_own(new_page, story, settings):
+    settings.COMMENTS_LIVE_SECONDS = 1
+    late = factories.make_comment(
+        story, status="pending", author_name="Late", body="A late point."
+    )
+    page = new_page()
+    sign_in(page)
+    page.goto(story.get_absolute_url())
+    page.goto(story.get_absolute_url())  # the shared page, filled in
+    liked = page.get_by_role("button", name="Like Ada's comment", exact=True)
+    expect(liked).to_have_attribute("aria-pressed", "true")
+
+    late.status = "approved"
+    late.save()
+    page.get_by_role("button", name="1 new comment — show").click(timeout=15_000)
+
+    expect(page.locator(f"#c-{late.pk}")).to_contain_text("A late point.")
+    expect(liked).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_text("Kim's held reply.")).to_be_visible()
