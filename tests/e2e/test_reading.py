@@ -141,8 +141,8 @@ def test_the_structured_data_block_is_allowed_by_the_policy_and_parses(page, sto
         ("Bob", "Agreed."),
     ]
     assert page.evaluate("window.__pwned") is None
-    # The data; the scripts' catalog, comments.js and sign-in.js.
-    assert page.locator("script").count() == 4
+    # The data; the scripts' catalog, comments.js, reader.js and sign-in.js.
+    assert page.locator("script").count() == 5
 
 
 @pytest.fixture
