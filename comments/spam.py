@@ -13,11 +13,10 @@ decisions one at a time, as moderators click, gives the model that teaching them
 all at once does (`manage.py spam_rebuild`, `spam_evaluate`), and a moderator's
 correction takes back what the first decision taught (a weight of -1) before it
 teaches the other. Its score is calibrated on the latest lessons (calibrate():
-three numbers, refitted with each version, which weigh its log-odds and the
-text's length), so the thresholds mean the same on a site whose spam is long as
-on one whose spam is short. Hashing keeps no
-vocabulary, so the model's size is fixed and its counts don't spell out anyone's
-words.
+a logistic function of its log-odds and the text's length, refitted with each
+version), so the thresholds mean the same on a site whose spam is long as on one
+whose spam is short. Hashing keeps no vocabulary, so the model's size is fixed
+and its counts don't spell out anyone's words.
 
 The model lives in the database (SpamModel, a row per version) so every app server
 and the worker see the same one. Posting reads the version to use from the
@@ -69,13 +68,13 @@ CHARACTERS = HashingVectorizer(
 )
 # Naive Bayes' smoothing, measured with the features above (bench/README.md).
 ALPHA = 0.03
-# The latest lessons the score is calibrated on (calibrate()): enough to fit two
-# numbers, few enough that the worker rereads them in about a second.
+# The latest lessons the score is calibrated on (calibrate()): enough to fit
+# three numbers, few enough that the worker rereads them in about a second.
 CALIBRATION_LESSONS = 2000
-# What a stored version holds: 3, counts of features present (features()) and a
-# calibration of three numbers (Calibration); 2 had the same counts and two
-# numbers; the first versions, without the number, counted occurrences. Another
-# is Outdated.
+# What a stored version holds: 3, counts of features present (features()) and
+# a calibration of log-odds and length (Calibration); 2 had the same counts and
+# a calibration of the log-odds alone; the first versions, without the number,
+# counted occurrences. Another is Outdated.
 FORMAT = 3
 # Fewer lessons of either kind fit nothing one can trust (two lessons fit a score
 # that sends to spam what was taught as ham): the log-odds are scored as they are.
@@ -127,9 +126,9 @@ class Outdated(ValueError):
 
 def length_of(present: int | np.ndarray) -> Any:
     """
-    What the calibration reads of a text's length: the logarithm of how many
-    features it has (1 + their count), which grows slowly, so a comment far longer
-    than any lesson is not judged by its length alone.
+    What the calibration reads of a text's length: the logarithm of 1 + how many
+    features it has, which grows slowly (a comment ten times as long reads 2.3
+    more), so that the log-odds keep the larger say.
     """
     return np.log1p(present)
 
@@ -191,9 +190,8 @@ class Classifier:
         """
         How likely the text is spam, from 0 to 1: naive Bayes' log-odds and the
         text's length through the logistic function fitted to the moderators' own
-        decisions
-        (`calibration`, calibrate()), so that a score of 0.91 means about 91% of
-        such comments were spam, on any site.
+        decisions (`calibration`, calibrate()), so that a score of 0.91 means about
+        91% of such comments were spam, on any site.
 
         The log-odds are predict_joint_log_proba()'s difference, computed from its
         per-feature weights (`odds`) at the text's features (features(): each
