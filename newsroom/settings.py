@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # the sitemap.xml template
     "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
+    "readers",  # who the reader is, below everything that serves them
     "articles",  # below the discussion, which hangs from an article
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
