@@ -32,7 +32,6 @@ from comments.authoring import (
     save_edit,
 )
 from comments.client_ip import client_ip, network_key
-from comments.cookies import guest_browser, remember_browser
 from comments.forms import CommentForm, EditForm, LikeForm, ReportForm, make_stamp
 from comments.judging import Refused
 from comments.liking import StampUsed, TooManyLikes, toggle_like
@@ -41,6 +40,7 @@ from comments.posting import open_to_comments, remember_posted, save_comment
 from comments.rendering import written_on
 from comments.reporting import AlreadyReported, TooManyReports, file_report
 from comments.tokens import absolute
+from readers.cookies import guest_browser, remember_browser
 
 # One router for both sides: an address's GET and POST must be one URL pattern.
 router = views.router

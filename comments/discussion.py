@@ -43,15 +43,6 @@ from django.utils.translation import get_language_from_request, gettext_lazy
 from articles.models import Article
 from comments import moderation
 from comments.caching import cache_for_a_while, cached
-from comments.cookies import (
-    AUTHOR_COOKIE,
-    EDITABLE_COOKIE,
-    HELD_COOKIE,
-    LIKED_COOKIE,
-    REPORTED_COOKIE,
-    held_comment_ids,
-    remembered_author,
-)
 from comments.drafts import draft_for
 from comments.forms import CommentForm, make_stamp
 from comments.identity import commenter
@@ -67,6 +58,15 @@ from comments.models import (
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
+from readers.cookies import (
+    AUTHOR_COOKIE,
+    EDITABLE_COOKIE,
+    HELD_COOKIE,
+    LIKED_COOKIE,
+    REPORTED_COOKIE,
+    held_comment_ids,
+    remembered_author,
+)
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"

@@ -21,12 +21,6 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from comments.client_ip import client_ip, network_key
-from comments.cookies import (
-    guest_browser,
-    remember_browser,
-    remember_liked,
-    remember_reported,
-)
 from comments.crossorigin import cross_origin_protected
 from comments.forms import LikeForm, ReportForm, RobotCheckedForm, make_stamp
 from comments.liking import StampUsed, TooManyLikes, toggle_like
@@ -36,6 +30,12 @@ from comments.reporting import (
     TooManyReports,
     file_report,
     reported_by,
+)
+from readers.cookies import (
+    guest_browser,
+    remember_browser,
+    remember_liked,
+    remember_reported,
 )
 
 

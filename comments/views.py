@@ -34,10 +34,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from comments.caching import cache_for_a_while, cached
-from comments.cookies import (
-    held_comment_ids,
-    remember_author,
-)
 from comments.crossorigin import cross_origin_protected
 from comments.discussion import comment_location
 from comments.drafts import discard_draft, stash_draft
@@ -50,6 +46,10 @@ from comments.judging import Refused
 from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, replied_to, save_comment
 from comments.rendering import clock
+from readers.cookies import (
+    held_comment_ids,
+    remember_author,
+)
 
 
 @cross_origin_protected

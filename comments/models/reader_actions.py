@@ -3,7 +3,7 @@ What readers do to a comment besides replying (report it, like it): once each pe
 person, as far as the site can tell people apart.
 
 A signed-in reader is their account, wherever they are. A guest is their browser
-(a random id in a signed cookie, comments.cookies) and also their network (their
+(a random id in a signed cookie, readers.cookies) and also their network (their
 IPv4 address or IPv6 /64, kept as a keyed hash: comments.client_ip.network_key):
 a browser without cookies costs nothing, a network does, so fresh browsers from
 one place count once.
