@@ -28,8 +28,8 @@ from comments.caching import shared_cache_headers
 from comments.discussion import closes_at, is_open
 from comments.identity import display_name, reader_identity
 from comments.models import Comment, DiscussionSettings, Like
-from comments.tokens import absolute
 from readers.cookies import guest_browser, held_comment_ids
+from readers.tokens import absolute
 
 router = Router()
 

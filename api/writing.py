@@ -39,8 +39,8 @@ from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, save_comment
 from comments.rendering import written_on
 from comments.reporting import AlreadyReported, TooManyReports, file_report
-from comments.tokens import absolute
 from readers.cookies import guest_browser, remember_browser
+from readers.tokens import absolute
 
 # One router for both sides: an address's GET and POST must be one URL pattern.
 router = views.router

@@ -50,7 +50,7 @@ from articles.models import Article
 from articles.text import single_line
 from comments.caching import cache_for_a_while, cached
 from comments.models import Comment, DiscussionVersion
-from comments.tokens import absolute
+from readers.tokens import absolute
 
 # Entries in a feed: the newest.
 FEED_ENTRIES = 50

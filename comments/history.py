@@ -15,7 +15,7 @@ it in about 0.05 ms of CPU, while building and compiling it through the ORM took
 3.6 ms, half of all the CPU a post cost (bench/README.md). Its conditions on
 comments are written here only; the bans' and the staff's are the SQL of their
 rules' QuerySets, BanQuerySet.on() and identity.staff_members(), compiled once
-(comments.statements).
+(readers.statements).
 """
 
 import datetime

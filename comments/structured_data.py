@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article
 from comments.identity import SITE_NAME
 from comments.models import Comment
-from comments.tokens import absolute
+from readers.tokens import absolute
 
 STRUCTURED_COMMENTS = 50
 

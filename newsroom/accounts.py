@@ -66,7 +66,7 @@ from comments.identity import (
     provider_not_configured,
     remember_identity,
 )
-from comments.tokens import absolute
+from readers.tokens import absolute
 
 log = logging.getLogger(__name__)
 

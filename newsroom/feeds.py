@@ -15,7 +15,7 @@ from articles.models import Article
 from articles.text import single_line
 from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
 from comments.identity import SITE_NAME
-from comments.tokens import absolute
+from readers.tokens import absolute
 
 
 class ArticlesFeed(CachedFeed):

@@ -42,7 +42,7 @@ from articles.models import Article
 from comments.caching import cache_for_a_while, cached, shared_cache_headers
 from comments.discussion import counts_are_fresh, variant_of
 from comments.identity import offered_methods
-from comments.statements import MARKED_TIME, Statement, compiled
+from readers.statements import MARKED_TIME, Statement, compiled
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
 # network round trip to Redis and no unpickling of half a megabyte.

@@ -34,8 +34,8 @@ from django.utils import timezone
 
 from comments import personal_data as discussion
 from comments.personal_data import Mode
-from comments.tokens import absolute
 from newsroom.models import PersonalDataRequest
+from readers.tokens import absolute
 
 __all__ = [
     "Mode",

@@ -45,9 +45,9 @@ from articles.models import Article
 from comments.client_ip import client_ip
 from comments.discussion import Discussion, keep_sort, shares_page
 from comments.feeds import ArticleCommentsFeed
-from comments.tokens import absolute
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
+from readers.tokens import absolute
 
 
 def home(request):
