@@ -26,9 +26,9 @@ from api.paging import cursor_of, read_cursor
 from articles.models import Article
 from comments.caching import shared_cache_headers
 from comments.discussion import closes_at, is_open
-from comments.identity import display_name, reader_identity
 from comments.models import Comment, DiscussionSettings, Like
 from readers.cookies import guest_browser, held_comment_ids
+from readers.identity import display_name, reader_identity
 from readers.tokens import absolute
 
 router = Router()

@@ -45,7 +45,6 @@ from comments import moderation
 from comments.caching import cache_for_a_while, cached
 from comments.drafts import draft_for
 from comments.forms import CommentForm, make_stamp
-from comments.identity import commenter
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -67,6 +66,7 @@ from readers.cookies import (
     held_comment_ids,
     remembered_author,
 )
+from readers.identity import commenter
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"

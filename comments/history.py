@@ -28,14 +28,14 @@ from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils import timezone
 
 from comments import moderation
-from comments.identity import (
+from comments.models import Comment
+from comments.models.bans import active_on, measures
+from readers.identity import (
     NAME_FIELDS,
     SITE_SIGNATURES,
     staff_name,
     staff_statement,
 )
-from comments.models import Comment
-from comments.models.bans import active_on, measures
 
 COMMENTS = Comment._meta.db_table
 

@@ -26,7 +26,6 @@ from articles.models import Article
 from comments import akismet_service, history, notifications
 from comments.client_ip import client_ip
 from comments.discussion import is_open
-from comments.identity import display_name, reader_identity
 from comments.judging import Refused, judge, one_at_a_time_from
 from comments.models import Comment, DiscussionSettings
 from readers.cookies import (
@@ -34,6 +33,7 @@ from readers.cookies import (
     remember_held_comment,
     remember_own_comment,
 )
+from readers.identity import display_name, reader_identity
 
 
 def save_comment(

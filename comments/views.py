@@ -38,10 +38,6 @@ from comments.crossorigin import cross_origin_protected
 from comments.discussion import comment_location
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.identity import (
-    METHODS,
-    commenter,
-)
 from comments.judging import Refused
 from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, replied_to, save_comment
@@ -49,6 +45,10 @@ from comments.rendering import clock
 from readers.cookies import (
     held_comment_ids,
     remember_author,
+)
+from readers.identity import (
+    METHODS,
+    commenter,
 )
 
 

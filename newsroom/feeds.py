@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from articles.models import Article
 from articles.text import single_line
 from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
-from comments.identity import SITE_NAME
+from readers.identity import SITE_NAME
 from readers.tokens import absolute
 
 

@@ -41,7 +41,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from articles.models import Article
 from comments.caching import cache_for_a_while, cached, shared_cache_headers
 from comments.discussion import counts_are_fresh, variant_of
-from comments.identity import offered_methods
+from readers.identity import offered_methods
 from readers.statements import MARKED_TIME, Statement, compiled
 
 # Entries kept in each process on top of the shared cache: a hit then costs no

@@ -397,7 +397,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # How allauth names a person on its pages and in its messages: as the site does.
-ACCOUNT_USER_DISPLAY = "comments.identity.display_name"
+ACCOUNT_USER_DISPLAY = "readers.identity.display_name"
 # allauth's rate limits stay on (its defaults); they count in the default cache, by
 # the address comments.client_ip trusts (AccountAdapter.get_client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.identity import NAME_FIELDS, display_name, staff_members, staff_name
 from comments.models import Ban
+from readers.identity import NAME_FIELDS, display_name, staff_members, staff_name
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from comments import identity
+from readers import identity
 
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
@@ -372,7 +372,7 @@ class Comment(models.Model):
         _("email"), max_length=EMAIL_MAX_LENGTH, blank=True
     )
     author_url = models.URLField(_("website"), max_length=URL_MAX_LENGTH, blank=True)
-    # A signed-in reader as they appeared when commenting (comments.identity): kept on
+    # A signed-in reader as they appeared when commenting (readers.identity): kept on
     # the comment so a page of comments needs no query per author.
     author_provider = models.CharField(
         _("signed in with"),
