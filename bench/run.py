@@ -261,7 +261,7 @@ def prepare_forms(
 ) -> tuple[Path, str]:
     """
     Forms to send, one a line, each with its own stamp and `fields(n)`, as the
-    shared page's script sends them: no CSRF token (comments.crossorigin), and no
+    shared page's script sends them: no CSRF token (readers.crossorigin), and no
     cookie.
     """
     stamps = django(

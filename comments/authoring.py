@@ -28,10 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments import history
-from comments.client_ip import client_ip
 from comments.judging import Refused, judge, one_at_a_time_from
 from comments.models import Comment, DiscussionSettings, ModerationAction, render_body
 from comments.moderation import Verdict
+from readers.client_ip import client_ip
 from readers.cookies import own_comment_ids
 
 Action = ModerationAction.Action

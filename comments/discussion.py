@@ -42,7 +42,6 @@ from django.utils.translation import get_language_from_request, gettext_lazy
 
 from articles.models import Article
 from comments import moderation
-from comments.caching import cache_for_a_while, cached
 from comments.drafts import draft_for
 from comments.forms import CommentForm, make_stamp
 from comments.models import (
@@ -57,6 +56,7 @@ from comments.models import (
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
+from readers.caching import cache_for_a_while, cached
 from readers.cookies import (
     AUTHOR_COOKIE,
     EDITABLE_COOKIE,
@@ -352,7 +352,7 @@ class Discussion:
             **listing,
             "form": self.form("" if shared else make_stamp(self.article.pk), reply_to),
             "reply_to": reply_to,
-            # No CSRF token on the page every reader shares (comments.crossorigin),
+            # No CSRF token on the page every reader shares (readers.crossorigin),
             # and no CSRF cookie set by asking for one.
             "shared": shared,
             "is_open": self.is_open,

@@ -14,7 +14,7 @@ so only <p>, <br> and nofollow links), escaped into the XML as Atom's "html";
 names and titles are Atom's plain text, on one line. Nothing a reader typed
 becomes markup.
 
-Each feed is kept whole, as bytes, in the cache (comments.caching) under a key
+Each feed is kept whole, as bytes, in the cache (readers.caching) under a key
 that names what it is made of: an article's discussion version, which PostgreSQL
 bumps on any change to its comments, and its last edit. The site-wide feeds have
 no one version: their key is a `digest` of the rows they would show, read by the
@@ -48,8 +48,8 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.text import single_line
-from comments.caching import cache_for_a_while, cached
 from comments.models import Comment, DiscussionVersion
+from readers.caching import cache_for_a_while, cached
 from readers.tokens import absolute
 
 # Entries in a feed: the newest.

@@ -33,8 +33,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments.caching import cache_for_a_while, cached
-from comments.crossorigin import cross_origin_protected
 from comments.discussion import comment_location
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
@@ -42,10 +40,12 @@ from comments.judging import Refused
 from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, replied_to, save_comment
 from comments.rendering import clock
+from readers.caching import cache_for_a_while, cached
 from readers.cookies import (
     held_comment_ids,
     remember_author,
 )
+from readers.crossorigin import cross_origin_protected
 from readers.identity import (
     METHODS,
     commenter,

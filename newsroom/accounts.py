@@ -54,8 +54,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from articles.text import single_line
 from comments import tasks
-from comments.client_ip import client_ip
 from comments.drafts import return_url
+from readers.client_ip import client_ip
 from readers.identity import (
     METHODS,
     SITE_ACCOUNT,

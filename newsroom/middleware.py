@@ -81,7 +81,7 @@ class AnonymousGZipMiddleware(GZipMiddleware):
 
     BREACH recovers a secret from the size of compressed pages that also reflect
     text an attacker chose. The page anonymous readers share holds no secret (no
-    CSRF token: comments.crossorigin); pages for a reader with a session may hold
+    CSRF token: readers.crossorigin); pages for a reader with a session may hold
     personal data and their token beside readers' comments, so they are sent
     uncompressed.
     """

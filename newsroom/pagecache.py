@@ -5,7 +5,7 @@ served whole from our own cache otherwise: one query (the article and its
 discussion version), no template rendering.
 
 Nothing in it is any reader's: no CSRF token (its forms are protected by where
-they come from, comments.crossorigin) and no form stamp (its script fetches one,
+they come from, readers.crossorigin) and no form stamp (its script fetches one,
 comments.views.stamp). It is kept compressed, and inflated once per process for
 the few clients that take no gzip.
 
@@ -17,7 +17,7 @@ methods offered, and a digest of the templates, static files and code, so a depl
 never serves pages of the release before. Comments closing with age is a moment,
 not a change: an entry knows until when it is open.
 
-What HTTP caches are told (comments.caching.shared_cache_headers): keep it for
+What HTTP caches are told (readers.caching.shared_cache_headers): keep it for
 SHARED_CACHE_SECONDS, serve it stale while asking again, and the article it shows,
 by which newsroom.purge throws it away when its discussion changes.
 """
@@ -39,8 +39,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from articles.models import Article
-from comments.caching import cache_for_a_while, cached, shared_cache_headers
 from comments.discussion import counts_are_fresh, variant_of
+from readers.caching import cache_for_a_while, cached, shared_cache_headers
 from readers.identity import offered_methods
 from readers.statements import MARKED_TIME, Statement, compiled
 

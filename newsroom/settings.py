@@ -399,7 +399,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # How allauth names a person on its pages and in its messages: as the site does.
 ACCOUNT_USER_DISPLAY = "readers.identity.display_name"
 # allauth's rate limits stay on (its defaults); they count in the default cache, by
-# the address comments.client_ip trusts (AccountAdapter.get_client_ip).
+# the address readers.client_ip trusts (AccountAdapter.get_client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     # The admin's sign-in (newsroom.admin_login): failed attempts per address, then

@@ -11,3 +11,10 @@ class ReadersConfig(AppConfig):
     """
 
     name = "readers"
+
+    def ready(self) -> None:
+        from django.core import checks as system_checks
+
+        from readers import checks
+
+        system_checks.register(checks.trusted_proxies, system_checks.Tags.security)

@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comments import notifications
-from comments.client_ip import client_ip
 from comments.models import (
     Ban,
     Comment,
@@ -47,6 +46,7 @@ from desk.admin.forms import (
     ReplyForm,
 )
 from desk.decisions import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
+from readers.client_ip import client_ip
 from readers.identity import display_name
 
 # A comment's page: how many of the author's own comments it lists, and of those
