@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
     "api",  # the JSON API, on top of the discussion
+    "feeds",  # the Atom feeds of the articles and the discussion
     "ninja",  # the API's documentation page, from our own static files
     "django_tasks_db",
     # Reader accounts: django-allauth with site accounts, X and Facebook (below).

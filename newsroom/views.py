@@ -43,7 +43,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from articles.models import Article
 from comments.discussion import Discussion, keep_sort, shares_page
-from comments.feeds import ArticleCommentsFeed
+from feeds.comment_feeds import ArticleCommentsFeed
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
 from readers.client_ip import client_ip

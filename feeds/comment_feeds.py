@@ -2,7 +2,7 @@
 Atom feeds (RFC 4287) of the discussion, at WordPress's addresses: an article's
 comments (its address and feed/, routed by the site, which finds the article) and
 the recent comments of the whole site (/comments/feed/). The site's feed of its
-articles (newsroom.feeds) is built on the same `CachedFeed`.
+articles (feeds.article_feeds) is built on the same `CachedFeed`.
 
 What a feed may hold: approved comments that still have their text, on published
 articles (`Comment.objects.public()`), the newest FEED_ENTRIES of them. Never a
