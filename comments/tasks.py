@@ -28,7 +28,7 @@ recipient, subject and dates for the mail log, not its body (`deliver`).
 Every task here is safe to run again, even beside a run of itself: notices are
 unique, digests and deliveries lock their row and take only what is still to do.
 That is what lets a starting worker requeue the tasks a killed worker left running
-(comments/management/commands/db_worker.py). A new task must keep it so.
+(newsroom/management/commands/db_worker.py). A new task must keep it so.
 """
 
 import email.policy
@@ -451,7 +451,7 @@ def keep_scheduled(a_task: Task, *, run_after=None) -> bool:
     a run ended, there is one. Returns whether it queued one.
 
     django.tasks has no scheduler; the worker calls this for PERIODIC_TASKS when it
-    starts (comments/management/commands/db_worker.py) and each run queues the
+    starts (newsroom/management/commands/db_worker.py) and each run queues the
     next. Only with the database backend: another one would run it at once, and
     the run would queue the next, for ever.
     """

@@ -23,7 +23,7 @@ of such a task queues the next, and a starting worker queues one if none waits (
 first start, a run that died). Any number of workers may start at once: one run
 is queued.
 
-This command overrides django-tasks-db's of the same name because `comments` comes
+This command overrides django-tasks-db's of the same name because `newsroom` comes
 before `django_tasks_db` in INSTALLED_APPS.
 """
 
