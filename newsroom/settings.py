@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "desk",  # the moderators' desk, on top of the discussion
     "api",  # the JSON API, on top of the discussion
     "feeds",  # the Atom feeds of the articles and the discussion
+    "privacy",  # a person's data in the discussion: export, erasure, old addresses
     "ninja",  # the API's documentation page, from our own static files
     "django_tasks_db",
     # Reader accounts: django-allauth with site accounts, X and Facebook (below).
@@ -506,5 +507,5 @@ AKISMET_TIMEOUT_MS = env_int("AKISMET_TIMEOUT_MS", 1500)
 # --- Readers' personal data -------------------------------------------------------
 # Comments keep the IP address and browser they were posted from for moderation
 # (flood limits, IP bans) this many days; the task worker then clears them
-# (comments.retention).
+# (privacy.retention).
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)

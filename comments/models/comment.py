@@ -28,7 +28,7 @@ NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
 URL_MAX_LENGTH = 200
 
-# What an erased author leaves on a comment of theirs (comments.personal_data): no
+# What an erased author leaves on a comment of theirs (privacy.personal_data): no
 # name, address, website, account, picture or trace of their connection. Shown as
 # "Anonymous" (Comment.display_name).
 ANONYMOUS = {
@@ -74,7 +74,7 @@ def search_document() -> Upper:
 
 # A comment that still holds where it came from: the IP address and browser kept
 # for moderation while a comment is fresh, cleared after COMMENT_IP_RETENTION_DAYS
-# (comments.retention). An index over this condition holds only such comments.
+# (privacy.retention). An index over this condition holds only such comments.
 KEEPS_ADDRESS = models.Q(ip_address__isnull=False) | ~models.Q(user_agent="")
 
 
