@@ -113,11 +113,17 @@ def test_the_apps_depend_one_way():
     assert explain(graph, cycle(graph)) == []
 
 
-def test_the_discussion_knows_nothing_of_the_desk_or_the_site():
+def test_the_discussion_knows_nothing_of_the_rooms_above_it():
     graph = app_graph(settings.BASE_DIR)
-    assert "desk" not in graph["comments"]
-    assert "newsroom" not in graph["comments"]
+    assert set(graph["comments"]) == {"articles", "readers"}
     assert "newsroom" not in graph["desk"]
+    for above in ("desk", "api", "feeds", "privacy"):
+        assert "comments" in graph[above]
+
+
+def test_who_the_reader_is_knows_nothing_of_comments():
+    graph = app_graph(settings.BASE_DIR)
+    assert set(graph["readers"]) <= {"articles"}
 
 
 def make_app(base: Path, label: str, files: dict[str, str]) -> None:
