@@ -379,7 +379,7 @@ LOGGING = {
 # --- Reader accounts: django-allauth with site accounts, X and Facebook ------------
 # Providers are configured only from the environment, never from database rows.
 # Adapters live in newsroom/accounts.py; the comment form's sign-in buttons in
-# comments/views.py, how a signed-in reader appears in comments/identity.py.
+# comments/views.py, how a signed-in reader appears in readers/identity.py.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
