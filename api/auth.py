@@ -8,7 +8,7 @@ Two ways in, tried in this order (api.urls names both for every operation):
   so another site can't forge such a request: no cross-origin check. A token
   that names nothing is refused (401), never taken as a guest.
 - `Browser`: everyone else, signed in by their session cookie or a guest. A
-  write goes through the same checks as the page's forms (comments.crossorigin):
+  write goes through the same checks as the page's forms (readers.crossorigin):
   refused when a browser says another site sent it, and with a session, only
   with Django's CSRF token (the X-CSRFToken header), as the page's script sends.
 """
@@ -22,7 +22,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from api.models import PersonalToken
-from comments.crossorigin import SAFE_METHODS, is_cross_origin
+from readers.crossorigin import SAFE_METHODS, is_cross_origin
 
 
 class PersonalTokenAuth(HttpBearer):

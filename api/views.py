@@ -3,7 +3,7 @@ The API's reading side: published articles, an article's approved comments in
 reading order, and the reader's own part of a discussion (/me).
 
 What every reader may read is answered `Cache-Control: public` with the article's
-purge tag, exactly as the article page (comments.caching.shared_cache_headers):
+purge tag, exactly as the article page (readers.caching.shared_cache_headers):
 HTTP caches in front keep it until the discussion changes, and the purge
 (newsroom.purge) names its address with the page's. It is read as a reader
 without a session reads the page (Comment.objects.thread for nobody), so it never
@@ -25,14 +25,14 @@ from ninja import Router
 from api import schemas
 from api.paging import cursor_of, read_cursor
 from articles.models import Article
-from comments.caching import shared_cache_headers
-from comments.cookies import guest_browser, held_comment_ids, remembered_author
 from comments.discussion import closes_at, is_open
 from comments.drafts import kept_draft
-from comments.identity import commenter, display_name, reader_identity
 from comments.models import Comment, CommentQuerySet, DiscussionSettings, Like
 from comments.rendering import comment_item
-from comments.tokens import absolute
+from readers.caching import shared_cache_headers
+from readers.cookies import guest_browser, held_comment_ids, remembered_author
+from readers.identity import commenter, display_name, reader_identity
+from readers.tokens import absolute
 
 router = Router()
 

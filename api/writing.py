@@ -31,8 +31,6 @@ from comments.authoring import (
     is_too_late,
     save_edit,
 )
-from comments.client_ip import client_ip, network_key
-from comments.cookies import guest_browser, remember_browser
 from comments.forms import CommentForm, EditForm, LikeForm, ReportForm, make_stamp
 from comments.judging import Refused
 from comments.liking import StampUsed, TooManyLikes, toggle_like
@@ -40,7 +38,9 @@ from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, save_comment
 from comments.rendering import written_on
 from comments.reporting import AlreadyReported, TooManyReports, file_report
-from comments.tokens import absolute
+from readers.client_ip import client_ip, network_key
+from readers.cookies import guest_browser, remember_browser
+from readers.tokens import absolute
 
 # One router for both sides: an address's GET and POST must be one URL pattern.
 router = views.router

@@ -12,7 +12,7 @@ fillers) make two names look alike. `single_line()` is the one cleaning for all
 of them: an article's title (articles.models), the comment form, the display of
 a person's name, the mail worker and the site's accounts (newsroom.accounts).
 It lives with the article, the lowest of the apps, so that each of them may
-import it; comments.lookalikes compares names through the same two sets.
+import it; readers.lookalikes compares names through the same two sets.
 
 Unicode's properties come from the regex package (Python's unicodedata has no
 Default_Ignorable_Code_Point), in its Unicode version.
@@ -30,7 +30,7 @@ OTHER_BLANKS = re.compile(r"(?:[^\S ]|[\u2800\u115f\u1160\u3164\uffa0])+")
 DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 # What single_line() takes out of them: the variation selectors stay, as each only
 # chooses how the character before it is drawn (an emoji in colour, a Mongolian
-# letter's form); comparing names (comments.lookalikes) ignores them too.
+# letter's form); comparing names (readers.lookalikes) ignores them too.
 INVISIBLE = regex.compile(
     r"[\p{Default_Ignorable_Code_Point}--\p{Variation_Selector}]+", regex.V1
 )

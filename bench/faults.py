@@ -157,14 +157,15 @@ def post_comments(site: Site, urls: list[str], numbers: range, clients: int) -> 
 
 def standing_rounds(site: Site) -> list[str]:
     """
-    The tasks the worker keeps queued for their next round (comments.tasks'
-    PERIODIC_TASKS: the hourly clearing of old comments' addresses). Each run
-    queues the next an hour on, so one always waits: the queue is never empty.
+    The tasks the worker keeps queued for their next round (the db_worker
+    command's PERIODIC_TASKS: the hourly clearing of old comments' addresses).
+    Each run queues the next an hour on, so one always waits: the queue is never
+    empty.
     """
     out = site.python(
         "import json\n"
-        "from comments import tasks\n"
-        "print(json.dumps([t.module_path for t in tasks.PERIODIC_TASKS]))"
+        "from newsroom.management.commands.db_worker import PERIODIC_TASKS\n"
+        "print(json.dumps([t.module_path for t in PERIODIC_TASKS]))"
     )
     return json.loads(out.strip().splitlines()[-1])
 

@@ -24,8 +24,8 @@ import httpx
 from django.conf import settings
 from django.tasks import task
 
-from comments import tokens
 from comments.models import Comment
+from readers import tokens
 
 logger = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from comments.authoring import (
     is_too_late,
     save_edit,
 )
-from comments.cookies import remember_held_comment
 from comments.discussion import comment_location
 from comments.forms import EditForm
 from comments.judging import Refused
 from comments.models import Comment
 from comments.rendering import clock, written_on
+from readers.cookies import remember_held_comment
 
 
 def too_late(

@@ -3,7 +3,7 @@ Second thoughts: authors edit or delete their own comment for a while after
 posting it (DiscussionSettings.edit_window_minutes, 10 by default).
 
 Their own means the same account or, for guests, the same browser: posting gives
-it a signed cookie naming the comment (comments.cookies.remember_own_comment).
+it a signed cookie naming the comment (readers.cookies.remember_own_comment).
 Anyone else, or a forged number, finds nothing here (404). An edit is moderated
 again (`judging.judge`), but can keep or lower the comment's standing, never raise
 it (moderation.decide_edit): a held comment stays held, an approved one stays
@@ -28,11 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments import history
-from comments.client_ip import client_ip
-from comments.cookies import own_comment_ids
 from comments.judging import Refused, judge, one_at_a_time_from
 from comments.models import Comment, DiscussionSettings, ModerationAction, render_body
 from comments.moderation import Verdict
+from readers.client_ip import client_ip
+from readers.cookies import own_comment_ids
 
 Action = ModerationAction.Action
 

@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comments import tokens
 from comments.models import Notice, OutboundMail, Subscription
+from readers import tokens
 
 
 def in_language_of(subscription: Subscription) -> translation.override:

@@ -42,19 +42,8 @@ from django.utils.translation import get_language_from_request, gettext_lazy
 
 from articles.models import Article
 from comments import moderation
-from comments.caching import cache_for_a_while, cached
-from comments.cookies import (
-    AUTHOR_COOKIE,
-    EDITABLE_COOKIE,
-    HELD_COOKIE,
-    LIKED_COOKIE,
-    REPORTED_COOKIE,
-    held_comment_ids,
-    remembered_author,
-)
 from comments.drafts import draft_for
 from comments.forms import CommentForm, make_stamp
-from comments.identity import commenter
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -67,6 +56,17 @@ from comments.models import (
 )
 from comments.rendering import mark_liked, render_comments, render_picks, with_held
 from comments.structured_data import json_ld, news_article
+from readers.caching import cache_for_a_while, cached
+from readers.cookies import (
+    AUTHOR_COOKIE,
+    EDITABLE_COOKIE,
+    HELD_COOKIE,
+    LIKED_COOKIE,
+    REPORTED_COOKIE,
+    held_comment_ids,
+    remembered_author,
+)
+from readers.identity import commenter
 
 # django.contrib.messages keeps a message for the next page in this cookie.
 MESSAGES_COOKIE = "messages"
@@ -356,7 +356,7 @@ class Discussion:
             **listing,
             "form": self.form("" if shared else make_stamp(self.article.pk), reply_to),
             "reply_to": reply_to,
-            # No CSRF token on the page every reader shares (comments.crossorigin),
+            # No CSRF token on the page every reader shares (readers.crossorigin),
             # and no CSRF cookie set by asking for one.
             "shared": shared,
             "is_open": self.is_open,

@@ -264,7 +264,7 @@ class LikeForm(RobotCheckedForm):
     likes it at once, and a like is cheap to take back. What holds robots back is
     what a like costs them: a stamp is good for one like, a network likes a
     comment once and 100 comments in 10 minutes (comments.liking), and no other
-    site can make a browser send one (comments.crossorigin).
+    site can make a browser send one (readers.crossorigin).
     """
 
     expired_message = _("This page has expired. Please like the comment again.")

@@ -15,7 +15,7 @@ it in about 0.05 ms of CPU, while building and compiling it through the ORM took
 3.6 ms, half of all the CPU a post cost (bench/README.md). Its conditions on
 comments are written here only; the bans' and the staff's are the SQL of their
 rules' QuerySets, BanQuerySet.on() and identity.staff_members(), compiled once
-(comments.statements).
+(readers.statements).
 """
 
 import datetime
@@ -28,14 +28,14 @@ from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils import timezone
 
 from comments import moderation
-from comments.identity import (
+from comments.models import Comment
+from comments.models.bans import active_on, measures
+from readers.identity import (
     NAME_FIELDS,
     SITE_SIGNATURES,
     staff_name,
     staff_statement,
 )
-from comments.models import Comment
-from comments.models.bans import active_on, measures
 
 COMMENTS = Comment._meta.db_table
 

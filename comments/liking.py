@@ -24,12 +24,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from comments.limits import too_many_from
 from comments.models import Comment, Like, LikeCount
+from readers.limits import too_many_from
 
 type Reader = User | AnonymousUser
 
-# Likes one address (a network, comments.limits) may give in LIKE_WINDOW: people
+# Likes one address (a network, readers.limits) may give in LIKE_WINDOW: people
 # like a few dozen comments on a busy story, robots thousands.
 LIKES_PER_ADDRESS = 100
 LIKE_WINDOW = datetime.timedelta(minutes=10)

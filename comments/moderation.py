@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from comments.lookalikes import looks_like_any
+from readers.lookalikes import looks_like_any
 
 # An author with an approved comment: the classifier's score counts for this
 # much. At 0.95 it never reaches the default spam threshold (0.99) but can pass

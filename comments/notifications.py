@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from comments import digests, tasks, tokens
+from comments import digests, tasks
 from comments.models import Comment, OutboundMail, Subscription
+from readers import tokens
 
 # One confirmation mail per address at most this often, so the form can't be used
 # to mail-bomb someone else's address.

@@ -24,16 +24,16 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from comments import akismet_service, history, notifications
-from comments.client_ip import client_ip
-from comments.cookies import (
+from comments.discussion import is_open
+from comments.judging import Refused, judge, one_at_a_time_from
+from comments.models import Comment, DiscussionSettings
+from readers.client_ip import client_ip
+from readers.cookies import (
     held_comment_ids,
     remember_held_comment,
     remember_own_comment,
 )
-from comments.discussion import is_open
-from comments.identity import display_name, reader_identity
-from comments.judging import Refused, judge, one_at_a_time_from
-from comments.models import Comment, DiscussionSettings
+from readers.identity import display_name, reader_identity
 
 
 def save_comment(

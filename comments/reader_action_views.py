@@ -4,7 +4,7 @@ of its own (the report's form; the like for readers without JavaScript) and take
 a POST behind the comment form's robot checks.
 
 Who did it is an account, or for a guest a browser (a cookie given here) and a
-network (comments.client_ip.network_key), once each per comment
+network (readers.client_ip.network_key), once each per comment
 (comments.models.reader_actions); what a report and a like then weigh is for
 comments.reporting and comments.liking to say.
 """
@@ -20,14 +20,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from comments.client_ip import client_ip, network_key
-from comments.cookies import (
-    guest_browser,
-    remember_browser,
-    remember_liked,
-    remember_reported,
-)
-from comments.crossorigin import cross_origin_protected
 from comments.forms import LikeForm, ReportForm, RobotCheckedForm, make_stamp
 from comments.liking import StampUsed, TooManyLikes, toggle_like
 from comments.models import Comment, DiscussionSettings, Like
@@ -37,6 +29,14 @@ from comments.reporting import (
     file_report,
     reported_by,
 )
+from readers.client_ip import client_ip, network_key
+from readers.cookies import (
+    guest_browser,
+    remember_browser,
+    remember_liked,
+    remember_reported,
+)
+from readers.crossorigin import cross_origin_protected
 
 
 def report(request, comment_id: int):

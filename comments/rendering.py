@@ -33,8 +33,8 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from articles.text import single_line
-from comments.identity import SITE_ACCOUNT, method_of
 from comments.models import Comment, in_reading_order
+from readers.identity import SITE_ACCOUNT, method_of
 
 
 def render_comments(

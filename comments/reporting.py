@@ -20,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from comments.limits import too_many_from
 from comments.models import Comment, DiscussionSettings, ModerationAction, Report
+from readers.limits import too_many_from
 
 type Reader = User | AnonymousUser
 
-# Reports one address (an IPv4 address or IPv6 /64: a network, comments.limits)
+# Reports one address (an IPv4 address or IPv6 /64: a network, readers.limits)
 # may send in REPORT_WINDOW: people report a few comments, robots many.
 REPORTS_PER_ADDRESS = 10
 REPORT_WINDOW = datetime.timedelta(minutes=10)

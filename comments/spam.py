@@ -13,10 +13,10 @@ decisions one at a time, as moderators click, gives the model that teaching them
 all at once does (`manage.py spam_rebuild`, `spam_evaluate`), and a moderator's
 correction takes back what the first decision taught (a weight of -1) before it
 teaches the other. Its score is calibrated on the latest lessons (calibrate():
-two numbers, refitted with each version), so the thresholds mean the same on a
-site whose spam is long as on one whose spam is short. Hashing keeps no
-vocabulary, so the model's size is fixed and its counts don't spell out anyone's
-words.
+a logistic function of its log-odds and the text's length, refitted with each
+version), so the thresholds mean the same on a site whose spam is long as on one
+whose spam is short. Hashing keeps no vocabulary, so the model's size is fixed
+and its counts don't spell out anyone's words.
 
 The model lives in the database (SpamModel, a row per version) so every app server
 and the worker see the same one. Posting reads the version to use from the
@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import transaction
@@ -68,12 +68,14 @@ CHARACTERS = HashingVectorizer(
 )
 # Naive Bayes' smoothing, measured with the features above (bench/README.md).
 ALPHA = 0.03
-# The latest lessons the score is calibrated on (calibrate()): enough to fit two
-# numbers, few enough that the worker rereads them in about a second.
+# The latest lessons the score is calibrated on (calibrate()): enough to fit
+# three numbers, few enough that the worker rereads them in about a second.
 CALIBRATION_LESSONS = 2000
-# What a stored version's counts count: 2, features present (features()); the
-# first versions, without the number, counted occurrences. Another is Outdated.
-FORMAT = 2
+# What a stored version holds: 3, counts of features present (features()) and
+# a calibration of log-odds and length (Calibration); 2 had the same counts and
+# a calibration of the log-odds alone; the first versions, without the number,
+# counted occurrences. Another is Outdated.
+FORMAT = 3
 # Fewer lessons of either kind fit nothing one can trust (two lessons fit a score
 # that sends to spam what was taught as ham): the log-odds are scored as they are.
 CALIBRATION_MINIMUM = 10
@@ -122,6 +124,34 @@ class Outdated(ValueError):
     """A stored version whose counts today's features can't be scored with."""
 
 
+def length_of(present: int | np.ndarray) -> Any:
+    """
+    What the calibration reads of a text's length: the logarithm of 1 + how many
+    features it has, which grows slowly (a comment ten times as long reads 2.3
+    more), so that the log-odds keep the larger say.
+    """
+    return np.log1p(present)
+
+
+class Calibration(NamedTuple):
+    """
+    The logistic function that turns naive Bayes' log-odds into a score
+    (calibrate()): a slope for the log-odds, one for the text's length
+    (length_of()), and an intercept; a text longer than the longest lesson it was
+    fitted on is read as that long (`longest`), since nothing showed how length
+    counts beyond. Untaught, the log-odds go through as they are.
+    """
+
+    slope: float = 1.0
+    length: float = 0.0
+    intercept: float = 0.0
+    longest: float = math.inf
+
+    def score(self, log_odds: float, present: int) -> float:
+        length = min(float(length_of(present)), self.longest)
+        return _logistic(self.slope * log_odds + self.length * length + self.intercept)
+
+
 class Classifier:
     """
     Naive Bayes' counts, the score's `calibration` (calibrate()), and how many
@@ -133,12 +163,12 @@ class Classifier:
         self,
         model: MultinomialNB | None = None,
         *,
-        calibration=(1.0, 0.0),
+        calibration: Calibration | None = None,
         decisions=0,
         version=0,
     ):
         self.model = model or _empty_model()
-        self.calibration = calibration
+        self.calibration = calibration or Calibration()
         self.decisions = decisions
         self.version = version
 
@@ -158,10 +188,10 @@ class Classifier:
 
     def score(self, text: str) -> float:
         """
-        How likely the text is spam, from 0 to 1: naive Bayes' log-odds through
-        the logistic function fitted to the moderators' own decisions
-        (`calibration`, calibrate()), so that a score of 0.91 means about 91% of
-        such comments were spam, on any site.
+        How likely the text is spam, from 0 to 1: naive Bayes' log-odds and the
+        text's length through the logistic function fitted to the moderators' own
+        decisions (`calibration`, calibrate()), so that a score of 0.91 means about
+        91% of such comments were spam, on any site.
 
         The log-odds are predict_joint_log_proba()'s difference, computed from its
         per-feature weights (`odds`) at the text's features (features(): each
@@ -171,12 +201,10 @@ class Classifier:
         """
         words, characters = WORDS.transform([text]), CHARACTERS.transform([text])
         prior, weights = self.odds
-        present = (
-            weights[words.indices].sum() + weights[HALF + characters.indices].sum()
-        )
-        log_odds = prior + present / math.sqrt(max(words.nnz + characters.nnz, 1))
-        slope, intercept = self.calibration
-        return _logistic(slope * log_odds + intercept)
+        present = words.nnz + characters.nnz
+        summed = weights[words.indices].sum() + weights[HALF + characters.indices].sum()
+        log_odds = prior + summed / math.sqrt(max(present, 1))
+        return self.calibration.score(log_odds, present)
 
     @cached_property
     def odds(self) -> tuple[float, np.ndarray]:
@@ -215,10 +243,9 @@ class Classifier:
                 f"count{label}"
             ]
         _update(model)
-        slope, intercept = arrays["calibration"].tolist()
         return cls(
             model,
-            calibration=(slope, intercept),
+            calibration=Calibration(*arrays["calibration"].tolist()),
             decisions=decisions,
             version=version,
         )
@@ -233,20 +260,28 @@ def calibrate(
 ) -> None:
     """
     Fit the classifier's score to these lessons, which it was taught (Platt's
-    scaling): the logistic function of its log-odds that best tells their spam
-    from their ham, each lesson's log-odds taken as if it had not been taught
-    (held_out_log_odds). Naive Bayes' log-odds are badly scaled, and differently
-    on each site (at a fixed scale it held half of the ham of a sample whose spam
-    is longer than its ham); these two numbers make the thresholds mean the same
-    everywhere. Left as it is until each kind was taught CALIBRATION_MINIMUM
-    times.
+    scaling, with the text's length beside the log-odds): the logistic function
+    of its log-odds and length_of() that best tells their spam from their ham,
+    each lesson's log-odds taken as if it had not been taught (held_out_log_odds).
+    Naive Bayes' log-odds are badly scaled, and differently on each site (at a
+    fixed scale it held half of the ham of a sample whose spam is longer than its
+    ham); and at the same log-odds a short text and a long one are not equally
+    likely spam, the more so the more their lengths differ, one way on one site
+    and the other way on another (bench/README.md): the length's own slope lets
+    the site's decisions say which. Left as it is until each kind was taught
+    CALIBRATION_MINIMUM times.
     """
     labels = np.array(spam, dtype=bool)
     if min(labels.sum(), (~labels).sum()) < CALIBRATION_MINIMUM:
         return
-    log_odds = held_out_log_odds(classifier.model, features(texts), labels)
-    fitted = LogisticRegression().fit(log_odds.reshape(-1, 1), labels)
-    classifier.calibration = (float(fitted.coef_[0, 0]), float(fitted.intercept_[0]))
+    rows = features(texts)
+    log_odds = held_out_log_odds(classifier.model, rows, labels)
+    lengths = length_of(np.diff(rows.indptr))
+    fitted = LogisticRegression().fit(np.column_stack([log_odds, lengths]), labels)
+    (slope, length), intercept = fitted.coef_[0].tolist(), fitted.intercept_[0]
+    classifier.calibration = Calibration(
+        slope, length, float(intercept), float(lengths.max())
+    )
 
 
 def held_out_log_odds(

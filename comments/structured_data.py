@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from comments.identity import SITE_NAME
 from comments.models import Comment
-from comments.tokens import absolute
+from readers.identity import SITE_NAME
+from readers.tokens import absolute
 
 STRUCTURED_COMMENTS = 50
 

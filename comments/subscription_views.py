@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from comments import notifications, tokens
+from comments import notifications
 from comments.models import Subscription
+from readers import tokens
 
 
 def bad_link(request, message: str, status: int):

@@ -14,8 +14,8 @@ it); the worker then:
    failed send is tried again later (exponential backoff) by re-enqueueing the
    delivery with `run_after`: django-tasks-db itself never retries a task.
 
-4. keeps house: every hour, clears the IP addresses of comments past their
-   retention (comments.retention).
+4. keeps periodic tasks scheduled (`keep_scheduled`), such as the hourly clearing
+   of old comments' IP addresses (privacy.tasks).
 
 `send_message` is the generic entry point for other code (the account adapter)
 that wants a message sent by the worker instead of in the request.
@@ -28,7 +28,7 @@ recipient, subject and dates for the mail log, not its body (`deliver`).
 Every task here is safe to run again, even beside a run of itself: notices are
 unique, digests and deliveries lock their row and take only what is still to do.
 That is what lets a starting worker requeue the tasks a killed worker left running
-(comments/management/commands/db_worker.py). A new task must keep it so.
+(newsroom/management/commands/db_worker.py). A new task must keep it so.
 """
 
 import email.policy
@@ -50,7 +50,6 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from articles.text import single_line
-from comments import retention
 from comments.digests import digest_mail, in_language_of
 from comments.models import Comment, Notice, OutboundMail, Subscription
 
@@ -60,7 +59,6 @@ MODERATOR_GROUPS = ["Editors", "Moderators"]
 MAX_RETRY_DELAY = 6 * 60 * 60
 # A digest this overdue was lost (its worker was killed mid-task): schedule another.
 LOST_DIGEST_AFTER = timedelta(minutes=10)
-HOUSEKEEPING_INTERVAL = timedelta(hours=1)
 # The advisory lock under which a periodic task's next run is looked for and queued.
 SCHEDULE_LOCK_SPACE = 0x6E770003
 
@@ -423,25 +421,7 @@ def failed(mail: OutboundMail, error: Exception) -> str:
     return "retry scheduled"
 
 
-# --- 4. Housekeeping --------------------------------------------------------------
-
-
-@task
-def clear_old_comment_ips() -> str:
-    """
-    Clear the addresses of comments past COMMENT_IP_RETENTION_DAYS, every hour.
-    The next run is queued first, so a failure here never ends the round.
-    """
-    keep_scheduled(
-        clear_old_comment_ips, run_after=timezone.now() + HOUSEKEEPING_INTERVAL
-    )
-    cleared = retention.clear_old_addresses()
-    if cleared is None:
-        return "another run is at it"
-    return f"{cleared} comment(s) cleared"
-
-
-PERIODIC_TASKS = [clear_old_comment_ips]
+# --- 4. Periodic tasks ------------------------------------------------------------
 
 
 def keep_scheduled(a_task: Task, *, run_after=None) -> bool:
@@ -450,10 +430,10 @@ def keep_scheduled(a_task: Task, *, run_after=None) -> bool:
     unless a run of it is already waiting: however many workers start, or however
     a run ended, there is one. Returns whether it queued one.
 
-    django.tasks has no scheduler; the worker calls this for PERIODIC_TASKS when it
-    starts (comments/management/commands/db_worker.py) and each run queues the
-    next. Only with the database backend: another one would run it at once, and
-    the run would queue the next, for ever.
+    django.tasks has no scheduler; the worker calls this for its PERIODIC_TASKS
+    when it starts (newsroom/management/commands/db_worker.py) and each run
+    queues the next. Only with the database backend: another one would run it at
+    once, and the run would queue the next, for ever.
     """
     if not isinstance(a_task.get_backend(), DatabaseBackend):
         return False

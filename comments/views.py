@@ -35,23 +35,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments.caching import cache_for_a_while, cached
-from comments.cookies import (
-    held_comment_ids,
-    remember_author,
-)
-from comments.crossorigin import cross_origin_protected
 from comments.discussion import comment_location
 from comments.drafts import discard_draft, stash_draft
 from comments.forms import CommentForm, make_stamp, read_stamp
-from comments.identity import (
-    METHODS,
-    commenter,
-)
 from comments.judging import Refused
 from comments.models import Comment, DiscussionSettings
 from comments.posting import open_to_comments, remember_posted, replied_to, save_comment
 from comments.rendering import clock
+from readers.caching import cache_for_a_while, cached
+from readers.cookies import (
+    held_comment_ids,
+    remember_author,
+)
+from readers.crossorigin import cross_origin_protected
+from readers.identity import (
+    METHODS,
+    commenter,
+)
 
 
 @cross_origin_protected
@@ -202,7 +202,7 @@ def stamp(request, article_id: int):
     discussion, and the time a person needs to write counts from then. No query:
     a stamp for an article that takes no comments is refused when posted. A
     reader with a session gets the CSRF token their posts need too (the shared
-    page holds none: comments.crossorigin); no other site can read this answer.
+    page holds none: readers.crossorigin); no other site can read this answer.
     """
     answer = {"stamp": make_stamp(article_id)}
     if settings.SESSION_COOKIE_NAME in request.COOKIES:

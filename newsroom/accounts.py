@@ -6,8 +6,8 @@ allauth does the signing in (site accounts with email and password, X through
 OAuth 2.0 with PKCE, Facebook through its OAuth 2.0 redirect flow). Here:
 
 - account mail leaves through one method, as a task row for the worker, from
-  Newsroom to the person by the name the site shows (comments.identity);
-- at login, how the reader signed in is remembered (comments.identity), with their
+  Newsroom to the person by the name the site shows (readers.identity);
+- at login, how the reader signed in is remembered (readers.identity), with their
   picture copied from the provider to our own storage;
 - a provider without keys shows a helpful page (DEBUG) or a 404, never a 500;
 - every failure of a social sign-in ends on a page that leads back to the article;
@@ -54,9 +54,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from articles.text import single_line
 from comments import tasks
-from comments.client_ip import client_ip
 from comments.drafts import return_url
-from comments.identity import (
+from readers.client_ip import client_ip
+from readers.identity import (
     METHODS,
     SITE_ACCOUNT,
     TWITTER,
@@ -66,7 +66,7 @@ from comments.identity import (
     provider_not_configured,
     remember_identity,
 )
-from comments.tokens import absolute
+from readers.tokens import absolute
 
 log = logging.getLogger(__name__)
 

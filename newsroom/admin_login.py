@@ -6,7 +6,7 @@ allauth limits failed sign-ins on /accounts/login/ only; Django's admin login
 takes as many guesses as anyone sends. Editors keep signing in there with their
 username, and `AdminLoginForm` counts each attempt with allauth's rate limits
 (action "admin_login_failed" in ACCOUNT_RATE_LIMITS): in the default cache, so
-every app server counts the same attempts, by the address comments.client_ip
+every app server counts the same attempts, by the address readers.client_ip
 trusts behind the proxies (AccountAdapter.get_client_ip).
 
 As allauth does for its own sign-in, an attempt is counted before the password is

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 
-from comments.cookies import AUTHOR_COOKIE, HELD_COOKIE
 from comments.discussion import READER_COOKIE, variant_of
 from comments.models import Comment
 from newsroom import routers
 from newsroom.models import Imported, OldAddress
+from readers.cookies import AUTHOR_COOKIE, HELD_COOKIE
 
 
 def permissions_policy(get_response):
@@ -122,7 +122,7 @@ class AnonymousGZipMiddleware(GZipMiddleware):
 
     BREACH recovers a secret from the size of compressed pages that also reflect
     text an attacker chose. The page anonymous readers share holds no secret (no
-    CSRF token: comments.crossorigin); pages for a reader with a session may hold
+    CSRF token: readers.crossorigin); pages for a reader with a session may hold
     personal data and their token beside readers' comments, so they are sent
     uncompressed.
     """

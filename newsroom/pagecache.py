@@ -6,7 +6,7 @@ discussion version), no template rendering.
 
 Nothing in it is any reader's, whoever asked for it (`as_anyone`: a signed-in
 reader whose script fills in their part gets it too): no CSRF token (its forms
-are protected by where they come from, comments.crossorigin) and no form stamp
+are protected by where they come from, readers.crossorigin) and no form stamp
 (its script fetches one, comments.views.stamp). It is kept compressed, and
 inflated once per process for the few clients that take no gzip.
 
@@ -18,7 +18,7 @@ methods offered, and a digest of the templates, static files and code, so a depl
 never serves pages of the release before. Comments closing with age is a moment,
 not a change: an entry knows until when it is open.
 
-What HTTP caches are told (comments.caching.shared_cache_headers): keep it for
+What HTTP caches are told (readers.caching.shared_cache_headers): keep it for
 SHARED_CACHE_SECONDS, serve it stale while asking again, and the article it shows,
 by which newsroom.purge throws it away when its discussion changes.
 """
@@ -43,10 +43,10 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from articles.models import Article
-from comments.caching import cache_for_a_while, cached, shared_cache_headers
 from comments.discussion import VARIANT_COOKIES, counts_are_fresh, variant_of
-from comments.identity import offered_methods
-from comments.statements import MARKED_TIME, Statement, compiled
+from readers.caching import cache_for_a_while, cached, shared_cache_headers
+from readers.identity import offered_methods
+from readers.statements import MARKED_TIME, Statement, compiled
 
 # Entries kept in each process on top of the shared cache: a hit then costs no
 # network round trip to Redis and no unpickling of half a megabyte.

@@ -14,7 +14,7 @@ account page:
   so its guest comments are not theirs to download or erase.
 
 The discussion's part (comments, subscriptions, mail, bans) is comments'
-(comments.personal_data); the account's is here. Every request is logged as a
+(privacy.personal_data); the account's is here. Every request is logged as a
 PersonalDataRequest holding counts only, never the address or the data.
 """
 
@@ -32,10 +32,10 @@ from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from comments import personal_data as discussion
-from comments.personal_data import Mode
-from comments.tokens import absolute
 from newsroom.models import PersonalDataRequest
+from privacy import personal_data as discussion
+from privacy.personal_data import Mode
+from readers.tokens import absolute
 
 __all__ = [
     "Mode",

@@ -41,9 +41,9 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from articles.models import Article
-from comments.caching import purge_tag
 from comments.discussion import SORTS
 from comments.models import Comment, DiscussionSettings, page_count
+from readers.caching import purge_tag
 
 log = logging.getLogger(__name__)
 

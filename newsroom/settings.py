@@ -143,10 +143,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # the sitemap.xml template
     "django.contrib.postgres",  # trigram search index for moderation
     "newsroom",
+    "readers",  # who the reader is, below everything that serves them
     "articles",  # below the discussion, which hangs from an article
     "comments",
     "desk",  # the moderators' desk, on top of the discussion
     "api",  # the JSON API, on top of the discussion
+    "feeds",  # the Atom feeds of the articles and the discussion
+    "privacy",  # a person's data in the discussion: export, erasure, old addresses
     "ninja",  # the API's documentation page, from our own static files
     "django_tasks_db",
     # Reader accounts: django-allauth with site accounts, X and Facebook (below).
@@ -380,7 +383,7 @@ LOGGING = {
 # --- Reader accounts: django-allauth with site accounts, X and Facebook ------------
 # Providers are configured only from the environment, never from database rows.
 # Adapters live in newsroom/accounts.py; the comment form's sign-in buttons in
-# comments/views.py, how a signed-in reader appears in comments/identity.py.
+# comments/views.py, how a signed-in reader appears in readers/identity.py.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -400,9 +403,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # How allauth names a person on its pages and in its messages: as the site does.
-ACCOUNT_USER_DISPLAY = "comments.identity.display_name"
+ACCOUNT_USER_DISPLAY = "readers.identity.display_name"
 # allauth's rate limits stay on (its defaults); they count in the default cache, by
-# the address comments.client_ip trusts (AccountAdapter.get_client_ip).
+# the address readers.client_ip trusts (AccountAdapter.get_client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     # The admin's sign-in (newsroom.admin_login): failed attempts per address, then
@@ -508,5 +511,5 @@ AKISMET_TIMEOUT_MS = env_int("AKISMET_TIMEOUT_MS", 1500)
 # --- Readers' personal data -------------------------------------------------------
 # Comments keep the IP address and browser they were posted from for moderation
 # (flood limits, IP bans) this many days; the task worker then clears them
-# (comments.retention).
+# (privacy.retention).
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 90)

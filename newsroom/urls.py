@@ -5,10 +5,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from api import token_views
+from comments import urls as comment_urls
 from comments import views as comment_views
+from feeds.article_feeds import ArticlesFeed
+from feeds.comment_feeds import RecentCommentsFeed
 from newsroom import accounts, views
 from newsroom.admin_login import AdminLoginForm
-from newsroom.feeds import ArticlesFeed
 from newsroom.sitemaps import ArticleSitemap
 
 urlpatterns = [
@@ -31,7 +33,18 @@ urlpatterns = [
         views.comments_feed,
         name="article-comments-feed",
     ),
-    path("comments/", include("comments.urls")),
+    path(
+        "comments/",
+        include(
+            (
+                [
+                    *comment_urls.urlpatterns,
+                    path("feed/", RecentCommentsFeed(), name="feed"),
+                ],
+                comment_urls.app_name,
+            )
+        ),
+    ),
     path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -43,13 +43,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from articles.models import Article
-from comments.client_ip import client_ip
 from comments.discussion import SCRIPTED_COOKIE, Discussion, keep_sort, shares_page
-from comments.feeds import ArticleCommentsFeed
-from comments.identity import ReaderIdentity, offered_methods
-from comments.tokens import absolute
+from feeds.comment_feeds import ArticleCommentsFeed
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
+from readers.client_ip import client_ip
+from readers.identity import ReaderIdentity, offered_methods
+from readers.tokens import absolute
 
 
 def home(request):
@@ -278,7 +278,7 @@ def healthz(request):
     """
     For load balancers: answers 200 when the app and its database are up. The body
     starts with "ok" and then names the client's address as the site derives it
-    (comments.client_ip), so an operator can see from their own browser or curl
+    (readers.client_ip), so an operator can see from their own browser or curl
     whether the proxy setup gives readers their own address: the proxy's address
     means TRUSTED_PROXY_COUNT is too low, an address made up in X-Forwarded-For
     means it is too high or the app's port is reachable without the proxy. A reader

@@ -1,7 +1,7 @@
 """
 The admin's sign-in page counts failed attempts as the site's sign-in page does:
 per address and per account, in the default cache (Redis in production, so every
-app server counts the same attempts), by the address comments.client_ip trusts
+app server counts the same attempts), by the address readers.client_ip trusts
 behind nginx. Guessing an editor's password from one address stops after a few
 tries, even with the right password; that address alone can't lock the editor out
 of their account, and every block lifts by itself.

@@ -195,8 +195,8 @@ def test_a_guest_changes_the_comment_their_browser_posted(client, article):
 
 
 def test_a_network_past_the_likes_limit_is_told_to_wait(client, article):
-    from comments.client_ip import network_key
     from comments.liking import LIKES_PER_ADDRESS
+    from readers.client_ip import network_key
 
     network = network_key("127.0.0.1")
     for comment in [make_comment(article) for _ in range(LIKES_PER_ADDRESS)]:
@@ -210,8 +210,8 @@ def test_a_network_past_the_likes_limit_is_told_to_wait(client, article):
 
 
 def test_a_network_past_the_reports_limit_is_told_to_wait(client, article):
-    from comments.client_ip import network_key
     from comments.reporting import REPORTS_PER_ADDRESS
+    from readers.client_ip import network_key
 
     network = network_key("127.0.0.1")
     for comment in [make_comment(article) for _ in range(REPORTS_PER_ADDRESS)]:

@@ -12,14 +12,35 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+from django.apps import apps as registry
 from django.conf import settings
 
-MODEL_NAME = re.compile(r"^(\w+)\.[A-Za-z_]\w*$")
+MODEL_NAME = re.compile(r"^(\w+)\.([A-Za-z_]\w*)$")
 
 
 def apps_in(base: Path) -> dict[str, Path]:
     """Our apps, by label: the folders with an apps.py."""
     return {path.parent.name: path.parent for path in base.glob("*/apps.py")}
+
+
+def names_a_model(label: str, name: str) -> bool:
+    """
+    Whether "label.name" names a model of the app (or a permission on one). An
+    app the site doesn't install is taken at its word.
+    """
+    try:
+        config = registry.get_app_config(label)
+    except LookupError:
+        return True
+    names = set()
+    for model in config.get_models(include_auto_created=True):
+        meta = model._meta
+        names.add(meta.model_name)
+        names.update(
+            f"{action}_{meta.model_name}" for action in meta.default_permissions
+        )
+        names.update(codename for codename, _ in meta.permissions)
+    return name.lower() in names
 
 
 def named_apps(source: str, labels: set[str]) -> set[str]:
@@ -32,9 +53,9 @@ def named_apps(source: str, labels: set[str]) -> set[str]:
             found.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             # A model ("comments.Comment"; "comments.comment" in migrations) or
-            # a permission ("comments.add_ban") named in a string.
+            # a permission ("comments.add_ban") named in a string; not a salt.
             named = MODEL_NAME.match(node.value)
-            if named:
+            if named and names_a_model(*named.groups()):
                 found.add(named.group(1))
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
             # A migration's dependency: ("comments", "0002_initial").
@@ -92,11 +113,17 @@ def test_the_apps_depend_one_way():
     assert explain(graph, cycle(graph)) == []
 
 
-def test_the_discussion_knows_nothing_of_the_desk_or_the_site():
+def test_the_discussion_knows_nothing_of_the_rooms_above_it():
     graph = app_graph(settings.BASE_DIR)
-    assert "desk" not in graph["comments"]
-    assert "newsroom" not in graph["comments"]
+    assert set(graph["comments"]) == {"articles", "readers"}
     assert "newsroom" not in graph["desk"]
+    for above in ("desk", "api", "feeds", "privacy"):
+        assert "comments" in graph[above]
+
+
+def test_who_the_reader_is_knows_nothing_of_comments():
+    graph = app_graph(settings.BASE_DIR)
+    assert set(graph["readers"]) <= {"articles"}
 
 
 def make_app(base: Path, label: str, files: dict[str, str]) -> None:
@@ -119,6 +146,22 @@ def test_the_check_catches_a_cycle_through_a_relation(tmp_path):
         "articles -> comments: articles/models.py",
         "comments -> articles: comments/models.py",
     ]
+
+
+def test_a_string_that_names_no_model_is_no_relation(tmp_path):
+    """
+    A cookie's salt or a system check's id may keep the name of the app it was
+    first written in ("comments.held", "comments.E001"): changing it would sign
+    readers out or rename a silenced check. It names no model, so it is no arrow.
+    """
+    make_app(tmp_path, "readers", {"cookies.py": 'SALT = "comments.held"\n'})
+    make_app(tmp_path, "comments", {"views.py": "from readers import cookies\n"})
+    assert cycle(app_graph(tmp_path)) == []
+
+    (tmp_path / "readers" / "models.py").write_text(
+        "permission = 'comments.add_ban'\nuser = ForeignKey('comments.Comment')\n"
+    )
+    assert app_graph(tmp_path)["readers"] == {"comments": ["readers/models.py"]}
 
 
 def test_the_check_catches_a_cycle_through_a_migration(tmp_path):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from bench import faults
 from comments import tasks
 from comments.models import OutboundMail
+from newsroom.management.commands.db_worker import PERIODIC_TASKS
+from privacy.tasks import clear_old_comment_ips
 from tests import factories
 from tests.mailserver import run_worker
 from tests.test_notification_delivery import approved_comment, subscriber
@@ -25,7 +27,7 @@ pytestmark = [
     pytest.mark.usefixtures("rules"),
 ]
 
-ROUNDS = [periodic.module_path for periodic in tasks.PERIODIC_TASKS]
+ROUNDS = [periodic.module_path for periodic in PERIODIC_TASKS]
 
 
 def sql(query: str) -> list[tuple]:
@@ -48,14 +50,14 @@ def test_the_queue_a_worker_emptied_is_drained_with_its_next_round_waiting(
     run_worker(EMAIL_URL=smtp_server.url)
 
     assert len(smtp_server.received) == 1
-    assert tasks.keep_scheduled(tasks.clear_old_comment_ips) is False  # one waits
+    assert tasks.keep_scheduled(clear_old_comment_ips) is False  # one waits
     state = faults.queue_state(sql, ROUNDS)
     assert state == {"mails": {"sent": 1}, "ready_tasks": 0, "running_tasks": 0}
     assert faults.is_idle(state)
 
 
 def test_a_round_that_is_due_and_a_retry_that_waits_are_work_left(smtp_server):
-    tasks.keep_scheduled(tasks.clear_old_comment_ips)  # due now: not yet run
+    tasks.keep_scheduled(clear_old_comment_ips)  # due now: not yet run
     assert not faults.is_idle(faults.queue_state(sql, ROUNDS))
 
     smtp_server.stop()

@@ -61,7 +61,7 @@ def test_single_line(text, line):
 
 
 def test_a_name_stored_before_shows_on_one_line(db):
-    from comments.identity import display_name
+    from readers.identity import display_name
 
     assert display_name(make_user(first_name=HOSTILE)) == CLEAN
 

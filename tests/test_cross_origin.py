@@ -1,7 +1,7 @@
 """
 The shared page's forms carry no CSRF token: a comment, a like or a sign-in sent
 from another site's page is refused by what the browser says of where it comes
-from (comments.crossorigin), with nothing saved; readers with a session, and the
+from (readers.crossorigin), with nothing saved; readers with a session, and the
 admin and account pages, still need Django's token.
 """
 

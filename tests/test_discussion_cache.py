@@ -238,7 +238,7 @@ def test_a_redis_that_stops_answering_costs_a_second_not_a_hung_worker():
         silent.listen()
         port = silent.getsockname()[1]
         code = (
-            "import time; from comments.caching import cached; t = time.monotonic(); "
+            "import time; from readers.caching import cached; t = time.monotonic(); "
             "print(cached('key'), round(time.monotonic() - t, 1))"
         )
         result = subprocess.run(

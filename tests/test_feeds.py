@@ -19,8 +19,8 @@ from django.test import Client
 
 from articles.models import Article
 from articles.text import single_line
-from comments.feeds import FEED_ENTRIES, FEED_SECONDS
 from comments.models import Comment
+from feeds.comment_feeds import FEED_ENTRIES, FEED_SECONDS
 from tests import factories
 from tests.injection_corpus import INJECTIONS
 
@@ -359,7 +359,7 @@ class SummaryAudit(HTMLParser):
 
 
 def test_hostile_text_and_names_stay_text(seed_article, monkeypatch):
-    monkeypatch.setattr("comments.feeds.FEED_ENTRIES", len(INJECTIONS))
+    monkeypatch.setattr("feeds.comment_feeds.FEED_ENTRIES", len(INJECTIONS))
     hostile = {
         factories.make_comment(
             seed_article, body=payload, author_name=payload[:200]

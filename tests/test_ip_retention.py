@@ -12,8 +12,10 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import retention, tasks
+from comments import tasks
 from comments.models import Comment
+from privacy import retention
+from privacy.tasks import HOUSEKEEPING_INTERVAL, clear_old_comment_ips
 from tests import factories
 from tests.mailserver import run_worker, run_workers
 
@@ -134,11 +136,11 @@ def test_a_starting_worker_clears_old_addresses_and_schedules_the_next_hour(
 
     assert addresses(old) == (None, "")
     assert addresses(fresh)[0] == "192.0.2.1"
-    path = tasks.clear_old_comment_ips.module_path
+    path = clear_old_comment_ips.module_path
     runs = DBTaskResult.objects.filter(task_path=path)
     assert runs.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
     [next_run] = runs.filter(status=TaskResultStatus.READY)
-    in_an_hour = timezone.now() + tasks.HOUSEKEEPING_INTERVAL
+    in_an_hour = timezone.now() + HOUSEKEEPING_INTERVAL
     assert abs((next_run.run_after - in_an_hour).total_seconds()) < 60
 
     run_workers(2)
@@ -148,13 +150,11 @@ def test_a_starting_worker_clears_old_addresses_and_schedules_the_next_hour(
 
 
 def test_keep_scheduled_queues_one_run_only(db):
-    assert tasks.keep_scheduled(tasks.clear_old_comment_ips)
-    assert not tasks.keep_scheduled(tasks.clear_old_comment_ips)
+    assert tasks.keep_scheduled(clear_old_comment_ips)
+    assert not tasks.keep_scheduled(clear_old_comment_ips)
 
     assert (
-        DBTaskResult.objects.filter(
-            task_path=tasks.clear_old_comment_ips.module_path
-        ).count()
+        DBTaskResult.objects.filter(task_path=clear_old_comment_ips.module_path).count()
         == 1
     )
 
@@ -168,3 +168,26 @@ def test_the_comment_page_in_the_admin_says_old_comments_have_no_address(
     page = editor_client.get(f"/admin/comments/comment/{comment.pk}/change/")
 
     assert "kept 30 days after a comment is posted" in page.content.decode()
+
+
+def test_the_round_queued_before_the_move_to_privacy_keeps_its_place(db):
+    """
+    A site upgraded with its next clearing queued under the task's old name
+    (comments.tasks) finds it under the new one: still one round waiting, none
+    failing to import.
+    """
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("privacy", None)])
+    assert tasks.keep_scheduled(clear_old_comment_ips)
+    queued = DBTaskResult.objects.get(task_path=clear_old_comment_ips.module_path)
+    queued.task_path = "comments.tasks.clear_old_comment_ips"
+    queued.save(update_fields=["task_path"])
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    queued.refresh_from_db()
+    assert queued.task_path == clear_old_comment_ips.module_path
+    assert not tasks.keep_scheduled(clear_old_comment_ips)

@@ -6,10 +6,10 @@ from unittest.mock import ANY
 import pytest
 from django.test import Client
 
-from comments.client_ip import network_key
 from comments.forms import make_stamp
 from comments.liking import LIKES_PER_ADDRESS
 from comments.models import Like, LikeCount
+from readers.client_ip import network_key
 from tests.factories import article_page, make_comment, stamp_of
 
 JSON = {"headers": {"accept": "application/json"}}

@@ -5,7 +5,7 @@ import sys
 import pytest
 import regex
 
-from comments.lookalikes import looks_like_any, skeleton
+from readers.lookalikes import looks_like_any, skeleton
 
 STAFF = ["Eddie Editor"]
 

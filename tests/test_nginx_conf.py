@@ -16,7 +16,6 @@ from django.test import RequestFactory
 
 from bench.cluster import BASE_DIR, NGINX_CONF, Nginx
 from bench.harness import free_port
-from comments.cookies import AUTHOR_COOKIE, HELD_COOKIE
 from comments.discussion import (
     MESSAGES_COOKIE,
     SCRIPT_COOKIES,
@@ -27,6 +26,7 @@ from comments.discussion import (
     variant_of,
 )
 from newsroom.routers import RECENT_WRITE_COOKIE
+from readers.cookies import AUTHOR_COOKIE, HELD_COOKIE
 
 needs_nginx = pytest.mark.skipif(
     not shutil.which("nginx") and not shutil.which("/usr/sbin/nginx"),

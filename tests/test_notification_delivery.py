@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import notifications, tasks
 from comments.models import Comment, OutboundMail
+from privacy.tasks import clear_old_comment_ips
 from tests import factories
 from tests.factories import post_comment
 from tests.mailserver import run_worker, running_workers, wait_for
@@ -150,7 +151,7 @@ def test_a_permanent_refusal_is_not_retried(smtp_server):
     assert "550" in mail.last_error
     # Nothing waits but the worker's own hourly round (comments.tasks.keep_scheduled).
     assert not DBTaskResult.objects.filter(status="READY").exclude(
-        task_path=tasks.clear_old_comment_ips.module_path
+        task_path=clear_old_comment_ips.module_path
     )
 
 

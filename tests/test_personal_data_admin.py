@@ -315,8 +315,8 @@ def test_the_tool_takes_posts_with_a_csrf_token_only(grace):
 
 
 def test_her_likes_and_reports_are_exported_and_erased(officer_client, grace, article):
-    from comments.client_ip import network_key
     from comments.models import Like, LikeCount, Report
+    from readers.client_ip import network_key
 
     user = get_user_model().objects.get(username="grace")
     other = factories.make_comment(article, author_name="Bob", body="Bob's point.")

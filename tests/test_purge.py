@@ -18,10 +18,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from comments import retention
 from comments.liking import toggle_like
 from comments.models import Comment
 from newsroom import purge
+from privacy import retention
 from tests.factories import article_page, make_article, make_comment, post_comment
 
 CALLS: list[list[str]] = []

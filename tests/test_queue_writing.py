@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from comments.identity import STAFF_NAME
 from comments.models import Comment, ModerationAction
+from readers.identity import STAFF_NAME
 from tests import factories
 from tests.factories import article_page
 

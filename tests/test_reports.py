@@ -175,7 +175,7 @@ def test_an_ipv6_network_counts_as_one_reader(comment):
 def test_behind_the_proxy_what_a_client_writes_in_the_header_makes_no_one(
     comment, settings
 ):
-    """The network is the address comments.client_ip trusts: nginx's, not theirs."""
+    """The network is the address readers.client_ip trusts: nginx's, not theirs."""
     settings.TRUSTED_PROXY_COUNT = 1
     for made_up in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
         forwarded = {"X-Forwarded-For": f"{made_up}, 198.51.100.80"}
@@ -331,8 +331,8 @@ def test_reports_and_likes_made_before_keep_a_network_not_an_address(comment):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from comments.client_ip import network_key
     from comments.models import Like
+    from readers.client_ip import network_key
 
     before = ("comments", "0023_page_comments_by_default")
     with connection.cursor() as cursor:  # the comment's checks, before its table

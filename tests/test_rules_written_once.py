@@ -1,7 +1,7 @@
 """
 A rule has one definition. The statements that run on every request are SQL
 text for speed (bench/README.md), but the text is the QuerySet's own, compiled
-once (comments.statements): the article behind a shared page is
+once (readers.statements): the article behind a shared page is
 ArticleQuerySet.published(), the bans posting finds are BanQuerySet.on(), and
 the staff whose names are kept are identity.staff_members().
 """
@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.identity import NAME_FIELDS, display_name, staff_members, staff_name
 from comments.models import Ban
+from readers.identity import NAME_FIELDS, display_name, staff_members, staff_name
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_the_staff_names_posting_keeps_are_their_display_names(article, rules):
 
 
 def test_a_mark_the_rule_does_not_hold_is_refused():
-    from comments.statements import compiled
+    from readers.statements import compiled
 
     marked = datetime.datetime(1901, 2, 3, tzinfo=datetime.UTC)
     statement = compiled(Ban.objects.active(marked), "ban", now=marked)

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.discussion import READER_COOKIE, SCRIPTED_COOKIE
-from comments.identity import IDENTITY_SESSION_KEY
 from comments.models import Like
 from newsroom import pagecache
+from readers.identity import IDENTITY_SESSION_KEY
 from tests.factories import make_article, make_comment, make_user, post_comment
 
 pytestmark = pytest.mark.usefixtures("rules")

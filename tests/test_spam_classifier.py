@@ -99,24 +99,42 @@ def test_a_correction_takes_back_what_the_first_decision_taught():
 
 
 def test_a_stored_version_scores_as_the_one_that_learnt():
+    """
+    The score is naive Bayes' log-odds (predict_joint_log_proba()) and the text's
+    length through the calibration's logistic function, before and after storing.
+    """
     classifier = spam.Classifier()
-    comments = [
-        type("C", (), {"body": b.format(n=n), "author_name": "", "author_url": ""})
-        for n in range(3)
-        for b in SPAMMY + ORDINARY
-    ]
-    spam.teach(classifier, [(c, None, i % 6 < 3) for i, c in enumerate(comments)])
+    comments = lessons_of(10)
+    labels = [i % 2 == 0 for i in range(len(comments))]
+    spam.teach(
+        classifier, [(c, None, s) for c, s in zip(comments, labels, strict=True)]
+    )
+    spam.calibrate(classifier, [spam.text_of(c.body) for c in comments], labels)
 
     loaded = spam.Classifier.loads(classifier.dumps())
 
     text = spam.text_of("Subscribe to my channel http://x.example")
+    assert loaded.calibration == classifier.calibration
     assert loaded.score(text) == pytest.approx(classifier.score(text))
     row = spam.features([text])
     joint = classifier.model.predict_joint_log_proba(row)[0]
-    slope, intercept = classifier.calibration
-    log_odds = slope * (joint[1] - joint[0]) + intercept
+    slope, length, intercept, longest = classifier.calibration
+    log_odds = (
+        slope * (joint[1] - joint[0])
+        + length * min(math.log1p(row.nnz), longest)
+        + intercept
+    )
     assert classifier.score(text) == pytest.approx(1 / (1 + math.exp(-log_odds)))
     assert classifier.score(text) > 0.91 > classifier.score(spam.text_of(ORDINARY[0]))
+
+
+def test_a_text_longer_than_every_lesson_is_read_as_long_as_the_longest():
+    calibration = spam.Calibration(
+        slope=1.0, length=1.0, intercept=-5.0, longest=math.log1p(20)
+    )
+
+    assert calibration.score(0.0, 20) == calibration.score(0.0, 5000)
+    assert calibration.score(0.0, 10) < calibration.score(0.0, 20)
 
 
 def lessons_of(count: int) -> list:
@@ -167,10 +185,9 @@ def test_the_score_is_calibrated_only_on_enough_lessons_of_each_kind():
         )
         spam.calibrate(classifier, [spam.text_of(c.body) for c in comments], labels)
 
-    assert few.calibration == (1.0, 0.0)
-    slope, _ = enough.calibration
-    assert slope > 0
-    assert enough.calibration != (1.0, 0.0)
+    assert few.calibration == spam.Calibration()
+    assert enough.calibration.slope > 0
+    assert enough.calibration != spam.Calibration()
 
 
 def test_a_moderators_decision_is_learnt_by_the_worker_not_in_the_request(
@@ -271,7 +288,8 @@ def test_spam_evaluate_judges_the_video_split_with_the_plain_rules(db):
     """
     Trained on two videos (700 comments), judged on the other three, with the
     rules a site would set: a link held, three moderation words. Issue 28's goal
-    is 90% at 1% of ham; the calibrated score reaches 89.2% (bench/README.md).
+    is 90% at 1% of ham: the score calibrated on the log-odds alone reached 89.2%,
+    with the text's length beside them 90.4% (bench/README.md).
     """
     files = sorted(SAMPLES.glob("Youtube0*.csv"))
     out = io.StringIO()
@@ -291,7 +309,7 @@ def test_spam_evaluate_judges_the_video_split_with_the_plain_rules(db):
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == [f.name for f in files[2:]]
     last = lines[-1]
-    assert last == "spam caught 584 of 655 (89.2%), ham flagged 6 of 601 (1.0%)"
+    assert last == "spam caught 592 of 655 (90.4%), ham flagged 6 of 601 (1.0%)"
 
 
 def random_split(directory: Path) -> tuple[Path, Path]:
@@ -392,13 +410,22 @@ def test_posting_scores_with_no_query_once_a_process_has_the_version(
     assert second.moderation_reason == "held: first comment from this author"
 
 
+OLD_FORMATS = {
+    # The first classifier's: occurrences counted, no calibration.
+    "first": {},
+    # Format 2's: features present, calibrated on the log-odds alone.
+    "format 2": {"format": np.array(2), "calibration": np.array([1.5, 0.2])},
+}
+
+
+@pytest.mark.parametrize("stored", OLD_FORMATS)
 def test_a_version_stored_with_other_features_abstains_until_rebuilt(
-    client, moderator_client, article, rules
+    client, moderator_client, article, rules, stored
 ):
     """
-    A version the first classifier stored (occurrences counted, no calibration)
-    is not scored with today's features: posting abstains rather than failing,
-    and the worker's next lesson rebuilds the model from the history.
+    A version stored in an earlier format is not scored with today's features
+    and calibration: posting abstains rather than failing, and the worker's next
+    lesson rebuilds the model from the history.
     """
     old = io.BytesIO()
     np.savez_compressed(
@@ -408,6 +435,7 @@ def test_a_version_stored_with_other_features_abstains_until_rebuilt(
         count0=np.array([2.0]),
         index1=np.array([2], dtype=np.int32),
         count1=np.array([3.0]),
+        **OLD_FORMATS[stored],
     )
     row = SpamModel.objects.create(data=old.getvalue(), decisions=500)
     rules.spam_min_decisions = 0

@@ -12,8 +12,9 @@ from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django_tasks_db.models import DBTaskResult
 
-from comments import notifications, tokens
+from comments import notifications
 from comments.models import Comment, OutboundMail, Subscription
+from readers import tokens
 from tests import factories
 from tests.factories import article_page, comment_form, post_comment
 

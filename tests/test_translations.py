@@ -226,3 +226,22 @@ def test_a_chinese_feed_reader_gets_chinese_titles(client, story):
 
     assert "<title>Newsroom 的评论</title>" in feed.content.decode()
     assert "<title>Comments for Newsroom</title>" in english.content.decode()
+
+
+def test_the_feeds_and_the_readers_apps_speak_arabic(client, story, rules):
+    """Their texts moved with them (feeds/locale, readers/locale)."""
+    feed = client.get("/feed/", headers={"accept-language": "ar"}).content.decode()
+    comments = client.get(
+        f"{story.get_absolute_url()}feed/", headers={"accept-language": "ar"}
+    ).content.decode()
+    refused = factories.post_comment(
+        client,
+        story,
+        body="From somewhere.",
+        headers={"Sec-Fetch-Site": "cross-site", "Accept-Language": "ar"},
+    )
+
+    assert "الأخبار، والنقاش الذي يليها." in feed
+    assert "التعليقات على: Bridge opens" in comments
+    assert refused.status_code == 403
+    assert "وصلنا هذا الطلب من موقع آخر" in refused.content.decode()

@@ -1,7 +1,7 @@
 """
 An index of the comments that still hold an IP address or a browser (user agent),
 by date: what the hourly clearing after COMMENT_IP_RETENTION_DAYS reads
-(comments.retention). Cleared comments leave it, so it stays the size of the last
+(privacy.retention). Cleared comments leave it, so it stays the size of the last
 few months of comments however large the table grows. Built concurrently: on a big
 table a plain CREATE INDEX would block posting while it ran.
 """

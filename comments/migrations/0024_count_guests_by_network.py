@@ -1,7 +1,7 @@
 """
 Likes and reports count a guest by their network (comments.models.reader_actions):
 each row keeps a keyed hash of the network it came from
-(comments.client_ip.network_key) instead of its IP address, and a guest likes or
+(readers.client_ip.network_key) instead of its IP address, and a guest likes or
 reports a comment once per network.
 
 Rows made before get the hash of their address. Where one network had several
@@ -13,7 +13,7 @@ Then the addresses go. Backwards, the column of addresses comes back empty.
 from django.conf import settings
 from django.db import migrations, models
 
-from comments.client_ip import network_key
+from readers.client_ip import network_key
 
 BATCH_SIZE = 1000
 

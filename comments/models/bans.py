@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import EMAIL_MAX_LENGTH
-from comments.statements import MARKED_TIME, Statement, compiled
+from readers.statements import MARKED_TIME, Statement, compiled
 
 
 class BanQuerySet(models.QuerySet):

@@ -21,14 +21,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from comments import identity
+from readers import identity
 
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
 URL_MAX_LENGTH = 200
 
-# What an erased author leaves on a comment of theirs (comments.personal_data): no
+# What an erased author leaves on a comment of theirs (privacy.personal_data): no
 # name, address, website, account, picture or trace of their connection. Shown as
 # "Anonymous" (Comment.display_name).
 ANONYMOUS = {
@@ -74,7 +74,7 @@ def search_document() -> Upper:
 
 # A comment that still holds where it came from: the IP address and browser kept
 # for moderation while a comment is fresh, cleared after COMMENT_IP_RETENTION_DAYS
-# (comments.retention). An index over this condition holds only such comments.
+# (privacy.retention). An index over this condition holds only such comments.
 KEEPS_ADDRESS = models.Q(ip_address__isnull=False) | ~models.Q(user_agent="")
 
 
@@ -372,7 +372,7 @@ class Comment(models.Model):
         _("email"), max_length=EMAIL_MAX_LENGTH, blank=True
     )
     author_url = models.URLField(_("website"), max_length=URL_MAX_LENGTH, blank=True)
-    # A signed-in reader as they appeared when commenting (comments.identity): kept on
+    # A signed-in reader as they appeared when commenting (readers.identity): kept on
     # the comment so a page of comments needs no query per author.
     author_provider = models.CharField(
         _("signed in with"),

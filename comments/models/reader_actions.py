@@ -3,8 +3,8 @@ What readers do to a comment besides replying (report it, like it): once each pe
 person, as far as the site can tell people apart.
 
 A signed-in reader is their account, wherever they are. A guest is their browser
-(a random id in a signed cookie, comments.cookies) and also their network (their
-IPv4 address or IPv6 /64, kept as a keyed hash: comments.client_ip.network_key):
+(a random id in a signed cookie, readers.cookies) and also their network (their
+IPv4 address or IPv6 /64, kept as a keyed hash: readers.client_ip.network_key):
 a browser without cookies costs nothing, a network does, so fresh browsers from
 one place count once.
 """
@@ -73,6 +73,6 @@ class ReaderAction(models.Model):
             ),
         ]
         indexes = [
-            # The rate limit per network (comments.limits).
+            # The rate limit per network (readers.limits).
             models.Index(fields=["network", "-created_at"], name="%(class)s_net_idx"),
         ]

@@ -23,8 +23,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comments import notifications
-from comments.client_ip import client_ip
-from comments.identity import display_name
 from comments.models import (
     Ban,
     Comment,
@@ -48,6 +46,8 @@ from desk.admin.forms import (
     ReplyForm,
 )
 from desk.decisions import UNDO_SECONDS, dismiss_reports, feature, moderate, undo
+from readers.client_ip import client_ip
+from readers.identity import display_name
 
 # A comment's page: how many of the author's own comments it lists, and of those
 # of others from the same IP address.

@@ -20,7 +20,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.identity import METHODS
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
@@ -49,6 +48,7 @@ from desk.admin.forms import (
     CommentForm,
     ReasonActionForm,
 )
+from readers.identity import METHODS
 
 
 def identity(comment: Comment) -> str:

@@ -42,8 +42,8 @@ from django.utils.translation import to_locale
 
 from articles.models import Article
 from articles.text import single_line
-from comments.identity import SITE_NAME
 from comments.models import Comment, in_reading_order
+from readers.identity import SITE_NAME
 
 # Articles read at a time, each with all its comments.
 CHUNK_SIZE = 20

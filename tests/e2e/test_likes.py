@@ -114,8 +114,8 @@ def test_a_quick_reader_likes_at_once(new_page, real_rules, javascript):
 
 def test_a_refused_like_is_said_in_place_and_the_next_may_work(new_page, story):
     """A like refused (here: the network's 100 in 10 minutes) says why, in place."""
-    from comments.client_ip import network_key
     from comments.liking import LIKES_PER_ADDRESS
+    from readers.client_ip import network_key
 
     others = [factories.make_comment(story) for _ in range(LIKES_PER_ADDRESS)]
     comment = factories.make_comment(story, author_name="Ada", body="Worth a like.")

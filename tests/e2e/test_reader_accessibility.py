@@ -185,7 +185,7 @@ def not_found(page, story):
 
 def csrf_failure(page, story):
     # A form that needs Django's token (the comment form of the shared page has
-    # none: comments.crossorigin), sent without it.
+    # none: readers.crossorigin), sent without it.
     page.goto(story.get_absolute_url())
     page.evaluate(
         """() => {
@@ -223,9 +223,9 @@ def like_page(page, story):
 
 def like_refused(page, story):
     """A like said no to in place: its network liked 100 comments just now."""
-    from comments.client_ip import network_key
     from comments.liking import LIKES_PER_ADDRESS
     from comments.models import Like
+    from readers.client_ip import network_key
 
     liked = [factories.make_comment(story) for _ in range(LIKES_PER_ADDRESS)]
     Like.objects.bulk_create(

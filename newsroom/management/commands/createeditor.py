@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Field
 
 from articles.text import single_line
-from comments.identity import STAFF_NAME
+from readers.identity import STAFF_NAME
 
 
 class Command(BaseCommand):

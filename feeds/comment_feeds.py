@@ -2,7 +2,7 @@
 Atom feeds (RFC 4287) of the discussion, at WordPress's addresses: an article's
 comments (its address and feed/, routed by the site, which finds the article) and
 the recent comments of the whole site (/comments/feed/). The site's feed of its
-articles (newsroom.feeds) is built on the same `CachedFeed`.
+articles (feeds.article_feeds) is built on the same `CachedFeed`.
 
 What a feed may hold: approved comments that still have their text, on published
 articles (`Comment.objects.public()`), the newest FEED_ENTRIES of them. Never a
@@ -14,7 +14,7 @@ so only <p>, <br> and nofollow links), escaped into the XML as Atom's "html";
 names and titles are Atom's plain text, on one line. Nothing a reader typed
 becomes markup.
 
-Each feed is kept whole, as bytes, in the cache (comments.caching) under a key
+Each feed is kept whole, as bytes, in the cache (readers.caching) under a key
 that names what it is made of: an article's discussion version, which PostgreSQL
 bumps on any change to its comments, and its last edit. The site-wide feeds have
 no one version: their key is a `digest` of the rows they would show, read by the
@@ -48,9 +48,9 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.text import single_line
-from comments.caching import cache_for_a_while, cached
 from comments.models import Comment, DiscussionVersion
-from comments.tokens import absolute
+from readers.caching import cache_for_a_while, cached
+from readers.tokens import absolute
 
 # Entries in a feed: the newest.
 FEED_ENTRIES = 50

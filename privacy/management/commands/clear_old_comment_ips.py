@@ -1,13 +1,13 @@
 """
 `manage.py clear_old_comment_ips`: clear the IP addresses and user agents of
 comments older than COMMENT_IP_RETENTION_DAYS, for sites that run it from cron.
-The task worker does the same every hour by itself (comments.retention).
+The task worker does the same every hour by itself (privacy.retention).
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments import retention
+from privacy import retention
 
 
 class Command(BaseCommand):

@@ -6,9 +6,10 @@ django-tasks-db marks a task RUNNING when a worker claims it, and only that work
 ever finishes it. A worker killed outright (SIGKILL, out of memory) leaves its
 task RUNNING for good, and whatever the task had not committed is lost: a comment
 whose subscribers are never told, a digest never sent, a mail left "queued" with
-nothing left to send it. Every task in comments/tasks.py is safe to run again, so
-a starting worker puts such tasks back in the queue, and they run as if new. (A
-mail whose send had begun stays "sending": `deliver` never sends it again.)
+nothing left to send it. Every task of ours (comments/tasks.py, privacy/tasks.py)
+is safe to run again, so a starting worker puts such tasks back in the queue, and
+they run as if new. (A mail whose send had begun stays "sending": `deliver` never
+sends it again.)
 
 Which workers are alive, PostgreSQL knows: each worker holds an advisory lock named
 after its id, on a connection of its own, for as long as it lives, and the lock
@@ -17,13 +18,13 @@ is an orphan. (Should that connection drop while its worker lives on, say throug
 PostgreSQL restart, a starting worker may run its task a second time beside it:
 harmless, for the same reason.)
 
-It then makes sure the periodic tasks (`comments.tasks.PERIODIC_TASKS`: clearing
+It then makes sure the periodic tasks (PERIODIC_TASKS below: privacy's clearing of
 old comments' IP addresses) are queued: django.tasks has no scheduler, so each run
 of such a task queues the next, and a starting worker queues one if none waits (a
 first start, a run that died). Any number of workers may start at once: one run
 is queued.
 
-This command overrides django-tasks-db's of the same name because `comments` comes
+This command overrides django-tasks-db's of the same name because `newsroom` comes
 before `django_tasks_db` in INSTALLED_APPS.
 """
 
@@ -35,8 +36,12 @@ from django_tasks_db.management.commands.db_worker import Command as WorkerComma
 from django_tasks_db.models import DBTaskResult
 
 from comments import tasks
+from privacy.tasks import clear_old_comment_ips
 
 logger = logging.getLogger(__name__)
+
+# Tasks that queue their own next run; the worker queues one when none waits.
+PERIODIC_TASKS = [clear_old_comment_ips]
 
 # The first half of the two-part advisory lock key: the lock space of worker ids.
 LOCK_SPACE = 0x6E770001
@@ -109,6 +114,6 @@ class Command(WorkerCommand):
                 task.task_path,
                 task.worker_ids[-1] if task.worker_ids else "?",
             )
-        for periodic in tasks.PERIODIC_TASKS:
+        for periodic in PERIODIC_TASKS:
             tasks.keep_scheduled(periodic)
         super().handle(*args, **options)

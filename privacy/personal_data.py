@@ -32,7 +32,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import tasks, tokens
+from comments import tasks
 from comments.models import (
     Ban,
     Comment,
@@ -44,6 +44,7 @@ from comments.models import (
     Subscription,
 )
 from comments.models.comment import ERASED_TEXT
+from readers import tokens
 
 
 @dataclass(frozen=True)

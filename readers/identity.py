@@ -28,8 +28,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from articles.text import single_line
-from comments import tokens
-from comments.statements import Statement, compiled
+from readers import tokens
+from readers.statements import Statement, compiled
 
 IDENTITY_SESSION_KEY = "reader_identity"
 

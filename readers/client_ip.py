@@ -5,7 +5,7 @@ moderation queue know a guest by.
 Behind proxies, TRUSTED_PROXY_COUNT must say how many append to X-Forwarded-For,
 and the app's port must be reachable only through them: with 0 every reader has
 the proxy's address, and with a count the header is believed, so a reader who
-reaches the app directly could name any address. `comments.checks` warns about
+reaches the app directly could name any address. `readers.checks` warns about
 the first case; /healthz shows the address the site derives, to try the second.
 
 Likes and reports count a guest by their network (`network_key`): a keyed hash,

@@ -14,7 +14,7 @@ def too_many_from(
     window: datetime.timedelta,
 ) -> bool:
     """
-    Whether `network` (comments.client_ip.network_key: an IPv6 /64 is one, so its
+    Whether `network` (readers.client_ip.network_key: an IPv6 /64 is one, so its
     many addresses don't make many limits) already did `limit` of these (rows
     with `network` and `created_at`) in the last `window`. No address, no limit:
     the robot checks and the once-per-reader rule still hold.

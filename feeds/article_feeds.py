@@ -1,7 +1,7 @@
 """
 The Atom feed of the site's articles (/feed/, as on WordPress): the newest
 published ones, each with its summary. Cached as the comment feeds are
-(comments.feeds.CachedFeed), under a digest of the ids and last edits of the
+(feeds.comment_feeds.CachedFeed), under a digest of the ids and last edits of the
 articles it shows.
 """
 
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from articles.models import Article
 from articles.text import single_line
-from comments.feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
-from comments.identity import SITE_NAME
-from comments.tokens import absolute
+from feeds.comment_feeds import FEED_ENTRIES, CachedFeed, digest, entry_id, xml_text
+from readers.identity import SITE_NAME
+from readers.tokens import absolute
 
 
 class ArticlesFeed(CachedFeed):

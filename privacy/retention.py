@@ -6,9 +6,9 @@ is fresh: flood limits, IP bans, "the author's other comments". After
 COMMENT_IP_RETENTION_DAYS nobody needs them, so they are cleared; the comment itself
 stays as it is.
 
-Who clears them: the task worker runs `comments.tasks.clear_old_comment_ips` when
-it starts and every hour after (see `tasks.keep_scheduled`); sites that prefer cron
-run `manage.py clear_old_comment_ips`. Both come here, so the rules are one:
+Who clears them: the task worker runs `privacy.tasks.clear_old_comment_ips` when
+it starts and every hour after (see `comments.tasks.keep_scheduled`); sites that
+prefer cron run `manage.py clear_old_comment_ips`. Both come here, so the rules are one:
 
 - cheap: the comments still to clear are found through an index that holds only
   comments with an address (comment_address_kept_idx), so a run reads what it

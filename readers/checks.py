@@ -1,5 +1,5 @@
 """
-System checks of how the discussion finds a reader's address (comments.client_ip),
+System checks of how the discussion finds a reader's address (readers.client_ip),
 run by `manage.py check`, runserver and migrate.
 
 Flood limits, IP bans, the moderation queue, likes and reports know a guest by
