@@ -68,6 +68,8 @@ def test_a_signed_in_reader_gets_the_shared_page_with_theirs_filled_in(new_page,
     ).to_be_visible()
     expect(respond.locator(".identity .avatar")).to_have_text("KR")
     expect(respond.get_by_label("Name (required)")).to_be_hidden()
+    # Every part of the guest's, the box to remember them too (a flex field).
+    expect(respond.get_by_label("Save my name, email, and website")).to_be_hidden()
     expect(page.get_by_role("link", name="Your comments")).to_be_visible()
     expect(page.get_by_role("link", name="Log in")).to_have_count(0)
     liked = page.get_by_role("button", name="Like Ada's comment", exact=True)
