@@ -271,3 +271,29 @@ def test_me_gives_the_draft_kept_for_signing_in_and_its_article(article):
 
     assert is_public(page) and "Maybe later." not in page.content.decode()
     assert me["draft"] == {"article": article.pk, "body": "Maybe later."}
+
+
+@pytest.mark.parametrize(
+    "cookies",
+    ["scripted=1; scripted=0", "scripted=0; scripted=1", "SCRIPTED=1", "scripted=yes"],
+)
+def test_a_script_cookie_read_two_ways_never_makes_a_reader_s_page_public(
+    discussed, reader, cookies
+):
+    # nginx reads the first of two cookies of a name, Django the last: whichever
+    # way the app reads it, an answer it may share holds nothing of the reader.
+    client = signed_in(reader, scripted=False)
+    session = client.cookies["sessionid"].value
+    forget_the_shared_page()
+
+    answer = client.get(
+        discussed.get_absolute_url(),
+        HTTP_COOKIE=f"sessionid={session}; {cookies}",
+        HTTP_ACCEPT_ENCODING="identity",
+    )
+
+    text = answer.content.decode()
+    if is_public(answer):
+        assert "Secretname" not in text and "My held words" not in text
+    else:
+        assert "My held words" in text  # their own page, kept private
