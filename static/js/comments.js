@@ -274,10 +274,12 @@ for (const entry of editable ? editable[1].split("-") : []) {
 
 // The form's stamp, the robot checks' proof that a person had the form in front
 // of them for a while: the page every anonymous reader shares holds none (any
-// cache may keep it), so it is fetched once, when the reader comes to the
-// discussion or starts on the form, and the time a person needs counts from then.
-// A comment sent before it arrives waits for it; sent without one (the fetch
+// cache may keep it), so it is fetched once, when the reader starts on the form
+// or presses Like, and the time a person needs counts from then (most readers
+// never do either: their views ask the site nothing, docs/capacity.md). A
+// comment sent before it arrives waits for it; sent without one (the fetch
 // failed), it is taken as without JavaScript: held unless its author is known.
+// reader.js hears whether the browser still has a session ("comments:stamped").
 const commentForm = document.getElementById("commentform");
 const stampInput = commentForm?.querySelector("input[name=stamp]");
 let stamping = null;
@@ -288,6 +290,7 @@ function stamped() {
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
     .then(({ stamp, csrf }) => {
       stampInput.value = stamp;
+      document.dispatchEvent(new CustomEvent("comments:stamped", { detail: { session: Boolean(csrf) } }));
       // With a session, the token its posts need (not on the shared page).
       if (csrf && !commentForm.querySelector("[name=csrfmiddlewaretoken]")) {
         const input = document.createElement("input");
@@ -302,15 +305,6 @@ function stamped() {
 }
 
 if (stampInput && !stampInput.value) {
-  const section = document.getElementById("comments");
-  if (section && "IntersectionObserver" in window) {
-    const watcher = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      watcher.disconnect();
-      stamped();
-    });
-    watcher.observe(section);
-  }
   commentForm.addEventListener("focusin", stamped);
   let waited = false;
   commentForm.addEventListener("submit", (event) => {
@@ -399,7 +393,11 @@ document.addEventListener("click", async (event) => {
     likeStamp = stamp ?? likeStamp;
     if (!response.ok && !error) throw new Error(String(response.status));
     if (error) sayRefused(link, error);
-    else showLike(link, liked, count);
+    else {
+      showLike(link, liked, count);
+      const id = Number(link.pathname.split("/")[2]);
+      document.dispatchEvent(new CustomEvent("comments:liked", { detail: { id, liked } }));
+    }
   } catch {
     location.href = link.href; // the like page says what went wrong
   }

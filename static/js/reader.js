@@ -6,14 +6,20 @@
 // page would show them. What it may keep (who they are, on which articles they
 // like something or have a comment held, their likes there) is kept in
 // localStorage under the reader_version cookie, which the server changes when any
-// of it may have changed (newsroom.middleware.reader_version): most views ask
-// nothing. Without JavaScript nothing changes: no cookie, the reader's own page.
+// of it may have changed (newsroom.middleware.reader_version); a like given here
+// is kept in place, under the version its answer brings. Most views ask nothing
+// (docs/capacity.md, "A million signed-in readers a day"). Without JavaScript
+// nothing changes: no cookie, the reader's own page.
 
 const pgettext = window.pgettext ?? ((context, text) => text);
 const secure = location.protocol === "https:" ? "; Secure" : "";
 const YEAR = 365 * 24 * 3600;
-const FRESH_FOR = 3600 * 1000; // what another device changed shows within the hour
-const version = document.cookie.match(/(?:^|; )reader_version=(\w+)/)?.[1] ?? "";
+// What another device changed (a like, a new name) shows within the week; what
+// this browser changes, at once; a session gone shows when the reader starts to
+// write or like (the stamp's answer, below).
+const FRESH_FOR = 7 * 24 * 3600 * 1000;
+const currentVersion = () => document.cookie.match(/(?:^|; )reader_version=(\w+)/)?.[1] ?? "";
+const version = currentVersion();
 
 const storage = (use) => {
   try {
@@ -50,6 +56,21 @@ async function mine() {
   kept = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft };
   storage((s) => s.setItem("reader", JSON.stringify(kept)));
   return { ...kept, here: me.liked, held: me.held };
+}
+
+// A like given on this page, kept under the version its answer brought: the next
+// page needs no /me for it. Only onto what was kept under this page's version.
+function keepLike(id, liked) {
+  const kept = storage((s) => JSON.parse(s.getItem("reader") ?? "null"));
+  if (!kept || kept.version !== version) return;
+  if (!(article in kept.liked) && kept.liked_on.includes(article)) return; // not all known
+  const here = (kept.liked[article] ?? []).filter((other) => other !== id);
+  if (liked) here.push(id);
+  kept.liked[article] = here;
+  kept.liked_on = kept.liked_on.filter((other) => other !== article);
+  if (here.length) kept.liked_on.push(article);
+  kept.version = currentVersion();
+  storage((s) => s.setItem("reader", JSON.stringify(kept)));
 }
 
 // The CSRF token a signed-in reader's posts need: the shared page holds none, the
@@ -199,6 +220,17 @@ if (discussion && version) {
       document.addEventListener("comments:replaced", () => {
         showLiked(me.here);
         showHeld(me.held);
+      });
+      document.addEventListener("comments:liked", ({ detail }) => {
+        me.here = detail.liked ? [...me.here, detail.id] : me.here.filter((id) => id !== detail.id);
+        keepLike(detail.id, detail.liked);
+      });
+      // Kept as signed in, but the browser has no session (it ended): the page as
+      // it now is, before they write as someone they no longer are.
+      document.addEventListener("comments:stamped", ({ detail }) => {
+        if (!me.reader || detail.session) return;
+        storage((s) => s.removeItem("reader"));
+        location.reload();
       });
     })
     .catch(() => {}) // the page as every reader gets it

@@ -96,8 +96,68 @@ def test_a_signed_in_reader_gets_the_shared_page_with_theirs_filled_in(new_page,
     expect(
         page.get_by_text("You are commenting using your Newsroom account.")
     ).to_be_visible()
-    # (The form's stamp, as for every reader who comes to the discussion.)
-    assert not [u for u in asked if "/api/" in u]
+    # Nor the form's stamp: that waits for the reader to start on the form.
+    assert not [u for u in asked if "/api/" in u or "/stamp/" in u]
+
+
+def test_a_like_given_on_the_page_costs_the_next_view_nothing(new_page, kim):
+    quiet = factories.make_article(title="Quiet Story")
+    factories.make_comment(quiet, author_name="Lu", body="Like me.")
+    page = new_page()
+    sign_in(page)
+    page.goto(quiet.get_absolute_url())
+    page.goto(quiet.get_absolute_url())  # shared: /me once, after signing in
+    like = page.get_by_role("button", name="Like Lu's comment", exact=True)
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+
+    page.reload()
+
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(like).to_have_text("Liked")
+    assert not [u for u in asked if "/api/" in u or "/stamp/" in u], asked
+    # Taken back, and kept so too.
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "false")
+    page.reload()
+    expect(like).to_have_text("Like")
+    assert not [u for u in asked if "/api/" in u], asked
+
+
+def test_the_stamp_waits_for_the_reader_to_start(new_page, story):
+    page = new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(story.get_absolute_url())
+    page.locator("#respond").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert not [u for u in asked if "/stamp/" in u]
+
+    with page.expect_request(lambda request: "/stamp/" in request.url):
+        page.get_by_role("textbox", name="Comment").focus()
+
+
+def test_a_session_gone_shows_when_the_reader_starts_to_write(new_page, kim):
+    # Where Kim has nothing held (there /me is asked on every view).
+    quiet = factories.make_article(title="Quiet Story")
+    page = new_page()
+    sign_in(page)
+    page.goto(quiet.get_absolute_url())
+    page.goto(quiet.get_absolute_url())
+    commenting = page.get_by_text("You are commenting using your Newsroom account.")
+    expect(commenting).to_be_visible()
+    # The session cookie expires; what the browser keeps still says Kim.
+    page.context.clear_cookies(name="sessionid")
+    page.reload()
+    expect(commenting).to_be_visible()
+
+    page.get_by_role("textbox", name="Comment").focus()
+
+    expect(page.get_by_label("Name (required)")).to_be_visible()
+    expect(commenting).to_have_count(0)
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
 def test_a_signed_in_reader_posts_from_the_shared_form(new_page, story):
