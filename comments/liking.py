@@ -59,10 +59,13 @@ def toggle_like(
     browser: str,
     network: str,
     form_token: uuid.UUID | None = None,
+    liked: bool | None = None,
 ) -> tuple[bool, int]:
     """
     Like the comment, or take the like back when the reader had given it: whether
-    they like it now, and its count. A guest's like uses up their stamp's
+    they like it now, and its count. Given `liked` (the state the reader asks
+    for: their page may not have known of a like given elsewhere), nothing
+    changes where it already is so. A guest's like uses up their stamp's
     `form_token`. Raises TooManyLikes or StampUsed.
     """
     mine = (
@@ -72,6 +75,8 @@ def toggle_like(
     )
     with transaction.atomic():
         given = Like.objects.filter(comment=comment).by_reader(user, browser).first()
+        if liked is not None and liked == (given is not None):
+            return liked, count_of(comment)
         if given is not None:
             given.delete()
             return False, count_of(comment)

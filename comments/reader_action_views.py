@@ -230,6 +230,8 @@ def give_like(request, action: ReaderAction, form: LikeForm) -> HttpResponse:
             browser=action.browser,
             network=action.network,
             form_token=form.cleaned_data["token"] if guest else None,
+            # The state the page's script asks for ("1" like, "0" take back).
+            liked={"1": True, "0": False}.get(request.POST.get("liked", "")),
         )
     except TooManyLikes as limit:
         raise LikeRefused(str(limit)) from None

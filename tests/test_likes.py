@@ -77,6 +77,28 @@ def test_the_script_gets_json(client, article, rules, reader):
     assert LikeCount.objects.get(comment=comment).count == 0
 
 
+def test_the_script_says_what_the_reader_saw_and_a_stale_button_changes_nothing(
+    client, article, rules, reader
+):
+    """
+    A Like pressed on a page that didn't know of the like given elsewhere (another
+    device, the page's script keeping the reader a week) likes: it doesn't take
+    the like back. Without saying what they saw, a like is a toggle as before.
+    """
+    comment = make_comment(article)
+    Like.objects.create(comment=comment, user=reader, network="n")
+
+    stale = client.post(like_url(comment), {"liked": "1"}, **JSON)
+    taken_back = client.post(like_url(comment), {"liked": "0"}, **JSON)
+    stale_again = client.post(like_url(comment), {"liked": "0"}, **JSON)
+    toggled = client.post(like_url(comment), **JSON)
+
+    assert stale.json() == {"liked": True, "count": 1}
+    assert taken_back.json() == {"liked": False, "count": 0}
+    assert stale_again.json() == {"liked": False, "count": 0}
+    assert toggled.json() == {"liked": True, "count": 1}
+
+
 def test_a_guest_likes_once_per_browser(client, article, rules):
     comment = make_comment(article)
 

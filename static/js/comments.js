@@ -382,6 +382,9 @@ document.addEventListener("click", async (event) => {
   }
   if (likeStamp) body.set("stamp", likeStamp);
   body.append("homepage", "");
+  // What the reader saw: a like given elsewhere that this page didn't show is
+  // kept, not taken back.
+  body.append("liked", link.dataset.liked === "1" ? "0" : "1");
   try {
     const response = await fetch(link.href, {
       method: "POST",
