@@ -42,8 +42,15 @@ from django.views.i18n import JavaScriptCatalog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from api.own_part import own_part
 from articles.models import Article
-from comments.discussion import SCRIPTED_COOKIE, Discussion, keep_sort, shares_page
+from comments.discussion import (
+    READER_COOKIE,
+    SCRIPTED_COOKIE,
+    Discussion,
+    keep_sort,
+    shares_page,
+)
 from feeds.comment_feeds import ArticleCommentsFeed
 from newsroom import pagecache, personal_data
 from newsroom.forms import DeleteAccountForm
@@ -72,7 +79,7 @@ def article(
 
 
 def article_page(request, slug: str, comment_page: int | None):
-    def render_page(article, discussion, *, shared: bool = False):
+    def render_page(article, discussion, *, shared: bool = False, own=None):
         context = {
             "article": article,
             # From SITE_URL: the Host header is the client's, and this page may be
@@ -86,6 +93,8 @@ def article_page(request, slug: str, comment_page: int | None):
                 (ReaderIdentity(method.id), offered_methods(exclude=method.id))
                 for method in offered_methods()
             ]
+        if own is not None:
+            context["reader_own_part"] = own
         return render(request, "newsroom/article.html", context)
 
     if shares_page(request):
@@ -102,13 +111,25 @@ def article_page(request, slug: str, comment_page: int | None):
         not_modified := get_conditional_response(request, etag=discussion.etag)
     ):
         return not_modified
-    response = render_page(article, discussion)
+    response = render_page(article, discussion, own=kept_by_script(request, article))
     if discussion.etag:
         return pagecache.revalidated(response, discussion.etag)
     # The reader's own page (signed in, held comments, a message): never kept by
     # a shared cache, whatever it is told elsewhere.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def kept_by_script(request, article: Article) -> dict | None:
+    """
+    On the reader's own page (after signing in, a comment, a message), for a
+    browser whose script keeps the reader (static/js/reader.js): /me's answer,
+    less the held comments the page shows, so its next shared pages ask nothing.
+    """
+    if not {SCRIPTED_COOKIE, READER_COOKIE} <= set(request.COOKIES):
+        return None
+    own = own_part(request, article.pk, held=False)
+    return own and own | {"article": article.pk}
 
 
 def comments_feed(request, year: int, month: int, day: int, slug: str):

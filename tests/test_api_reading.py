@@ -228,7 +228,7 @@ def test_me_for_a_signed_in_reader_is_the_rules_own_answer_in_one_query(
     client, article, django_assert_num_queries
 ):
     """
-    A signed-in reader's /me runs SQL compiled once (api.views.signed_in_mine):
+    A signed-in reader's /me runs SQL compiled once (api.own_part.signed_in_mine):
     it answers as the QuerySet it was compiled from, on every article.
     """
     reader = factories.make_user()
@@ -242,7 +242,7 @@ def test_me_for_a_signed_in_reader_is_the_rules_own_answer_in_one_query(
     make_comment(elsewhere, status="spam", user=reader)  # looks held to them
     make_comment(article, status="pending")  # someone else's
     client.force_login(reader)
-    from api.views import mine
+    from api.own_part import mine
 
     for found in (article, elsewhere, draft, later):
         expected = mine(reader, "", (), found.pk, timezone.now()).first()

@@ -6,6 +6,7 @@ cookie they get their own page, as before. Nothing of theirs ever lands in the
 shared copy, whoever's request renders it.
 """
 
+import json
 import re
 
 import pytest
@@ -215,6 +216,38 @@ def test_me_says_where_the_reader_has_likes_and_held_comments(discussed, reader)
     assert "Your comment is awaiting moderation." in item
     assert "<b>&amp; held</b>" in item or "&lt;b&gt;" in item
     assert item.endswith("</li>")
+
+
+def test_the_readers_own_page_brings_their_script_what_me_would_say(discussed, reader):
+    """
+    A page rendered for a scripted reader (here with a message, as after signing
+    in) holds /me's answer as JSON data, escaped, for the script to keep; one
+    without the script, or without the version it is kept under, holds none.
+    """
+    reader.first_name = "</script><script>alert(1)</script>"
+    reader.save()
+    client = signed_in(reader)
+    client.cookies[READER_COOKIE] = "v1"
+    client.cookies["messages"] = "x"  # their own page, not the shared one
+    me = client.get("/api/v1/me/", {"article": discussed.pk}).json()
+
+    page = client.get(discussed.get_absolute_url())
+
+    assert not is_public(page)
+    html = page.content.decode()
+    data = re.search(
+        r'<script id="reader-own-part" type="application/json">(.*?)</script>', html
+    )
+    assert data, "no reader's own part on their page"
+    assert "<script>alert" not in data.group(1)
+    own = json.loads(data.group(1))
+    assert own == {**me, "held": [], "article": discussed.pk}
+    assert own["reader"]["display_name"].startswith("</script>")
+    for cookie in (SCRIPTED_COOKIE, READER_COOKIE):
+        del client.cookies[cookie]
+        assert (
+            b"reader-own-part" not in client.get(discussed.get_absolute_url()).content
+        )
 
 
 def test_a_post_refused_for_its_token_brings_the_readers_own_page_back(

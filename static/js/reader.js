@@ -14,10 +14,11 @@
 const pgettext = window.pgettext ?? ((context, text) => text);
 const secure = location.protocol === "https:" ? "; Secure" : "";
 const YEAR = 365 * 24 * 3600;
-// What another device changed (a like, a new name) shows within the week; what
+// What another device changed (a like, a new name) shows within 30 days (a Like
+// pressed meanwhile says what the reader saw, so it likes: comments.js); what
 // this browser changes, at once; a session gone shows when the reader starts to
 // write or like (the stamp's answer, below).
-const FRESH_FOR = 7 * 24 * 3600 * 1000;
+const FRESH_FOR = 30 * 24 * 3600 * 1000;
 const currentVersion = () => document.cookie.match(/(?:^|; )reader_version=(\w+)/)?.[1] ?? "";
 const version = currentVersion();
 
@@ -51,11 +52,23 @@ async function mine() {
   const response = await fetch(discussion.dataset.me, { credentials: "same-origin" });
   if (!response.ok) return null;
   const me = await response.json();
-  const liked = { ...(kept?.liked ?? {}), [article]: me.liked };
+  return { ...keep(me, article, kept), here: me.liked, held: me.held };
+}
+
+function keep(me, on, kept = null) {
+  const liked = { ...(kept?.liked ?? {}), [on]: me.liked };
   const { reader, remembered, liked_on, held_on, draft } = me;
-  kept = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft };
-  storage((s) => s.setItem("reader", JSON.stringify(kept)));
-  return { ...kept, here: me.liked, held: me.held };
+  const keeping = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft };
+  storage((s) => s.setItem("reader", JSON.stringify(keeping)));
+  return keeping;
+}
+
+// The reader's own page (rendered for them: after signing in, a comment, a
+// message) brings what /me would say: their next shared pages need not ask.
+const ownPart = document.getElementById("reader-own-part");
+if (ownPart && version) {
+  const me = JSON.parse(ownPart.textContent);
+  keep(me, me.article);
 }
 
 // A like given on this page, kept under the version its answer brought: the next

@@ -126,6 +126,27 @@ def test_a_like_given_on_the_page_costs_the_next_view_nothing(new_page, kim):
     assert not [u for u in asked if "/api/" in u], asked
 
 
+def test_signing_in_from_the_article_costs_its_next_views_nothing(new_page, kim):
+    quiet = factories.make_article(title="Quiet Story")
+    factories.make_comment(quiet, author_name="Lu", body="Like me.")
+    page = new_page()
+    page.goto(quiet.get_absolute_url())  # the script says it runs
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"/accounts/login/?next={quiet.get_absolute_url()}")
+    page.get_by_label("Email").fill("kim@example.com")
+    page.get_by_label("Password").fill("a-Long-passw0rd")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"**{quiet.get_absolute_url()}")  # their own page, a message
+
+    page.goto(quiet.get_absolute_url())
+
+    expect(
+        page.get_by_text("You are commenting using your Newsroom account.")
+    ).to_be_visible()
+    assert not [u for u in asked if "/api/" in u], asked
+
+
 def test_the_stamp_waits_for_the_reader_to_start(new_page, story):
     page = new_page()
     asked = []
