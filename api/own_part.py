@@ -7,12 +7,14 @@ are, their likes, their comments awaiting moderation, and where they have any.
 import functools
 from typing import Any, NamedTuple, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db import router as db_router
 from django.db.models import OuterRef
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +54,12 @@ def own_part(
         "held_on": sorted(held_on),
         "remembered": remembered_author(request) or None,
         "draft": kept_draft(request),
+        # As the form's stamp brings it (comments.views.stamp): same-origin only.
+        "csrf": (
+            get_token(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES
+            else None
+        ),
     }
 
 

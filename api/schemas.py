@@ -163,3 +163,8 @@ class Me(Schema):
         description="The comment they were typing when they went to sign in, and "
         "the article it is for (any article): shown in its form until posted."
     )
+    csrf: str | None = Field(
+        None,
+        description="For a browser with a session: the CSRF token its posts send "
+        "(the page every reader shares holds none). Null for a personal token.",
+    )

@@ -95,9 +95,10 @@ LONGEST_FAULT_RUN = 180
 #   a view of an article where they have a comment held            0.5 (assumption)
 # about 2.8 (a like or a comment asks nothing: the answer or the page it lands
 # on brings what changed), so 1 in 36; and the form's stamp where the reader
-# starts on the form or presses Like (assumption: 5 views in 100), 1 in 20.
-# Half the readers like comments of the article, a quarter have one held there.
-SCRIPTED_MIX = {"views": 180, "me every": 36, "stamp every": 20}
+# starts on the form (assumption: 2 views in 100, 1 of them posting), 1 in 50
+# (a signed-in Like needs none: its token came with /me). Half the readers
+# like comments of the article, a quarter have one held there.
+SCRIPTED_MIX = {"views": 1800, "me every": 36, "stamp every": 50}
 TRANSIENT = ("messages=", "recent_write=")
 
 PREPARE = """

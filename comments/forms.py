@@ -82,7 +82,7 @@ class RobotCheckedForm(forms.Form):
     stamp_required = True
 
     # Empty on the page every anonymous reader shares: its script fetches one
-    # (comments.views.stamp) when the reader starts on the form or presses Like.
+    # (comments.views.stamp) when the reader starts on the form, or a guest likes.
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
     # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
     homepage = forms.CharField(

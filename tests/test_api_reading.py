@@ -200,6 +200,7 @@ def test_me_for_a_guest_is_nobody_and_kept_by_no_cache(client, article):
         "held_on": [],
         "remembered": None,
         "draft": None,
+        "csrf": None,
     }
     assert response["Cache-Control"] == "private, no-store"
 

@@ -275,8 +275,8 @@ for (const entry of editable ? editable[1].split("-") : []) {
 // The form's stamp, the robot checks' proof that a person had the form in front
 // of them for a while: the page every anonymous reader shares holds none (any
 // cache may keep it), so it is fetched once, when the reader starts on the form
-// or presses Like, and the time a person needs counts from then (most readers
-// never do either: their views ask the site nothing, docs/capacity.md). A
+// or a guest presses Like, and the time a person needs counts from then (most
+// readers do neither: their views ask the site nothing, docs/capacity.md). A
 // comment sent before it arrives waits for it; sent without one (the fetch
 // failed), it is taken as without JavaScript: held unless its author is known.
 // reader.js hears whether the browser still has a session ("comments:stamped").
@@ -291,11 +291,15 @@ function stamped() {
     .then(({ stamp, csrf }) => {
       stampInput.value = stamp;
       document.dispatchEvent(new CustomEvent("comments:stamped", { detail: { session: Boolean(csrf) } }));
-      // With a session, the token its posts need (not on the shared page).
-      if (csrf && !commentForm.querySelector("[name=csrfmiddlewaretoken]")) {
-        const input = document.createElement("input");
-        Object.assign(input, { type: "hidden", name: "csrfmiddlewaretoken", value: csrf });
-        commentForm.prepend(input);
+      // With a session, the token its posts need (not on the shared page), the
+      // freshest: reader.js may have put in the one it kept.
+      if (csrf) {
+        let input = commentForm.querySelector("[name=csrfmiddlewaretoken]");
+        if (!input) {
+          input = Object.assign(document.createElement("input"), { type: "hidden", name: "csrfmiddlewaretoken" });
+          commentForm.prepend(input);
+        }
+        input.value = csrf;
       }
     })
     .catch(() => {
@@ -374,7 +378,9 @@ document.addEventListener("click", async (event) => {
   const link = event.target.closest("a.like");
   if (!link || !commentForm) return;
   event.preventDefault();
-  await stamped();
+  // A guest's like needs the stamp; a signed-in reader's only their token, which
+  // their page (or what reader.js kept) already holds.
+  if (!commentForm.querySelector("[name=csrfmiddlewaretoken]")) await stamped();
   const body = new FormData();
   for (const name of ["csrfmiddlewaretoken", "stamp"]) {
     const input = commentForm.querySelector(`[name=${name}]`);

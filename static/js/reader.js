@@ -57,8 +57,8 @@ async function mine() {
 
 function keep(me, on, kept = null) {
   const liked = { ...(kept?.liked ?? {}), [on]: me.liked };
-  const { reader, remembered, liked_on, held_on, draft } = me;
-  const keeping = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft };
+  const { reader, remembered, liked_on, held_on, draft, csrf } = me;
+  const keeping = { version, at: Date.now(), reader, remembered, liked_on, held_on, liked, draft, csrf };
   storage((s) => s.setItem("reader", JSON.stringify(keeping)));
   return keeping;
 }
@@ -102,7 +102,7 @@ async function token(form) {
   form.prepend(input);
 }
 
-function showAccount(reader) {
+function showAccount(reader, csrf) {
   const nav = document.getElementById("reader-nav");
   const logIn = document.querySelector("[data-log-in]");
   if (nav && logIn) {
@@ -120,6 +120,11 @@ function showAccount(reader) {
   const form = document.getElementById("commentform");
   const identity = document.querySelector(`template[data-identity="${CSS.escape(reader.signed_in_with)}"]`);
   if (!identity) return;
+  // Their posts' token, kept since signing in (Django renews it then), so a like
+  // asks nothing first; the form's stamp brings a fresh one (comments.js).
+  if (csrf && !form.querySelector("[name=csrfmiddlewaretoken]")) {
+    form.prepend(Object.assign(document.createElement("input"), { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }));
+  }
   // The guest's part goes, as on a signed-in reader's own page: hidden, and its
   // fields disabled, so they are neither checked nor sent.
   const remember = form.querySelector("[name=remember]")?.closest(".field");
@@ -224,7 +229,7 @@ if (discussion && version) {
         location.reload();
         return;
       }
-      if (me.reader) showAccount(me.reader);
+      if (me.reader) showAccount(me.reader, me.csrf);
       else if (me.remembered) showRemembered(me.remembered);
       showDraft(me.draft);
       showLiked(me.here);
