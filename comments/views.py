@@ -200,9 +200,10 @@ def stamp(request, article_id: int):
     A stamp for the comment form on the page every anonymous reader shares, which
     can't hold one: its script asks for it when the reader starts on the form
     or a guest presses Like, and the time a person needs to write counts from
-    then. No query: a stamp for an article that takes no comments is refused when posted. A
-    reader with a session gets the CSRF token their posts need too (the shared
-    page holds none: readers.crossorigin); no other site can read this answer.
+    then. No query: a stamp for an article that takes no comments is refused
+    when posted. A reader with a session gets the CSRF token their posts need
+    too (the shared page holds none: readers.crossorigin); no other site can
+    read this answer.
     """
     answer = {"stamp": make_stamp(article_id)}
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
