@@ -133,9 +133,10 @@ def held_out(article_id: int, held: "CommentQuerySet[Comment]") -> list[dict[str
     its <li> as the page writes it (comments.rendering): at its level, capped by
     the rules' depth.
     """
-    article = Article.objects.get(pk=article_id)
+    article, rules = DiscussionSettings.with_article(article_id)
+    if article is None:  # gone since mine() found it
+        return []
     held = held.filter(article=article)
-    rules = DiscussionSettings.load()
     open_now = is_open(article, rules)
     report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
     found = []

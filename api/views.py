@@ -162,8 +162,8 @@ def me(request: HttpRequest, response: HttpResponse, article: int) -> dict[str, 
     comments awaiting moderation (with their markup, as the personalised page
     shows them), and on which articles they have likes or held comments at all,
     so the page's script asks again only there (static/js/reader.js). One
-    query, and three more where they have comments held (with the session's
-    and the account's, six).
+    query, and two more where they have comments held (with the session's and
+    the account's, five).
     """
     answer = own_part(request, article)
     if answer is None:
