@@ -111,7 +111,9 @@ def article_page(request, slug: str, comment_page: int | None):
         not_modified := get_conditional_response(request, etag=discussion.etag)
     ):
         return not_modified
-    response = render_page(article, discussion, own=kept_by_script(request, article))
+    # What the reader's own part holds is not in the ETag: none where it is sent.
+    own = None if discussion.etag else kept_by_script(request, article)
+    response = render_page(article, discussion, own=own)
     if discussion.etag:
         return pagecache.revalidated(response, discussion.etag)
     # The reader's own page (signed in, held comments, a message): never kept by
@@ -126,7 +128,8 @@ def kept_by_script(request, article: Article) -> dict | None:
     browser whose script keeps the reader (static/js/reader.js): /me's answer,
     less the held comments the page shows, so its next shared pages ask nothing.
     """
-    if not {SCRIPTED_COOKIE, READER_COOKIE} <= set(request.COOKIES):
+    cookies = request.COOKIES
+    if cookies.get(SCRIPTED_COOKIE) != "1" or READER_COOKIE not in cookies:
         return None
     own = own_part(request, article.pk, held=False)
     return own and own | {"article": article.pk}

@@ -244,6 +244,17 @@ def test_the_readers_own_page_brings_their_script_what_me_would_say(discussed, r
     assert own | {"csrf": ""} == me | {"held": [], "article": discussed.pk, "csrf": ""}
     assert own["csrf"] and me["csrf"]  # each masked its own way
     assert own["reader"]["display_name"].startswith("</script>")
+    # A page answered with an ETag, which doesn't follow the reader's own part
+    # (here a guest's reply page): none, or a 304 would bring back an old one.
+    guest = Client()
+    guest.cookies[SCRIPTED_COOKIE], guest.cookies[READER_COOKIE] = "1", "v1"
+    reply = make_comment(discussed, body="Reply to me")
+    replying = guest.get(discussed.get_absolute_url(), {"replytocom": reply.pk})
+    assert replying.has_header("ETag")
+    assert b"reader-own-part" not in replying.content
+    client.cookies[SCRIPTED_COOKIE] = "0"
+    assert b"reader-own-part" not in client.get(discussed.get_absolute_url()).content
+    client.cookies[SCRIPTED_COOKIE] = "1"
     for cookie in (SCRIPTED_COOKIE, READER_COOKIE):
         del client.cookies[cookie]
         assert (
