@@ -89,6 +89,12 @@ REFUSALS = {status: Refusal for status in (400, 401, 403, 404)}
 class LikeIn(Schema):
     stamp: str = ""
     homepage: str = ""
+    liked: bool | None = Field(
+        None,
+        description="The state asked for: true likes, false takes the like back, "
+        "and either changes nothing where it already is so (a like given "
+        "elsewhere is kept). Left out, the like is toggled.",
+    )
 
 
 class Liked(Schema):

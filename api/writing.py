@@ -126,9 +126,9 @@ def like(
     data: schemas.LikeIn,
 ) -> dict[str, Any]:
     """
-    Like a comment, or take the like back: once per account, or for a guest once
-    per browser and network, behind the like form's stamp (good for one like:
-    the answer brings the next).
+    Like a comment, or take the like back (`liked` says which; left out, a
+    toggle): once per account, or for a guest once per browser and network,
+    behind the like form's stamp (good for one like: the answer brings the next).
     """
     comment = public_comment(comment_id)
     guest = not request.user.is_authenticated
@@ -143,6 +143,7 @@ def like(
             browser=browser,
             network=network_key(client_ip(request)),
             form_token=form.cleaned_data["token"] if guest else None,
+            liked=data.liked,
         )
     except TooManyLikes as limit:
         raise HttpError(429, str(limit)) from None

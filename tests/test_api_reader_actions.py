@@ -48,6 +48,23 @@ def test_a_signed_in_reader_likes_and_unlikes(client, article):
     assert (unliked["liked"], unliked["count"]) == (False, 0)
 
 
+def test_a_like_that_says_its_state_changes_nothing_where_it_is_so(client, article):
+    comment = make_comment(article)
+    client.force_login(factories.make_user())
+
+    answers = [
+        send(client, "POST", LIKE, comment, {"liked": state}).json()
+        for state in (True, True, False, False)
+    ]
+
+    assert [(a["liked"], a["count"]) for a in answers] == [
+        (True, 1),
+        (True, 1),
+        (False, 0),
+        (False, 0),
+    ]
+
+
 def test_a_guests_like_uses_its_stamp_and_brings_the_next(client, article):
     comment, other = make_comment(article), make_comment(article)
     stamp = stamp_for(client, article)
