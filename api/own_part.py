@@ -7,14 +7,10 @@ are, their likes, their comments awaiting moderation, and where they have any.
 import functools
 from typing import Any, NamedTuple, cast
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
-from django.db import router as db_router
 from django.db.models import OuterRef
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +20,7 @@ from comments.drafts import kept_draft
 from comments.models import Comment, CommentQuerySet, DiscussionSettings, Like
 from comments.rendering import comment_item
 from readers.cookies import guest_browser, held_comment_ids, remembered_author
+from readers.crossorigin import session_token
 from readers.identity import commenter, display_name, reader_identity
 from readers.statements import MARKED_TIME, Statement, compiled
 
@@ -54,12 +51,7 @@ def own_part(
         "held_on": sorted(held_on),
         "remembered": remembered_author(request) or None,
         "draft": kept_draft(request),
-        # As the form's stamp brings it (comments.views.stamp): same-origin only.
-        "csrf": (
-            get_token(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES
-            else None
-        ),
+        "csrf": session_token(request),
     }
 
 
@@ -104,18 +96,11 @@ def mine_on(
         browser = "" if user.is_authenticated else guest_browser(request)[0]
         row = mine(user, browser, held_ids, article, timezone.now()).first()
     else:
-        row = signed_in_row(user.pk, article)
+        row = signed_in_mine().row(
+            Article, user=user.pk, article=article, now=timezone.now()
+        )
     # A subquery that can find nothing (a guest without held comments) is NULL.
     return None if row is None else Mine(row[0], *(ids or [] for ids in row[1:]))
-
-
-def signed_in_row(user_id: int, article: int) -> tuple[Any, ...] | None:
-    statement = signed_in_mine()
-    params = statement.params(user=user_id, article=article, now=timezone.now())
-    with connections[db_router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        row: tuple[Any, ...] | None = cursor.fetchone()
-    return row
 
 
 @functools.cache

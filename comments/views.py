@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q
@@ -28,7 +27,6 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,7 +45,7 @@ from readers.cookies import (
     held_comment_ids,
     remember_author,
 )
-from readers.crossorigin import cross_origin_protected
+from readers.crossorigin import cross_origin_protected, session_token
 from readers.identity import (
     METHODS,
     commenter,
@@ -206,8 +204,8 @@ def stamp(request, article_id: int):
     read this answer.
     """
     answer = {"stamp": make_stamp(article_id)}
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        answer["csrf"] = get_token(request)
+    if csrf := session_token(request):
+        answer["csrf"] = csrf
     response = JsonResponse(answer)
     response["Cache-Control"] = "no-store"
     return response

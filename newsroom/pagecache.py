@@ -36,7 +36,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import connections, router
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -201,11 +200,7 @@ def published_state(slug: str) -> Article | None:
     page; the SQL is published()'s own (published_statement). Routed as the ORM's
     reads are: to the replica, when the request allows it.
     """
-    statement = published_statement()
-    params = statement.params(now=timezone.now(), slug=slug)
-    with connections[router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        row = cursor.fetchone()
+    row = published_statement().row(Article, now=timezone.now(), slug=slug)
     if row is None:
         return None
     pk, published_at, updated_at, version, likes = row

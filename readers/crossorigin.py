@@ -24,12 +24,24 @@ import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def session_token(request) -> str | None:
+    """
+    The CSRF token a reader with a session posts with, for an answer no other
+    site can read (the form's stamp, /me): the page every reader shares holds
+    none. None without a session: nothing for forgery to abuse.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return get_token(request)
 
 
 def is_cross_origin(request) -> bool:

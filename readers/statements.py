@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
 # Django's placeholder; an escaped percent sign (%%) passes through unchanged.
 PLACEHOLDER = "%s"
@@ -33,6 +33,16 @@ class Statement:
     def params(self, **values: Any) -> dict[str, Any]:
         """The statement's parameters: the rule's constants and this call's values."""
         return self.constants | values
+
+    def row(self, model: type[models.Model], **values: Any) -> tuple[Any, ...] | None:
+        """
+        The statement's first row with this call's `values`, read where the ORM
+        reads `model` (the replica, when the request allows it); None for none.
+        """
+        with connections[router.db_for_read(model)].cursor() as cursor:
+            cursor.execute(self.sql, self.params(**values))
+            found: tuple[Any, ...] | None = cursor.fetchone()
+        return found
 
 
 def compiled(

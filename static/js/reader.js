@@ -17,7 +17,7 @@ const YEAR = 365 * 24 * 3600;
 // What another device changed (a like, a new name) shows within 30 days (a Like
 // pressed meanwhile says what the reader saw, so it likes: comments.js); what
 // this browser changes, at once; a session gone shows when the reader starts to
-// write or like (the stamp's answer, below).
+// write (the stamp's answer, below).
 const FRESH_FOR = 30 * 24 * 3600 * 1000;
 const currentVersion = () => document.cookie.match(/(?:^|; )reader_version=(\w+)/)?.[1] ?? "";
 const version = currentVersion();
